@@ -1,0 +1,72 @@
+/**
+ * Audio files → 22 050 Hz mono samples, the model's input. node-web-audio-api decodes WAV, MP3, FLAC and
+ * OGG Vorbis and resamples to the context's rate as it decodes; channels are averaged to mono.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { OfflineAudioContext } from 'node-web-audio-api';
+import { JamError } from '../errors.js';
+import { checkWavIsWhole } from './wavHeader.js';
+
+export const SUPPORTED_FORMATS = 'WAV, MP3, FLAC or OGG Vorbis';
+
+export interface DecodedAudio {
+  /** Mono samples at `sampleRate`. */
+  samples: Float32Array;
+  sampleRate: number;
+  /** Channels in the source, before the downmix. */
+  channels: number;
+  duration: number;
+}
+
+/** Reads a file, or all of standard input for `-`, naming the input in every error. */
+export async function readAudioBytes(input: string): Promise<Uint8Array> {
+  if (input === '-') return readStdin();
+  const info = await stat(input).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') throw new JamError(`${input}: no such file; check the path`);
+    if (error.code === 'EACCES') throw new JamError(`${input}: permission denied; check the file's permissions`);
+    throw error;
+  });
+  if (info.isDirectory()) throw new JamError(`${input}: is a directory; give an audio file (${SUPPORTED_FORMATS})`);
+  if (info.size === 0) throw new JamError(`${input}: the file is empty; give an audio file (${SUPPORTED_FORMATS})`);
+  return readFile(input);
+}
+
+async function readStdin(): Promise<Uint8Array> {
+  if (process.stdin.isTTY) throw new JamError(`-: standard input is a terminal; pipe audio into jam (e.g. cat take.wav | jam transcribe -)`);
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const bytes = Buffer.concat(chunks);
+  if (bytes.length === 0) throw new JamError(`-: standard input was empty; pipe an audio file (${SUPPORTED_FORMATS}) into jam`);
+  return bytes;
+}
+
+/** Decodes and resamples to `sampleRate` mono. `name` is only for messages. */
+export async function decodeAudio(bytes: Uint8Array, name: string, sampleRate: number): Promise<DecodedAudio> {
+  checkWavIsWhole(bytes, name);
+  const context = new OfflineAudioContext(1, 1, sampleRate);
+  const copy = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  const buffer = await context.decodeAudioData(copy).catch((error: Error) => {
+    throw decodeError(name, error);
+  });
+  const channels = Array.from({ length: buffer.numberOfChannels }, (_, c) => buffer.getChannelData(c));
+  return { samples: downmix(channels), sampleRate: buffer.sampleRate, channels: channels.length, duration: buffer.duration };
+}
+
+export function downmix(channels: Float32Array[]): Float32Array {
+  if (channels.length === 1) return channels[0];
+  const mono = new Float32Array(channels[0].length);
+  for (const channel of channels) for (let i = 0; i < mono.length; i++) mono[i] += channel[i];
+  for (let i = 0; i < mono.length; i++) mono[i] /= channels.length;
+  return mono;
+}
+
+function decodeError(name: string, error: Error): JamError {
+  const reason = error.message;
+  if (/unsupported codec/i.test(reason)) {
+    return new JamError(`${name}: its audio codec is not supported; convert it to ${SUPPORTED_FORMATS} (e.g. ffmpeg -i "${name}" out.wav)`);
+  }
+  if (/no suitable format reader|probe|moov/i.test(reason)) {
+    return new JamError(`${name}: not an audio file jam can read; give ${SUPPORTED_FORMATS} (convert others with ffmpeg -i "${name}" out.wav)`);
+  }
+  return new JamError(`${name}: the audio could not be decoded (${reason}); check that the file is whole, or convert it to WAV`);
+}

@@ -1,0 +1,314 @@
+/**
+ * Posteriorgrams → notes, following basic-pitch's note_creation.py step by step, in time linear in the
+ * number of frames (the melodia trick visits cells in one sorted pass instead of a global argmax per note).
+ */
+import type { NoteEvent } from '../types.js';
+import {
+  ANNOT_N_FRAMES,
+  ANNOTATIONS_FPS,
+  AUDIO_SAMPLE_RATE,
+  CONTOURS_BINS_PER_SEMITONE,
+  DEFAULT_ENERGY_TOLERANCE,
+  DEFAULT_FRAME_THRESHOLD,
+  DEFAULT_MIN_NOTE_LENGTH_MS,
+  DEFAULT_ONSET_THRESHOLD,
+  FFT_HOP,
+  INFERRED_ONSET_FRAME_DIFFS,
+  MAX_FREQ_IDX,
+  MIDI_OFFSET,
+  N_FREQ_BINS_CONTOURS,
+  N_FREQ_BINS_NOTES,
+  PITCH_BEND_BINS_TOLERANCE,
+  PITCH_BEND_GAUSSIAN_STD,
+  WINDOW_OFFSET_SECONDS,
+} from './constants.js';
+
+/**
+ * The model's three posteriorgrams for a whole recording, row-major `[frame][bin]`:
+ * `note` and `onset` have 88 bins (A0–C8), `contour` 264 (a third of a semitone each).
+ */
+export interface ModelOutput {
+  frames: number;
+  note: Float32Array;
+  onset: Float32Array;
+  contour: Float32Array;
+}
+
+export interface NoteCreationOptions {
+  /** Onset posterior needed to start a note (0–1). */
+  onsetThreshold?: number;
+  /** Note posterior needed to keep a note sounding (0–1). */
+  frameThreshold?: number;
+  /** Shortest note kept, in milliseconds. */
+  minNoteLengthMs?: number;
+  /** Lowest and highest frequency (Hz) notes may have. */
+  minFrequency?: number;
+  maxFrequency?: number;
+  /** Add onsets where the note posterior jumps up, besides the predicted ones. */
+  inferOnsets?: boolean;
+  /** After onset-started notes, trace the remaining energy from its peaks outward (basic-pitch's default). */
+  melodiaTrick?: boolean;
+  /** Frames a note may dip below the frame threshold before it ends. */
+  energyTolerance?: number;
+  /** Estimate pitch bends from the contour output. */
+  pitchBends?: boolean;
+}
+
+/** A note in model frames, before it gets times: `end` is exclusive. */
+export interface FrameNote {
+  startFrame: number;
+  endFrame: number;
+  pitch: number;
+  amplitude: number;
+}
+
+const DEFAULTS: Required<Omit<NoteCreationOptions, 'minFrequency' | 'maxFrequency'>> = {
+  onsetThreshold: DEFAULT_ONSET_THRESHOLD,
+  frameThreshold: DEFAULT_FRAME_THRESHOLD,
+  minNoteLengthMs: DEFAULT_MIN_NOTE_LENGTH_MS,
+  inferOnsets: true,
+  melodiaTrick: true,
+  energyTolerance: DEFAULT_ENERGY_TOLERANCE,
+  pitchBends: true,
+};
+
+/** Posteriorgrams → notes with times, velocities and (optionally) pitch bends. */
+export function outputToNotes(output: ModelOutput, options: NoteCreationOptions = {}): NoteEvent[] {
+  const frameNotes = outputToFrameNotes(output, options);
+  const withBends = options.pitchBends ?? DEFAULTS.pitchBends;
+  return frameNotes.map((note) => {
+    const event: NoteEvent = {
+      pitch: note.pitch,
+      start: frameToTime(note.startFrame),
+      end: frameToTime(note.endFrame),
+      velocity: amplitudeToVelocity(note.amplitude),
+    };
+    if (withBends) event.bends = pitchBendsOf(output, note);
+    return event;
+  });
+}
+
+/** Minimum note length in milliseconds → frames, rounded as basic-pitch rounds it (127.7 ms → 11). */
+export function minNoteLengthFrames(ms: number): number {
+  return Math.round((ms / 1000) * (AUDIO_SAMPLE_RATE / FFT_HOP));
+}
+
+/** The time of a model frame, with basic-pitch's correction for the windows' overlap. */
+export function frameToTime(frame: number): number {
+  return (frame * FFT_HOP) / AUDIO_SAMPLE_RATE - WINDOW_OFFSET_SECONDS * Math.floor(frame / ANNOT_N_FRAMES);
+}
+
+export function amplitudeToVelocity(amplitude: number): number {
+  return Math.min(127, Math.max(1, Math.round(127 * amplitude)));
+}
+
+/** Posteriorgrams → notes in frames: onset-started notes first, then (melodia trick) what energy remains. */
+export function outputToFrameNotes(output: ModelOutput, options: NoteCreationOptions = {}): FrameNote[] {
+  const settings = { ...DEFAULTS, ...options };
+  const { frames } = output;
+  const note = output.note.slice();
+  const predicted = output.onset.slice();
+  constrainFrequency(note, predicted, settings.minFrequency, settings.maxFrequency);
+  const onset = settings.inferOnsets ? inferredOnsets(predicted, note, frames) : predicted;
+
+  const minFrames = minNoteLengthFrames(settings.minNoteLengthMs);
+  const remaining = note.slice();
+  const notes: FrameNote[] = [];
+  for (const [startFrame, bin] of onsetPeaks(onset, frames, settings.onsetThreshold)) {
+    const found = noteFromOnset(remaining, frames, startFrame, bin, settings.frameThreshold, settings.energyTolerance);
+    if (found === null || found - startFrame <= minFrames) continue;
+    clearNoteEnergy(remaining, startFrame, found, bin);
+    notes.push({ startFrame, endFrame: found, pitch: bin + MIDI_OFFSET, amplitude: meanOf(note, startFrame, found, bin) });
+  }
+  if (settings.melodiaTrick) {
+    notes.push(...melodiaNotes(note, remaining, frames, settings.frameThreshold, settings.energyTolerance, minFrames));
+  }
+  return notes;
+}
+
+/** Zeroes onsets and frames outside [minFrequency, maxFrequency], rounding to the nearest note bin. */
+export function constrainFrequency(note: Float32Array, onset: Float32Array, minFrequency?: number, maxFrequency?: number): void {
+  const bins = N_FREQ_BINS_NOTES;
+  const low = minFrequency === undefined ? 0 : Math.max(0, Math.round(hzToMidi(minFrequency) - MIDI_OFFSET));
+  const high = maxFrequency === undefined ? bins : Math.min(bins, Math.max(0, Math.round(hzToMidi(maxFrequency) - MIDI_OFFSET)));
+  if (low === 0 && high === bins) return;
+  const frames = note.length / bins;
+  for (let t = 0; t < frames; t++) {
+    for (let f = 0; f < bins; f++) {
+      if (f < low || f >= high) {
+        note[t * bins + f] = 0;
+        onset[t * bins + f] = 0;
+      }
+    }
+  }
+}
+
+/**
+ * The predicted onsets, raised wherever the note posterior rises over the last frames: the rise (the
+ * smaller of the 1- and 2-frame differences, never negative) is rescaled to the onsets' maximum.
+ */
+export function inferredOnsets(onset: Float32Array, note: Float32Array, frames: number): Float64Array {
+  const bins = N_FREQ_BINS_NOTES;
+  const rise = new Float32Array(note.length);
+  let maxRise = 0;
+  for (let t = INFERRED_ONSET_FRAME_DIFFS; t < frames; t++) {
+    for (let f = 0; f < bins; f++) {
+      const here = note[t * bins + f];
+      let smallest = Infinity;
+      for (let n = 1; n <= INFERRED_ONSET_FRAME_DIFFS; n++) smallest = Math.min(smallest, here - note[(t - n) * bins + f]);
+      const value = Math.max(0, smallest);
+      rise[t * bins + f] = value;
+      if (value > maxRise) maxRise = value;
+    }
+  }
+  const result = Float64Array.from(onset);
+  // A posterior that never rises (silence) has nothing to add; basic-pitch would divide by zero here.
+  if (maxRise === 0) return result;
+  const scale = maxOf(onset) / maxRise;
+  for (let i = 0; i < result.length; i++) result[i] = Math.max(result[i], rise[i] * scale);
+  return result;
+}
+
+/**
+ * Onset peaks (strict local maxima in time) at or above the threshold, latest first and, within a frame,
+ * highest pitch first: the order basic-pitch visits them in.
+ */
+export function onsetPeaks(onset: Float32Array | Float64Array, frames: number, threshold: number): Array<[number, number]> {
+  const bins = N_FREQ_BINS_NOTES;
+  const peaks: Array<[number, number]> = [];
+  for (let t = frames - 2; t >= 1; t--) {
+    for (let f = bins - 1; f >= 0; f--) {
+      const value = onset[t * bins + f];
+      if (value >= threshold && value > onset[(t - 1) * bins + f] && value > onset[(t + 1) * bins + f]) peaks.push([t, f]);
+    }
+  }
+  return peaks;
+}
+
+/**
+ * Where a note starting at `startFrame` ends: the first frame after which the energy stays below the
+ * threshold for `tolerance` frames. Null when the onset is at the very end.
+ */
+function noteFromOnset(remaining: Float32Array, frames: number, startFrame: number, bin: number, threshold: number, tolerance: number): number | null {
+  if (startFrame >= frames - 1) return null;
+  const bins = N_FREQ_BINS_NOTES;
+  let i = startFrame + 1;
+  let below = 0;
+  while (i < frames - 1 && below < tolerance) {
+    below = remaining[i * bins + bin] < threshold ? below + 1 : 0;
+    i++;
+  }
+  return i - below;
+}
+
+/** A found note's energy is used up, and its neighbouring semitones' too (they are its leakage). */
+function clearNoteEnergy(remaining: Float32Array, start: number, end: number, bin: number): void {
+  for (let t = start; t < end; t++) clearCell(remaining, t, bin);
+}
+
+function clearCell(remaining: Float32Array, frame: number, bin: number): void {
+  const row = frame * N_FREQ_BINS_NOTES;
+  remaining[row + bin] = 0;
+  if (bin < MAX_FREQ_IDX) remaining[row + bin + 1] = 0;
+  if (bin > 0) remaining[row + bin - 1] = 0;
+}
+
+/**
+ * The melodia trick: repeatedly take the strongest remaining cell above the threshold and follow its
+ * energy forward and backward into a note. Energy only ever gets cleared, so visiting the cells once in
+ * order of falling energy (ties in row-major order, as numpy's argmax breaks them) and skipping cleared
+ * ones picks exactly the cells the repeated global argmax would.
+ */
+function melodiaNotes(note: Float32Array, remaining: Float32Array, frames: number, threshold: number, tolerance: number, minFrames: number): FrameNote[] {
+  const bins = N_FREQ_BINS_NOTES;
+  const notes: FrameNote[] = [];
+  for (const cell of cellsAboveByEnergy(remaining, threshold)) {
+    if (remaining[cell] <= threshold) continue;
+    const middle = Math.floor(cell / bins);
+    const bin = cell % bins;
+    remaining[cell] = 0;
+
+    let i = middle + 1;
+    let below = 0;
+    while (i < frames - 1 && below < tolerance) {
+      below = remaining[i * bins + bin] < threshold ? below + 1 : 0;
+      clearCell(remaining, i, bin);
+      i++;
+    }
+    const end = i - 1 - below;
+
+    i = middle - 1;
+    below = 0;
+    while (i > 0 && below < tolerance) {
+      below = remaining[i * bins + bin] < threshold ? below + 1 : 0;
+      clearCell(remaining, i, bin);
+      i--;
+    }
+    const start = i + 1 + below;
+
+    if (end - start <= minFrames) continue;
+    notes.push({ startFrame: start, endFrame: end, pitch: bin + MIDI_OFFSET, amplitude: meanOf(note, start, end, bin) });
+  }
+  return notes;
+}
+
+/** Indices of the cells above the threshold, strongest first, ties in index order. */
+function cellsAboveByEnergy(values: Float32Array, threshold: number): Uint32Array {
+  let count = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] > threshold) count++;
+  const cells = new Uint32Array(count);
+  let next = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] > threshold) cells[next++] = i;
+  return cells.sort((a, b) => values[b] - values[a] || a - b);
+}
+
+/**
+ * Pitch bends of one note in semitones, one per frame: in each frame, the contour bin near the note's own
+ * that is strongest once weighted by a Gaussian centred on it (so a neighbouring note does not win).
+ */
+export function pitchBendsOf(output: ModelOutput, note: FrameNote): number[] {
+  const tolerance = PITCH_BEND_BINS_TOLERANCE;
+  const centre = CONTOURS_BINS_PER_SEMITONE * (note.pitch - MIDI_OFFSET);
+  const firstBin = Math.max(0, centre - tolerance);
+  const lastBin = Math.min(N_FREQ_BINS_CONTOURS - 1, centre + tolerance);
+  const bends: number[] = [];
+  for (let t = note.startFrame; t < note.endFrame; t++) {
+    const row = t * N_FREQ_BINS_CONTOURS;
+    let best = firstBin;
+    let bestValue = -Infinity;
+    for (let bin = firstBin; bin <= lastBin; bin++) {
+      const value = output.contour[row + bin] * gaussian(bin - centre);
+      if (value > bestValue) {
+        bestValue = value;
+        best = bin;
+      }
+    }
+    bends.push((best - centre) / CONTOURS_BINS_PER_SEMITONE);
+  }
+  return bends;
+}
+
+function gaussian(distance: number): number {
+  return Math.exp(-0.5 * (distance / PITCH_BEND_GAUSSIAN_STD) ** 2);
+}
+
+function meanOf(note: Float32Array, start: number, end: number, bin: number): number {
+  let sum = 0;
+  for (let t = start; t < end; t++) sum += note[t * N_FREQ_BINS_NOTES + bin];
+  return sum / (end - start);
+}
+
+function maxOf(values: Float32Array): number {
+  let max = -Infinity;
+  for (const value of values) if (value > max) max = value;
+  return max;
+}
+
+export function hzToMidi(hz: number): number {
+  return 12 * Math.log2(hz / 440) + 69;
+}
+
+/** Frames of model output for this many samples of 22 050 Hz audio. */
+export function framesForSamples(samples: number): number {
+  return Math.floor(samples * (ANNOTATIONS_FPS / AUDIO_SAMPLE_RATE));
+}

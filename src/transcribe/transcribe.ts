@@ -1,0 +1,71 @@
+/**
+ * The whole transcription: audio → model → notes → MIDI, for a file path, `-` (stdin), file bytes or
+ * samples already at 22 050 Hz mono.
+ */
+import { decodeAudio, readAudioBytes } from '../audio/decode.js';
+import { JamError } from '../errors.js';
+import { notesToMidi, type Midi } from '../midi/write.js';
+import type { NoteEvent } from '../types.js';
+import { AUDIO_SAMPLE_RATE, DEFAULT_MIDI_TEMPO, DEFAULT_MIN_NOTE_LENGTH_MS } from './constants.js';
+import { loadEngine, type Engine, type EngineName } from './engine.js';
+import { runModel } from './inference.js';
+import { outputToNotes, type ModelOutput, type NoteCreationOptions } from './noteCreation.js';
+import { checkTranscribeOptions } from './options.js';
+
+export interface TranscribeOptions extends NoteCreationOptions {
+  engine?: EngineName | Engine;
+  /** Windows per engine call. */
+  batchSize?: number;
+  /** Tempo written to the MIDI file. */
+  midiTempo?: number;
+  multiplePitchBends?: boolean;
+  /** The input's name in messages, when it is bytes or samples. */
+  name?: string;
+  onProgress?: (fraction: number) => void;
+}
+
+export interface Transcription {
+  notes: NoteEvent[];
+  midi: Midi;
+  modelOutput: ModelOutput;
+  /** Seconds of audio transcribed. */
+  duration: number;
+  /** Things the user should hear about that are not errors (e.g. silence). */
+  warnings: string[];
+}
+
+/** Peak level below which a recording counts as silent (about -80 dBFS). */
+const SILENCE_PEAK = 1e-4;
+
+export type AudioInput = string | Uint8Array | Float32Array;
+
+export async function transcribe(input: AudioInput, options: TranscribeOptions = {}): Promise<Transcription> {
+  checkTranscribeOptions(options);
+  const name = options.name ?? (typeof input === 'string' ? input : 'audio');
+  const samples = await samplesOf(input, name);
+  const duration = samples.length / AUDIO_SAMPLE_RATE;
+  const minimumSeconds = (options.minNoteLengthMs ?? DEFAULT_MIN_NOTE_LENGTH_MS) / 1000;
+  if (duration < minimumSeconds) {
+    throw new JamError(`${name}: only ${duration.toFixed(3)} s of audio, shorter than the shortest note jam keeps (${minimumSeconds} s); give a longer recording`);
+  }
+  const engine = typeof options.engine === 'object' ? options.engine : await loadEngine(options.engine);
+  const modelOutput = await runModel(samples, engine, { batchSize: options.batchSize, onProgress: options.onProgress });
+  const notes = outputToNotes(modelOutput, options);
+  const midi = notesToMidi(notes, { tempo: options.midiTempo ?? DEFAULT_MIDI_TEMPO, multiplePitchBends: options.multiplePitchBends });
+  return { notes, midi, modelOutput, duration, warnings: warningsFor(name, samples, notes) };
+}
+
+async function samplesOf(input: AudioInput, name: string): Promise<Float32Array> {
+  if (input instanceof Float32Array) return input;
+  const bytes = typeof input === 'string' ? await readAudioBytes(input) : input;
+  return (await decodeAudio(bytes, name, AUDIO_SAMPLE_RATE)).samples;
+}
+
+function warningsFor(name: string, samples: Float32Array, notes: NoteEvent[]): string[] {
+  if (notes.length > 0) return [];
+  let peak = 0;
+  for (const sample of samples) peak = Math.max(peak, Math.abs(sample));
+  return peak < SILENCE_PEAK
+    ? [`${name}: the audio is silent; the MIDI file has no notes`]
+    : [`${name}: no notes found; try a lower --onset-threshold or --frame-threshold`];
+}
