@@ -52,8 +52,12 @@ export async function decodeAudio(bytes: Uint8Array, name: string, sampleRate: n
   return { samples: downmix(channels), sampleRate: buffer.sampleRate, channels: channels.length, duration: buffer.duration };
 }
 
+/**
+ * Averages the channels into a new array. Always a copy: node-web-audio-api's channel data lives in
+ * native memory that is freed with its AudioBuffer, so a view of it would turn to garbage later.
+ */
 export function downmix(channels: Float32Array[]): Float32Array {
-  if (channels.length === 1) return channels[0];
+  if (channels.length === 1) return channels[0].slice();
   const mono = new Float32Array(channels[0].length);
   for (const channel of channels) for (let i = 0; i < mono.length; i++) mono[i] += channel[i];
   for (let i = 0; i < mono.length; i++) mono[i] /= channels.length;
