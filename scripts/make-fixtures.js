@@ -34,8 +34,8 @@ const FADE_OUT_SECONDS = 0.05;
 
 // General MIDI programs, 0-based as written in the file.
 const ACOUSTIC_GRAND_PIANO = 0;
-const ELECTRIC_BASS_FINGER = 33;
-const FLUTE = 73;
+const ACOUSTIC_BASS = 32;
+const TRUMPET = 56;
 
 // Pitch bend. The range is set explicitly (RPN 0) rather than trusting the synth's default of 2.
 const BEND_RANGE_SEMITONES = 2;
@@ -52,7 +52,7 @@ const VIBRATO_RATE_HZ = 5;
 // MIDI note numbers used below.
 const B3 = 59, C4 = 60, D4 = 62, E4 = 64, F4 = 65, G4 = 67, A4 = 69, B4 = 71;
 const C5 = 72, D5 = 74, E5 = 76;
-const C2 = 36, E2 = 40, F2 = 41, G2 = 43, A2 = 45, B2 = 47, C3 = 48;
+const C3 = 48, E3 = 52, F3 = 53, G3 = 55, A3 = 57;
 
 // Each output format: ffmpeg arguments after the input and filters.
 const WAV_MONO_44K = ['-ac', '1', '-ar', '44100', '-c:a', 'pcm_s16le'];
@@ -90,12 +90,12 @@ function chordNotes() {
 
 /** A bass line in octaves 2–3; notes are 0.45 s with 50 ms gaps so every onset is clear. */
 function bassNotes() {
-  const line = [C2, E2, G2, C3, A2, F2, G2, B2, C3];
+  const line = [C3, E3, G3, C4, A3, F3, G3, B3, C4];
   const last = line.length - 1;
   return line.map((pitch, i) => note(pitch, i, i === last ? 1.9 : 0.9, 100));
 }
 
-// The melody of the `bend` clip: the C5 glides up to D5 and back, the D5 has vibrato.
+// The melody of the `bend` clip: the C5 bends up a quarter tone and back, the D5 has vibrato.
 const BEND_NOTE_INDEX = 2;
 const VIBRATO_NOTE_INDEX = 4;
 
@@ -110,12 +110,13 @@ function bendNotes() {
   ];
 }
 
-// The glide, as (seconds after the note's start, semitones): hold, up a whole step, hold, back, hold.
+// The glide, as (seconds after the note's start, semitones): hold, a quarter-tone blues bend up, hold, back,
+// hold. A bend of a semitone or more is heard (and transcribed) as a new note, not as a bend.
 const GLIDE_SHAPE = [
   [0, 0],
   [0.3, 0],
-  [0.55, 2],
-  [0.85, 2],
+  [0.55, 0.5],
+  [0.85, 0.5],
   [1.1, 0],
 ];
 // Vibrato starts after the attack (so the onset pitch is clean) and lasts a whole number of cycles,
@@ -187,10 +188,10 @@ function fixtures() {
         ['chords.mp3', MP3_128K],
       ],
     },
-    { name: 'bass', program: ELECTRIC_BASS_FINGER, notes: bassNotes(), outputs: [['bass.flac', FLAC_MONO_48K]] },
+    { name: 'bass', program: ACOUSTIC_BASS, notes: bassNotes(), outputs: [['bass.flac', FLAC_MONO_48K]] },
     {
       name: 'bend',
-      program: FLUTE,
+      program: TRUMPET,
       notes: melody,
       bends: melodyBends(melody),
       outputs: [['bend.ogg', OGG_MONO_22K]],
