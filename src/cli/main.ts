@@ -1,0 +1,46 @@
+/** The `jam` command line: one yargs command module per command, over the library in src/index.ts. */
+import { readFileSync } from 'node:fs';
+import yargs from 'yargs';
+import { usageError } from '../errors.js';
+import { STDIO_ARG } from './args.js';
+import { reportError } from './report.js';
+import { transcribeCommand } from './transcribe.js';
+
+function packageVersion(): string {
+  const json = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  return json.version;
+}
+
+export function buildCli(argv: string[]) {
+  return yargs(argv)
+    .scriptName('jam')
+    .usage('$0 <command> [options]\n\nAudio to MIDI with Basic Pitch, and MIDI to understanding.')
+    .command(transcribeCommand)
+    .completion('completion', 'Print a shell completion script (bash or zsh): jam completion >> ~/.bashrc')
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print nothing but errors', global: true })
+    .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces with errors', global: true })
+    .demandCommand(1, 'give a command, e.g. jam transcribe take.wav')
+    .recommendCommands()
+    .strict()
+    .version(packageVersion())
+    .alias('version', 'V')
+    .help()
+    .alias('help', 'h')
+    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .epilogue('Docs: README.md. Exit codes: 0 success, 1 some input failed, 2 usage error.')
+    .fail((message, error) => {
+      if (error) throw error;
+      throw usageError(`${message} (see jam --help)`);
+    });
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const debug = argv.includes('--debug');
+  process.on('SIGINT', () => process.exit(130));
+  process.on('SIGTERM', () => process.exit(143));
+  try {
+    await buildCli(argv.map((arg) => (arg === '-' ? STDIO_ARG : arg))).parseAsync();
+  } catch (error) {
+    process.exitCode = reportError(error, debug);
+  }
+}

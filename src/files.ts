@@ -1,0 +1,57 @@
+/**
+ * Writing output files so that an error, Ctrl-C or a crash never leaves half a file: each is written to a
+ * temporary name beside its target and renamed into place; temporaries still open at exit are removed.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, unlinkSync } from 'node:fs';
+import { rename, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { JamError } from './errors.js';
+
+const inFlight = new Set<string>();
+process.on('exit', () => {
+  for (const file of inFlight) {
+    try {
+      unlinkSync(file);
+    } catch {
+      // Already gone: nothing to clean.
+    }
+  }
+});
+
+export async function writeFileAtomic(target: string, data: Uint8Array | string): Promise<void> {
+  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(4).toString('hex')}.partial`);
+  inFlight.add(temporary);
+  try {
+    await writeFile(temporary, data);
+    await rename(temporary, target);
+  } catch (error) {
+    await unlink(temporary).catch(() => undefined);
+    throw writeError(target, error as NodeJS.ErrnoException);
+  } finally {
+    inFlight.delete(temporary);
+  }
+}
+
+/** Refuses to replace a file the user already has, unless they said --force. */
+export function checkCanCreate(target: string, force: boolean): void {
+  if (!force && existsSync(target)) throw new JamError(`${target} already exists; use --force to overwrite it, or choose another output`);
+}
+
+function writeError(target: string, error: NodeJS.ErrnoException): Error {
+  const folder = path.dirname(target);
+  switch (error.code) {
+    case 'ENOENT':
+      return new JamError(`cannot write ${target}: the folder ${folder} does not exist; create it or choose another output`);
+    case 'ENOTDIR':
+      return new JamError(`cannot write ${target}: ${folder} is not a folder; choose another output`);
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+      return new JamError(`cannot write ${target}: the folder ${folder} is not writable; choose another output folder`);
+    case 'ENOSPC':
+      return new JamError(`cannot write ${target}: the disk is full; free some space or choose another output folder`);
+    default:
+      return error;
+  }
+}
