@@ -3,7 +3,7 @@
  * temporary name beside its target and renamed into place; temporaries still open at exit are removed.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, unlinkSync } from 'node:fs';
+import { existsSync, statSync, unlinkSync } from 'node:fs';
 import { rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { JamError } from './errors.js';
@@ -33,8 +33,15 @@ export async function writeFileAtomic(target: string, data: Uint8Array | string)
   }
 }
 
-/** Refuses to replace a file the user already has, unless they said --force. */
+/**
+ * Checks before any work that `target` can be written: its folder exists, and it would not replace a file
+ * the user already has, unless they said --force.
+ */
 export function checkCanCreate(target: string, force: boolean): void {
+  const folder = path.dirname(target);
+  const folderInfo = statSync(folder, { throwIfNoEntry: false });
+  if (!folderInfo) throw new JamError(`cannot write ${target}: the folder ${folder} does not exist; create it or choose another output`);
+  if (!folderInfo.isDirectory()) throw new JamError(`cannot write ${target}: ${folder} is not a folder; choose another output`);
   if (!force && existsSync(target)) throw new JamError(`${target} already exists; use --force to overwrite it, or choose another output`);
 }
 

@@ -29,9 +29,31 @@ export function buildCli(argv: string[]) {
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .epilogue('Docs: README.md. Exit codes: 0 success, 1 some input failed, 2 usage error.')
     .fail((message, error) => {
-      if (error) throw error;
-      throw usageError(`${message} (see jam --help)`);
+      // yargs' own errors (YError) are usage errors too; anything else is the command's.
+      if (error && error.name !== 'YError') throw error;
+      throw usageError(`${plainUsageMessage(message ?? error.message, argv)} (see jam --help)`);
     });
+}
+
+function optionName(name: string): string {
+  return name.length === 1 ? `-${name}` : `--${name}`;
+}
+
+/** yargs' wording, told the way a user typed it: options with their dashes, commands by name. */
+export function plainUsageMessage(message: string, argv: string[]): string {
+  const unknown = /^Unknown arguments?: (.*)$/.exec(message);
+  if (unknown) {
+    const names = unknown[1].split(', ');
+    // yargs lists both spellings of a dashed option; keep the one the user typed.
+    const typed = names.filter((name) => !/[A-Z]/.test(name) || !names.includes(name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)));
+    return `unknown option${typed.length > 1 ? 's' : ''} ${typed.map(optionName).join(', ')}`;
+  }
+  const suggestion = /^Did you mean (.*)\?$/.exec(message);
+  if (suggestion) return `unknown command "${argv[0]}"; did you mean ${suggestion[1]}?`;
+  if (/^Not enough non-option arguments/.test(message)) return `give at least one input, e.g. jam ${argv[0] ?? 'transcribe'} take.wav`;
+  const missingValue = /^Not enough arguments following: (.*)$/.exec(message);
+  if (missingValue) return `${optionName(missingValue[1])} needs a value`;
+  return message;
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -50,6 +50,12 @@ export const DEFAULT_ENERGY_TOLERANCE = 11;
 export const INFERRED_ONSET_FRAME_DIFFS = 2;
 export const DEFAULT_MIDI_TEMPO = 120;
 
+/**
+ * The model's contour bin for an in-tune note is the middle of the note's three bins, one above
+ * 3 × (pitch − 21): pure tones measure exactly one bin sharp otherwise, at every pitch. basic-pitch uses
+ * 3 × (pitch − 21) and so writes a steady +1/3 semitone bend on in-tune notes; jam corrects it.
+ */
+export const CONTOUR_BIN_OF_NOTE_CENTRE = 1;
 /** Pitch bends: how far (in contour bins) from the note's bin a bend may reach, and the weighting's width. */
 export const PITCH_BEND_BINS_TOLERANCE = 25;
 export const PITCH_BEND_GAUSSIAN_STD = 5;

@@ -7,6 +7,7 @@ import {
   ANNOT_N_FRAMES,
   ANNOTATIONS_FPS,
   AUDIO_SAMPLE_RATE,
+  CONTOUR_BIN_OF_NOTE_CENTRE,
   CONTOURS_BINS_PER_SEMITONE,
   DEFAULT_ENERGY_TOLERANCE,
   DEFAULT_FRAME_THRESHOLD,
@@ -72,9 +73,9 @@ const DEFAULTS: Required<Omit<NoteCreationOptions, 'minFrequency' | 'maxFrequenc
   pitchBends: true,
 };
 
-/** Posteriorgrams → notes with times, velocities and (optionally) pitch bends. */
+/** Posteriorgrams → notes in time order, with velocities and (optionally) pitch bends. */
 export function outputToNotes(output: ModelOutput, options: NoteCreationOptions = {}): NoteEvent[] {
-  const frameNotes = outputToFrameNotes(output, options);
+  const frameNotes = outputToFrameNotes(output, options).sort((a, b) => a.startFrame - b.startFrame || a.pitch - b.pitch);
   const withBends = options.pitchBends ?? DEFAULTS.pitchBends;
   return frameNotes.map((note) => {
     const event: NoteEvent = {
@@ -268,7 +269,7 @@ function cellsAboveByEnergy(values: Float32Array, threshold: number): Uint32Arra
  */
 export function pitchBendsOf(output: ModelOutput, note: FrameNote): number[] {
   const tolerance = PITCH_BEND_BINS_TOLERANCE;
-  const centre = CONTOURS_BINS_PER_SEMITONE * (note.pitch - MIDI_OFFSET);
+  const centre = CONTOURS_BINS_PER_SEMITONE * (note.pitch - MIDI_OFFSET) + CONTOUR_BIN_OF_NOTE_CENTRE;
   const firstBin = Math.max(0, centre - tolerance);
   const lastBin = Math.min(N_FREQ_BINS_CONTOURS - 1, centre + tolerance);
   const bends: number[] = [];
@@ -277,7 +278,7 @@ export function pitchBendsOf(output: ModelOutput, note: FrameNote): number[] {
     let best = firstBin;
     let bestValue = -Infinity;
     for (let bin = firstBin; bin <= lastBin; bin++) {
-      const value = output.contour[row + bin] * gaussian(bin - centre);
+      const value = output.contour[row + bin] * BEND_WEIGHTS[bin - centre + tolerance];
       if (value > bestValue) {
         bestValue = value;
         best = bin;
@@ -288,9 +289,10 @@ export function pitchBendsOf(output: ModelOutput, note: FrameNote): number[] {
   return bends;
 }
 
-function gaussian(distance: number): number {
-  return Math.exp(-0.5 * (distance / PITCH_BEND_GAUSSIAN_STD) ** 2);
-}
+/** The Gaussian weights of the bins from `centre - tolerance` to `centre + tolerance`. */
+const BEND_WEIGHTS = Array.from({ length: 2 * PITCH_BEND_BINS_TOLERANCE + 1 }, (_, i) =>
+  Math.exp(-0.5 * ((i - PITCH_BEND_BINS_TOLERANCE) / PITCH_BEND_GAUSSIAN_STD) ** 2),
+);
 
 function meanOf(note: Float32Array, start: number, end: number, bin: number): number {
   let sum = 0;

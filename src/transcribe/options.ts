@@ -9,7 +9,8 @@ export interface OptionChecks extends NoteCreationOptions {
 
 function checkRange(name: string, value: number | undefined, low: number, high: number, hint: string): void {
   if (value === undefined) return;
-  if (!Number.isFinite(value) || value < low || value > high) throw usageError(`--${name} ${value}: ${hint}`);
+  if (!Number.isFinite(value)) throw usageError(`--${name} needs a number: ${hint}`);
+  if (value < low || value > high) throw usageError(`--${name} ${value}: ${hint}`);
 }
 
 export function checkTranscribeOptions(options: OptionChecks): void {

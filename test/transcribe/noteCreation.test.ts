@@ -8,7 +8,7 @@ import {
   outputToNotes,
   type ModelOutput,
 } from '../../src/transcribe/noteCreation.js';
-import { MIDI_OFFSET, N_FREQ_BINS_CONTOURS, N_FREQ_BINS_NOTES } from '../../src/transcribe/constants.js';
+import { CONTOUR_BIN_OF_NOTE_CENTRE, MIDI_OFFSET, N_FREQ_BINS_CONTOURS, N_FREQ_BINS_NOTES } from '../../src/transcribe/constants.js';
 
 /** A hand-made posteriorgram: `frames` frames of silence to paint notes into. */
 function emptyOutput(frames: number): ModelOutput {
@@ -25,7 +25,7 @@ function paintNote(output: ModelOutput, pitch: number, start: number, end: numbe
   const bin = pitch - MIDI_OFFSET;
   for (let t = start; t < end; t++) {
     output.note[t * N_FREQ_BINS_NOTES + bin] = level;
-    output.contour[t * N_FREQ_BINS_CONTOURS + 3 * bin + bendBins] = 0.9;
+    output.contour[t * N_FREQ_BINS_CONTOURS + 3 * bin + CONTOUR_BIN_OF_NOTE_CENTRE + bendBins] = 0.9;
   }
   output.onset[start * N_FREQ_BINS_NOTES + bin] = onset;
 }

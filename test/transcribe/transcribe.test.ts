@@ -44,6 +44,24 @@ describe('transcribing the fixtures against their source MIDI (MIREX note F1, on
   });
 });
 
+describe('pitch bends of pure tones', () => {
+  const tone = (midi: number, cents: number) => {
+    const hz = 440 * 2 ** ((midi - 69 + cents / 100) / 12);
+    const samples = new Float32Array(22050 * 2);
+    for (let i = 0; i < samples.length; i++) samples[i] = 0.5 * Math.sin((2 * Math.PI * hz * i) / 22050) * Math.min(1, i / 200);
+    return samples;
+  };
+  const medianBend = (bends: number[]) => [...bends].sort((a, b) => a - b)[Math.floor(bends.length / 2)];
+
+  it('are zero for an in-tune A4 and a third of a semitone for one 33 cents sharp', async () => {
+    const inTune = await transcribe(tone(69, 0));
+    expect(inTune.notes.map((note) => note.pitch)).toEqual([69]);
+    expect(medianBend(inTune.notes[0].bends!)).toBeCloseTo(0, 9);
+    const sharp = await transcribe(tone(69, 33));
+    expect(medianBend(sharp.notes[0].bends!)).toBeCloseTo(1 / 3, 9);
+  });
+});
+
 describe('the inference windows', () => {
   it('give exactly the posteriorgrams of the @spotify/basic-pitch reference pipeline', async () => {
     const { samples } = await decodeAudio(readFileSync(fixture('bass.flac')), 'bass.flac', 22050);
