@@ -5,7 +5,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { OfflineAudioContext } from 'node-web-audio-api';
 import { JamError } from '../errors.js';
+import { Resampler } from './resample.js';
 import { checkWavIsWhole } from './wavHeader.js';
+import { readHead, wavChunks, wavLayout } from './wavStream.js';
 
 export const SUPPORTED_FORMATS = 'WAV, MP3, FLAC or OGG Vorbis';
 
@@ -18,9 +20,49 @@ export interface DecodedAudio {
   duration: number;
 }
 
+/**
+ * Recordings at least this long are read from disk a block at a time when they are plain WAV, so memory does
+ * not grow with their length; shorter ones (and other formats) are decoded whole, which is faster.
+ */
+export const STREAMING_MIN_SECONDS = 600;
+
+/** Mono audio at the model's rate, as chunks in order, with its length known before the first one. */
+export interface AudioStream {
+  sampleRate: number;
+  /** Samples in all the chunks together. */
+  length: number;
+  chunks: AsyncIterable<Float32Array> | Iterable<Float32Array>;
+}
+
+/**
+ * Opens a file, `-` or file bytes as a stream of mono samples at `sampleRate`. Plain WAV files of at least
+ * `streamingMinSeconds` are streamed from disk.
+ */
+export async function openAudio(input: string | Uint8Array, name: string, sampleRate: number, streamingMinSeconds = STREAMING_MIN_SECONDS): Promise<AudioStream> {
+  if (typeof input === 'string' && input !== '-') {
+    const size = await checkedFileSize(input);
+    const head = await readHead(input);
+    checkWavIsWhole(head, name, size);
+    const layout = wavLayout(head, size);
+    if (layout && layout.frames / layout.sampleRate >= streamingMinSeconds) {
+      const length = layout.sampleRate === sampleRate ? layout.frames : Resampler.outputLength(layout.frames, layout.sampleRate, sampleRate);
+      return { sampleRate, length, chunks: wavChunks(input, layout, sampleRate) };
+    }
+  }
+  const bytes = typeof input === 'string' ? await readAudioBytes(input) : input;
+  const { samples } = await decodeAudio(bytes, name, sampleRate);
+  return { sampleRate, length: samples.length, chunks: [samples] };
+}
+
 /** Reads a file, or all of standard input for `-`, naming the input in every error. */
 export async function readAudioBytes(input: string): Promise<Uint8Array> {
   if (input === '-') return readStdin();
+  await checkedFileSize(input);
+  return readFile(input);
+}
+
+/** The size of an audio file that exists, is a file and is not empty; a JamError otherwise. */
+async function checkedFileSize(input: string): Promise<number> {
   const info = await stat(input).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') throw new JamError(`${input}: no such file; check the path`);
     if (error.code === 'EACCES') throw new JamError(`${input}: permission denied; check the file's permissions`);
@@ -28,7 +70,7 @@ export async function readAudioBytes(input: string): Promise<Uint8Array> {
   });
   if (info.isDirectory()) throw new JamError(`${input}: is a directory; give an audio file (${SUPPORTED_FORMATS})`);
   if (info.size === 0) throw new JamError(`${input}: the file is empty; give an audio file (${SUPPORTED_FORMATS})`);
-  return readFile(input);
+  return info.size;
 }
 
 async function readStdin(): Promise<Uint8Array> {

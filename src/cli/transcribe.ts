@@ -10,7 +10,8 @@ import {
   DEFAULT_MIN_NOTE_LENGTH_MS,
   DEFAULT_ONSET_THRESHOLD,
 } from '../transcribe/constants.js';
-import { ENGINE_NAMES, type EngineName } from '../transcribe/engine.js';
+import { availableParallelism } from 'node:os';
+import { DEFAULT_ENGINE, ENGINE_NAMES, loadEngine, type EngineName } from '../transcribe/engine.js';
 import { DEFAULT_BATCH_SIZE } from '../transcribe/inference.js';
 import { checkTranscribeOptions } from '../transcribe/options.js';
 import { outputPathsFor, transcriptionFiles, type OutputPaths } from '../transcribe/outputs.js';
@@ -37,6 +38,7 @@ interface TranscribeArgs {
   sonify: boolean;
   json: boolean;
   engine: EngineName;
+  threads: number;
   batchSize: number;
   quiet: boolean;
   debug: boolean;
@@ -60,7 +62,8 @@ function builder(yargs: Argv): Argv<TranscribeArgs> {
     .option('save-model-outputs', { type: 'boolean', default: false, describe: 'Also write the model outputs for numpy (<stem>.model.npz)' })
     .option('sonify', { type: 'boolean', default: false, describe: 'Also write a WAV rendering of the notes to listen to (<stem>.sonify.wav)' })
     .option('json', { type: 'boolean', default: false, describe: 'Print each result, notes included, as a JSON line on stdout' })
-    .option('engine', { requiresArg: true, type: 'string', choices: ENGINE_NAMES, default: 'tfjs' as EngineName, describe: 'Inference engine' })
+    .option('engine', { requiresArg: true, type: 'string', choices: ENGINE_NAMES, default: DEFAULT_ENGINE, describe: 'Inference engine: onnx (ONNX Runtime, fast), tfjs (TensorFlow.js on WebAssembly), tfjs-node (needs @tensorflow/tfjs-node installed)' })
+    .option('threads', { requiresArg: true, type: 'number', default: availableParallelism(), describe: 'Threads for the onnx engine' })
     .option('batch-size', { requiresArg: true, type: 'number', default: DEFAULT_BATCH_SIZE, describe: 'Model windows per inference call' })
     .example('$0 transcribe take.wav', 'Write take.mid beside take.wav')
     .example('$0 transcribe *.mp3 --out-dir midi/', 'Transcribe several files into midi/')
@@ -80,12 +83,16 @@ async function handler(parsed: TranscribeArgs): Promise<void> {
     melodiaTrick: args.melodiaTrick,
     midiTempo: args.midiTempo,
     multiplePitchBends: args.multiplePitchBends,
-    engine: args.engine,
+    threads: args.threads,
     batchSize: args.batchSize,
+    keepContour: args.saveModelOutputs,
   };
   checkTranscribeOptions(options);
   const plans = planOutputs(args);
   if (args.outDir) await makeOutputFolder(args.outDir);
+  const engine = await loadEngine(args.engine, args.threads);
+  if (engine.fallbackReason) warn(engine.fallbackReason);
+  options.engine = engine;
 
   let failures = 0;
   for (const { input, paths } of plans) {

@@ -1,11 +1,14 @@
 /**
  * The one small interface every inference engine implements, and the place that picks one.
- * An engine is loaded once per process and reused for every file.
+ * An engine is loaded once per process (per thread setting) and reused for every file.
  */
+import { availableParallelism } from 'node:os';
 import { JamError } from '../errors.js';
 
-export const ENGINE_NAMES = ['tfjs'] as const;
+/** onnx: ONNX Runtime (default, fast); tfjs: TensorFlow.js on WebAssembly; tfjs-node: native TensorFlow, if installed. */
+export const ENGINE_NAMES = ['onnx', 'tfjs', 'tfjs-node'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
+export const DEFAULT_ENGINE: EngineName = 'onnx';
 
 /** The model's outputs for a batch of windows, each `[window][frame][bin]`, row-major. */
 export interface WindowOutputs {
@@ -18,26 +21,50 @@ export interface Engine {
   readonly name: EngineName;
   /** Runs the model on `count` windows of AUDIO_N_SAMPLES samples laid end to end in `windows`. */
   run(windows: Float32Array, count: number): Promise<WindowOutputs>;
+  /** Set when the engine asked for could not load and this one stands in: the reason, for the user. */
+  readonly fallbackReason?: string;
 }
 
-const loaded = new Map<EngineName, Promise<Engine>>();
+export interface EngineSettings {
+  /** Threads for the engine's operators (ONNX Runtime's intra-op threads); default: the machine's cores. */
+  threads: number;
+}
 
-export function loadEngine(name: EngineName = 'tfjs'): Promise<Engine> {
-  let engine = loaded.get(name);
+const loaded = new Map<string, Promise<Engine>>();
+
+export function loadEngine(name: EngineName = DEFAULT_ENGINE, threads = availableParallelism()): Promise<Engine> {
+  const key = `${name}/${threads}`;
+  let engine = loaded.get(key);
   if (!engine) {
-    engine = createEngine(name);
-    loaded.set(name, engine);
+    engine = createEngine(name, { threads });
+    loaded.set(key, engine);
   }
   return engine;
 }
 
-async function createEngine(name: EngineName): Promise<Engine> {
+async function createEngine(name: EngineName, settings: EngineSettings): Promise<Engine> {
   switch (name) {
+    case 'onnx':
+      try {
+        const { createOnnxEngine } = await import('./onnxEngine.js');
+        return await createOnnxEngine(settings);
+      } catch (error) {
+        const reason = `ONNX Runtime could not load (${firstLine(error)}); using the slower tfjs engine`;
+        return { ...(await loadEngine('tfjs', settings.threads)), fallbackReason: reason };
+      }
     case 'tfjs': {
       const { createTfjsEngine } = await import('./tfjsEngine.js');
-      return createTfjsEngine();
+      return createTfjsEngine('wasm');
+    }
+    case 'tfjs-node': {
+      const { createTfjsEngine } = await import('./tfjsEngine.js');
+      return createTfjsEngine('tensorflow');
     }
     default:
       throw new JamError(`unknown engine "${String(name)}": use one of ${ENGINE_NAMES.join(', ')}`, 2);
   }
+}
+
+function firstLine(error: unknown): string {
+  return String(error instanceof Error ? error.message : error).split('\n')[0];
 }

@@ -1,22 +1,25 @@
 /**
  * 22 050 Hz mono audio → the model's posteriorgrams for the whole recording, as basic-pitch's inference.py
  * does it: pad the start by half an overlap, cut overlapping 2 s windows, run them in batches, drop half
- * the overlap from each side of every window's output and join the rest.
+ * the overlap from each side of every window's output and join the rest. Audio arrives as a stream of
+ * chunks and only a window's worth is kept, so long recordings need memory only for the outputs.
  */
+import type { AudioStream } from '../audio/decode.js';
 import {
   ANNOT_N_FRAMES,
   AUDIO_N_SAMPLES,
+  AUDIO_SAMPLE_RATE,
   N_FREQ_BINS_CONTOURS,
   N_FREQ_BINS_NOTES,
   N_OVERLAPPING_FRAMES,
   OVERLAP_LENGTH_SAMPLES,
   WINDOW_HOP_SAMPLES,
 } from './constants.js';
-import type { Engine } from './engine.js';
-import { framesForSamples, type ModelOutput } from './noteCreation.js';
+import type { Engine, WindowOutputs } from './engine.js';
+import { bendPeaksOf, framesForSamples, type ModelOutput } from './noteCreation.js';
 
-/** Windows per engine call: 2 measured best for the tfjs wasm backend on 2 cores. */
-export const DEFAULT_BATCH_SIZE = 2;
+/** Windows per engine call, chosen by measurement (see docs/engines.md). */
+export const DEFAULT_BATCH_SIZE = 4;
 
 const FRAMES_CUT_EACH_SIDE = N_OVERLAPPING_FRAMES / 2;
 const FRAMES_KEPT_PER_WINDOW = ANNOT_N_FRAMES - 2 * FRAMES_CUT_EACH_SIDE;
@@ -24,6 +27,8 @@ const LEAD_IN_SAMPLES = OVERLAP_LENGTH_SAMPLES / 2;
 
 export interface InferenceOptions {
   batchSize?: number;
+  /** Keep the contour posteriorgram (264 bins a frame) in the output; pitch bends do not need it. */
+  keepContour?: boolean;
   /** Called with the fraction done (0–1) after each batch. */
   onProgress?: (fraction: number) => void;
 }
@@ -32,45 +37,89 @@ export function windowCount(samples: number): number {
   return Math.max(1, Math.ceil((samples + LEAD_IN_SAMPLES) / WINDOW_HOP_SAMPLES));
 }
 
-/** Copies window `index` of the lead-in-padded audio into `target` at `offset`, zero-padding the end. */
-function copyWindow(audio: Float32Array, index: number, target: Float32Array, offset: number): void {
-  const first = index * WINDOW_HOP_SAMPLES - LEAD_IN_SAMPLES;
-  for (let i = 0; i < AUDIO_N_SAMPLES; i++) {
-    const source = first + i;
-    target[offset + i] = source >= 0 && source < audio.length ? audio[source] : 0;
+function streamOf(samples: Float32Array): AudioStream {
+  return { sampleRate: AUDIO_SAMPLE_RATE, length: samples.length, chunks: [samples] };
+}
+
+/** Cuts the lead-in-padded audio into windows as chunks arrive, keeping only what later windows need. */
+class WindowCutter {
+  /** Padded audio from padded index `start` on. */
+  private pending = new Float32Array(LEAD_IN_SAMPLES);
+  private start = 0;
+  next = 0;
+
+  add(chunk: Float32Array): void {
+    const joined = new Float32Array(this.pending.length + chunk.length);
+    joined.set(this.pending);
+    joined.set(chunk, this.pending.length);
+    this.pending = joined;
+  }
+
+  /** Whether window `next` is complete, or (at the end) can be completed with silence. */
+  ready(ended: boolean): boolean {
+    return ended || this.start + this.pending.length >= this.next * WINDOW_HOP_SAMPLES + AUDIO_N_SAMPLES;
+  }
+
+  /** Copies window `next` into `target` at `offset` (zero-padded past the end) and moves on. */
+  take(target: Float32Array, offset: number): void {
+    const from = this.next * WINDOW_HOP_SAMPLES - this.start;
+    const part = this.pending.subarray(from, from + AUDIO_N_SAMPLES);
+    target.set(part, offset);
+    target.fill(0, offset + part.length, offset + AUDIO_N_SAMPLES);
+    this.next++;
+    const drop = Math.min(this.next * WINDOW_HOP_SAMPLES - this.start, this.pending.length);
+    this.pending = this.pending.slice(drop);
+    this.start += drop;
   }
 }
 
-export async function runModel(audio: Float32Array, engine: Engine, options: InferenceOptions = {}): Promise<ModelOutput> {
+export async function runModel(audio: Float32Array | AudioStream, engine: Engine, options: InferenceOptions = {}): Promise<ModelOutput> {
+  const stream = audio instanceof Float32Array ? streamOf(audio) : audio;
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  const frames = framesForSamples(audio.length);
+  const frames = framesForSamples(stream.length);
   const output: ModelOutput = {
     frames,
     note: new Float32Array(frames * N_FREQ_BINS_NOTES),
     onset: new Float32Array(frames * N_FREQ_BINS_NOTES),
-    contour: new Float32Array(frames * N_FREQ_BINS_CONTOURS),
+    bendPeaks: new Int8Array(frames * N_FREQ_BINS_NOTES),
+    contour: options.keepContour ? new Float32Array(frames * N_FREQ_BINS_CONTOURS) : undefined,
   };
-  const windows = windowCount(audio.length);
+  const windows = windowCount(stream.length);
   const batch = new Float32Array(batchSize * AUDIO_N_SAMPLES);
-  for (let first = 0; first < windows; first += batchSize) {
-    const count = Math.min(batchSize, windows - first);
-    for (let w = 0; w < count; w++) copyWindow(audio, first + w, batch, w * AUDIO_N_SAMPLES);
-    const result = await engine.run(batch.subarray(0, count * AUDIO_N_SAMPLES), count);
-    for (let w = 0; w < count; w++) {
-      const firstFrame = (first + w) * FRAMES_KEPT_PER_WINDOW;
-      keepWindowCentre(result.note, w, output.note, firstFrame, frames, N_FREQ_BINS_NOTES);
-      keepWindowCentre(result.onset, w, output.onset, firstFrame, frames, N_FREQ_BINS_NOTES);
-      keepWindowCentre(result.contour, w, output.contour, firstFrame, frames, N_FREQ_BINS_CONTOURS);
+  const cutter = new WindowCutter();
+  let inBatch = 0;
+  const runBatch = async (): Promise<void> => {
+    const first = cutter.next - inBatch;
+    const result = await engine.run(batch.subarray(0, inBatch * AUDIO_N_SAMPLES), inBatch);
+    for (let w = 0; w < inBatch; w++) keepWindow(result, w, output, (first + w) * FRAMES_KEPT_PER_WINDOW);
+    inBatch = 0;
+    options.onProgress?.(cutter.next / windows);
+  };
+  const cutReady = async (ended: boolean): Promise<void> => {
+    while (cutter.next < windows && cutter.ready(ended)) {
+      cutter.take(batch, inBatch * AUDIO_N_SAMPLES);
+      inBatch++;
+      if (inBatch === batchSize) await runBatch();
     }
-    options.onProgress?.(Math.min(1, (first + count) / windows));
+  };
+  for await (const chunk of stream.chunks) {
+    cutter.add(chunk);
+    await cutReady(false);
   }
+  await cutReady(true);
+  if (inBatch > 0) await runBatch();
   return output;
 }
 
-/** Copies the kept middle frames of window `w`'s output to the recording's frames, trimmed to its length. */
-function keepWindowCentre(windowOutput: Float32Array, w: number, target: Float32Array, firstFrame: number, totalFrames: number, bins: number): void {
-  const frames = Math.min(FRAMES_KEPT_PER_WINDOW, totalFrames - firstFrame);
+/** Stores the kept middle frames of window `w`'s outputs at `firstFrame`, trimmed to the recording. */
+function keepWindow(result: WindowOutputs, w: number, output: ModelOutput, firstFrame: number): void {
+  const frames = Math.min(FRAMES_KEPT_PER_WINDOW, output.frames - firstFrame);
   if (frames <= 0) return;
-  const from = (w * ANNOT_N_FRAMES + FRAMES_CUT_EACH_SIDE) * bins;
-  target.set(windowOutput.subarray(from, from + frames * bins), firstFrame * bins);
+  const firstRow = w * ANNOT_N_FRAMES + FRAMES_CUT_EACH_SIDE;
+  const rows = (data: Float32Array, bins: number) => data.subarray(firstRow * bins, (firstRow + frames) * bins);
+  output.note.set(rows(result.note, N_FREQ_BINS_NOTES), firstFrame * N_FREQ_BINS_NOTES);
+  output.onset.set(rows(result.onset, N_FREQ_BINS_NOTES), firstFrame * N_FREQ_BINS_NOTES);
+  const contour = rows(result.contour, N_FREQ_BINS_CONTOURS);
+  output.bendPeaks.set(bendPeaksOf(contour, frames), firstFrame * N_FREQ_BINS_NOTES);
+  output.contour?.set(contour, firstFrame * N_FREQ_BINS_CONTOURS);
 }

@@ -25,14 +25,17 @@ import {
 } from './constants.js';
 
 /**
- * The model's three posteriorgrams for a whole recording, row-major `[frame][bin]`:
- * `note` and `onset` have 88 bins (A0–C8), `contour` 264 (a third of a semitone each).
+ * The model's posteriorgrams for a whole recording, row-major `[frame][bin]`: `note` and `onset` have 88
+ * bins (A0–C8). Pitch bends need only `bendPeaks`: for each frame and note bin, where the contour peaks
+ * near that note, in thirds of a semitone from in tune. The full `contour` (264 bins, a third of a semitone
+ * each, three times the size of the rest) is kept only when asked for.
  */
 export interface ModelOutput {
   frames: number;
   note: Float32Array;
   onset: Float32Array;
-  contour: Float32Array;
+  bendPeaks: Int8Array;
+  contour?: Float32Array;
 }
 
 export interface NoteCreationOptions {
@@ -107,9 +110,11 @@ export function amplitudeToVelocity(amplitude: number): number {
 export function outputToFrameNotes(output: ModelOutput, options: NoteCreationOptions = {}): FrameNote[] {
   const settings = { ...DEFAULTS, ...options };
   const { frames } = output;
-  const note = output.note.slice();
-  const predicted = output.onset.slice();
-  constrainFrequency(note, predicted, settings.minFrequency, settings.maxFrequency);
+  // Copies only when the frequency range changes them: an hour of posteriorgrams is 100 MB each.
+  const limited = settings.minFrequency !== undefined || settings.maxFrequency !== undefined;
+  const note = limited ? output.note.slice() : output.note;
+  const predicted = limited ? output.onset.slice() : output.onset;
+  if (limited) constrainFrequency(note, predicted, settings.minFrequency, settings.maxFrequency);
   const onset = settings.inferOnsets ? inferredOnsets(predicted, note, frames) : predicted;
 
   const minFrames = minNoteLengthFrames(settings.minNoteLengthMs);
@@ -147,26 +152,25 @@ export function constrainFrequency(note: Float32Array, onset: Float32Array, minF
 /**
  * The predicted onsets, raised wherever the note posterior rises over the last frames: the rise (the
  * smaller of the 1- and 2-frame differences, never negative) is rescaled to the onsets' maximum.
+ * Two passes (the largest rise first) so no array of rises is needed.
  */
-export function inferredOnsets(onset: Float32Array, note: Float32Array, frames: number): Float64Array {
+export function inferredOnsets(onset: Float32Array, note: Float32Array, frames: number): Float32Array {
   const bins = N_FREQ_BINS_NOTES;
-  const rise = new Float32Array(note.length);
+  const riseAt = (t: number, f: number): number => {
+    const here = note[t * bins + f];
+    let smallest = Infinity;
+    for (let n = 1; n <= INFERRED_ONSET_FRAME_DIFFS; n++) smallest = Math.min(smallest, here - note[(t - n) * bins + f]);
+    return Math.max(0, smallest);
+  };
   let maxRise = 0;
-  for (let t = INFERRED_ONSET_FRAME_DIFFS; t < frames; t++) {
-    for (let f = 0; f < bins; f++) {
-      const here = note[t * bins + f];
-      let smallest = Infinity;
-      for (let n = 1; n <= INFERRED_ONSET_FRAME_DIFFS; n++) smallest = Math.min(smallest, here - note[(t - n) * bins + f]);
-      const value = Math.max(0, smallest);
-      rise[t * bins + f] = value;
-      if (value > maxRise) maxRise = value;
-    }
-  }
-  const result = Float64Array.from(onset);
+  for (let t = INFERRED_ONSET_FRAME_DIFFS; t < frames; t++) for (let f = 0; f < bins; f++) maxRise = Math.max(maxRise, riseAt(t, f));
+  const result = onset.slice();
   // A posterior that never rises (silence) has nothing to add; basic-pitch would divide by zero here.
   if (maxRise === 0) return result;
   const scale = maxOf(onset) / maxRise;
-  for (let i = 0; i < result.length; i++) result[i] = Math.max(result[i], rise[i] * scale);
+  for (let t = INFERRED_ONSET_FRAME_DIFFS; t < frames; t++) {
+    for (let f = 0; f < bins; f++) result[t * bins + f] = Math.max(result[t * bins + f], riseAt(t, f) * scale);
+  }
   return result;
 }
 
@@ -174,7 +178,7 @@ export function inferredOnsets(onset: Float32Array, note: Float32Array, frames: 
  * Onset peaks (strict local maxima in time) at or above the threshold, latest first and, within a frame,
  * highest pitch first: the order basic-pitch visits them in.
  */
-export function onsetPeaks(onset: Float32Array | Float64Array, frames: number, threshold: number): Array<[number, number]> {
+export function onsetPeaks(onset: Float32Array, frames: number, threshold: number): Array<[number, number]> {
   const bins = N_FREQ_BINS_NOTES;
   const peaks: Array<[number, number]> = [];
   for (let t = frames - 2; t >= 1; t--) {
@@ -263,34 +267,45 @@ function cellsAboveByEnergy(values: Float32Array, threshold: number): Uint32Arra
   return cells.sort((a, b) => values[b] - values[a] || a - b);
 }
 
-/**
- * Pitch bends of one note in semitones, one per frame: in each frame, the contour bin near the note's own
- * that is strongest once weighted by a Gaussian centred on it (so a neighbouring note does not win).
- */
+/** Pitch bends of one note in semitones, one per frame. */
 export function pitchBendsOf(output: ModelOutput, note: FrameNote): number[] {
-  const tolerance = PITCH_BEND_BINS_TOLERANCE;
-  const centre = CONTOURS_BINS_PER_SEMITONE * (note.pitch - MIDI_OFFSET) + CONTOUR_BIN_OF_NOTE_CENTRE;
-  const firstBin = Math.max(0, centre - tolerance);
-  const lastBin = Math.min(N_FREQ_BINS_CONTOURS - 1, centre + tolerance);
+  const bin = note.pitch - MIDI_OFFSET;
   const bends: number[] = [];
-  for (let t = note.startFrame; t < note.endFrame; t++) {
-    const row = t * N_FREQ_BINS_CONTOURS;
-    let best = firstBin;
-    let bestValue = -Infinity;
-    for (let bin = firstBin; bin <= lastBin; bin++) {
-      const value = output.contour[row + bin] * BEND_WEIGHTS[bin - centre + tolerance];
-      if (value > bestValue) {
-        bestValue = value;
-        best = bin;
-      }
-    }
-    bends.push((best - centre) / CONTOURS_BINS_PER_SEMITONE);
-  }
+  for (let t = note.startFrame; t < note.endFrame; t++) bends.push(output.bendPeaks[t * N_FREQ_BINS_NOTES + bin] / CONTOURS_BINS_PER_SEMITONE);
   return bends;
 }
 
+/**
+ * For each frame and note bin, the contour bin near the note's own that is strongest once weighted by a
+ * Gaussian centred on it (so a neighbouring note does not win), as an offset in contour bins: the pitch
+ * bend a note there would have. `contour` holds `frames` rows of 264 bins.
+ */
+export function bendPeaksOf(contour: Float32Array, frames: number): Int8Array {
+  const tolerance = PITCH_BEND_BINS_TOLERANCE;
+  const peaks = new Int8Array(frames * N_FREQ_BINS_NOTES);
+  for (let t = 0; t < frames; t++) {
+    const row = t * N_FREQ_BINS_CONTOURS;
+    for (let bin = 0; bin < N_FREQ_BINS_NOTES; bin++) {
+      const centre = CONTOURS_BINS_PER_SEMITONE * bin + CONTOUR_BIN_OF_NOTE_CENTRE;
+      const firstBin = Math.max(0, centre - tolerance);
+      const lastBin = Math.min(N_FREQ_BINS_CONTOURS - 1, centre + tolerance);
+      let best = firstBin;
+      let bestValue = -Infinity;
+      for (let b = firstBin; b <= lastBin; b++) {
+        const value = contour[row + b] * BEND_WEIGHTS[b - centre + tolerance];
+        if (value > bestValue) {
+          bestValue = value;
+          best = b;
+        }
+      }
+      peaks[t * N_FREQ_BINS_NOTES + bin] = best - centre;
+    }
+  }
+  return peaks;
+}
+
 /** The Gaussian weights of the bins from `centre - tolerance` to `centre + tolerance`. */
-const BEND_WEIGHTS = Array.from({ length: 2 * PITCH_BEND_BINS_TOLERANCE + 1 }, (_, i) =>
+const BEND_WEIGHTS = Float64Array.from({ length: 2 * PITCH_BEND_BINS_TOLERANCE + 1 }, (_, i) =>
   Math.exp(-0.5 * ((i - PITCH_BEND_BINS_TOLERANCE) / PITCH_BEND_GAUSSIAN_STD) ** 2),
 );
 

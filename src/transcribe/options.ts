@@ -5,6 +5,7 @@ import type { NoteCreationOptions } from './noteCreation.js';
 export interface OptionChecks extends NoteCreationOptions {
   midiTempo?: number;
   batchSize?: number;
+  threads?: number;
 }
 
 function checkRange(name: string, value: number | undefined, low: number, high: number, hint: string): void {
@@ -21,7 +22,10 @@ export function checkTranscribeOptions(options: OptionChecks): void {
   checkRange('maximum-frequency', options.maxFrequency, 1, 20_000, 'use a frequency in Hz, from 1 to 20000');
   checkRange('midi-tempo', options.midiTempo, 1, 1000, 'use beats per minute from 1 to 1000 (default 120)');
   checkRange('batch-size', options.batchSize, 1, 64, 'use a whole number of windows from 1 to 64');
-  if (options.batchSize !== undefined && !Number.isInteger(options.batchSize)) throw usageError(`--batch-size ${options.batchSize}: use a whole number`);
+  checkRange('threads', options.threads, 1, 256, 'use a whole number of threads, e.g. the number of cores');
+  for (const [name, value] of [['batch-size', options.batchSize], ['threads', options.threads]] as const) {
+    if (value !== undefined && !Number.isInteger(value)) throw usageError(`--${name} ${value}: use a whole number`);
+  }
   if (options.minFrequency !== undefined && options.maxFrequency !== undefined && options.minFrequency >= options.maxFrequency) {
     throw usageError(`--minimum-frequency ${options.minFrequency} is not below --maximum-frequency ${options.maxFrequency}: swap or widen them`);
   }

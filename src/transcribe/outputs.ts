@@ -53,6 +53,7 @@ export function transcriptionFiles(result: Transcription, paths: OutputPaths): A
   if (paths.noteEvents) files.push([paths.noteEvents, notesToCsv(result.notes)]);
   if (paths.modelOutputs) {
     const { frames, note, onset, contour } = result.modelOutput;
+    if (!contour) throw new Error('the model outputs were not kept: transcribe with keepContour to save them');
     files.push([
       paths.modelOutputs,
       encodeNpz({

@@ -1,6 +1,6 @@
 /**
- * Basic Pitch on TensorFlow.js with the WebAssembly backend, running the graph model that
- * @spotify/basic-pitch ships.
+ * Basic Pitch on TensorFlow.js, running the graph model that @spotify/basic-pitch ships: on the
+ * WebAssembly backend, or on native TensorFlow when the user has installed @tensorflow/tfjs-node.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -8,6 +8,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { AUDIO_N_SAMPLES } from './constants.js';
+import { JamError } from '../errors.js';
 import type { Engine, WindowOutputs } from './engine.js';
 
 const require = createRequire(import.meta.url);
@@ -19,14 +20,23 @@ export function basicPitchModelDir(): string {
   return path.dirname(require.resolve('@spotify/basic-pitch/model/model.json'));
 }
 
-export async function createTfjsEngine(): Promise<Engine> {
-  const wasmFile = require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm');
-  setWasmPaths(path.dirname(wasmFile) + path.sep);
-  await tf.setBackend('wasm');
+/** `wasm` is always there; `tensorflow` is the backend @tensorflow/tfjs-node registers. */
+export type TfjsBackend = 'wasm' | 'tensorflow';
+
+export async function createTfjsEngine(backend: TfjsBackend): Promise<Engine> {
+  if (backend === 'wasm') {
+    const wasmFile = require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm');
+    setWasmPaths(path.dirname(wasmFile) + path.sep);
+  } else {
+    await import('@tensorflow/tfjs-node' as string).catch(() => {
+      throw new JamError('the tfjs-node engine needs @tensorflow/tfjs-node: install it with npm install @tensorflow/tfjs-node, or use --engine onnx');
+    });
+  }
+  await tf.setBackend(backend);
   await tf.ready();
   const model = await tf.loadGraphModel(modelFromDisk(basicPitchModelDir()));
   return {
-    name: 'tfjs',
+    name: backend === 'wasm' ? 'tfjs' : 'tfjs-node',
     async run(windows: Float32Array, count: number): Promise<WindowOutputs> {
       const input = tf.tensor3d(windows, [count, AUDIO_N_SAMPLES, 1]);
       const outputs = model.execute(input, [OUTPUT_NAMES.note, OUTPUT_NAMES.onset, OUTPUT_NAMES.contour]) as tf.Tensor[];

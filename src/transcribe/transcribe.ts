@@ -2,7 +2,7 @@
  * The whole transcription: audio → model → notes → MIDI, for a file path, `-` (stdin), file bytes or
  * samples already at 22 050 Hz mono.
  */
-import { decodeAudio, readAudioBytes } from '../audio/decode.js';
+import { openAudio, type AudioStream } from '../audio/decode.js';
 import { JamError } from '../errors.js';
 import { notesToMidi, type Midi } from '../midi/write.js';
 import type { NoteEvent } from '../types.js';
@@ -13,9 +13,14 @@ import { outputToNotes, type ModelOutput, type NoteCreationOptions } from './not
 import { checkTranscribeOptions } from './options.js';
 
 export interface TranscribeOptions extends NoteCreationOptions {
+  /** An engine by name (loaded once per process) or one already loaded; default onnx. */
   engine?: EngineName | Engine;
+  /** Threads for the engine; default the machine's cores. */
+  threads?: number;
   /** Windows per engine call. */
   batchSize?: number;
+  /** Keep the full contour posteriorgram in `modelOutput` (for saving it). */
+  keepContour?: boolean;
   /** Tempo written to the MIDI file. */
   midiTempo?: number;
   multiplePitchBends?: boolean;
@@ -42,29 +47,39 @@ export type AudioInput = string | Uint8Array | Float32Array;
 export async function transcribe(input: AudioInput, options: TranscribeOptions = {}): Promise<Transcription> {
   checkTranscribeOptions(options);
   const name = options.name ?? (typeof input === 'string' ? input : 'audio');
-  const samples = await samplesOf(input, name);
-  const duration = samples.length / AUDIO_SAMPLE_RATE;
+  const audio = await audioOf(input, name);
+  const duration = audio.length / AUDIO_SAMPLE_RATE;
   const minimumSeconds = (options.minNoteLengthMs ?? DEFAULT_MIN_NOTE_LENGTH_MS) / 1000;
   if (duration < minimumSeconds) {
     throw new JamError(`${name}: only ${duration.toFixed(3)} s of audio, shorter than the shortest note jam keeps (${minimumSeconds} s); give a longer recording`);
   }
-  const engine = typeof options.engine === 'object' ? options.engine : await loadEngine(options.engine);
-  const modelOutput = await runModel(samples, engine, { batchSize: options.batchSize, onProgress: options.onProgress });
+  const engine = typeof options.engine === 'object' ? options.engine : await loadEngine(options.engine, options.threads);
+  const level = peakLevel(audio);
+  const modelOutput = await runModel(level.audio, engine, { batchSize: options.batchSize, keepContour: options.keepContour, onProgress: options.onProgress });
   const notes = outputToNotes(modelOutput, options);
   const midi = notesToMidi(notes, { tempo: options.midiTempo ?? DEFAULT_MIDI_TEMPO, multiplePitchBends: options.multiplePitchBends });
-  return { notes, midi, modelOutput, duration, warnings: warningsFor(name, samples, notes) };
+  return { notes, midi, modelOutput, duration, warnings: warningsFor(name, level.peak(), notes) };
 }
 
-async function samplesOf(input: AudioInput, name: string): Promise<Float32Array> {
-  if (input instanceof Float32Array) return input;
-  const bytes = typeof input === 'string' ? await readAudioBytes(input) : input;
-  return (await decodeAudio(bytes, name, AUDIO_SAMPLE_RATE)).samples;
+async function audioOf(input: AudioInput, name: string): Promise<AudioStream> {
+  if (input instanceof Float32Array) return { sampleRate: AUDIO_SAMPLE_RATE, length: input.length, chunks: [input] };
+  return openAudio(input, name, AUDIO_SAMPLE_RATE);
 }
 
-function warningsFor(name: string, samples: Float32Array, notes: NoteEvent[]): string[] {
-  if (notes.length > 0) return [];
+/** Passes the audio through, measuring its peak level on the way (to tell silence from no notes found). */
+function peakLevel(audio: AudioStream): { audio: AudioStream; peak: () => number } {
   let peak = 0;
-  for (const sample of samples) peak = Math.max(peak, Math.abs(sample));
+  async function* measured(): AsyncGenerator<Float32Array> {
+    for await (const chunk of audio.chunks) {
+      for (const sample of chunk) peak = Math.max(peak, Math.abs(sample));
+      yield chunk;
+    }
+  }
+  return { audio: { ...audio, chunks: measured() }, peak: () => peak };
+}
+
+function warningsFor(name: string, peak: number, notes: NoteEvent[]): string[] {
+  if (notes.length > 0) return [];
   return peak < SILENCE_PEAK
     ? [`${name}: the audio is silent; the MIDI file has no notes`]
     : [`${name}: no notes found; try a lower --onset-threshold or --frame-threshold`];

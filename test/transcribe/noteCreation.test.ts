@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  bendPeaksOf,
   frameToTime,
   inferredOnsets,
   minNoteLengthFrames,
@@ -11,17 +12,23 @@ import {
 import { CONTOUR_BIN_OF_NOTE_CENTRE, MIDI_OFFSET, N_FREQ_BINS_CONTOURS, N_FREQ_BINS_NOTES } from '../../src/transcribe/constants.js';
 
 /** A hand-made posteriorgram: `frames` frames of silence to paint notes into. */
-function emptyOutput(frames: number): ModelOutput {
+function emptyOutput(frames: number): ModelOutput & { contour: Float32Array } {
   return {
     frames,
     note: new Float32Array(frames * N_FREQ_BINS_NOTES),
     onset: new Float32Array(frames * N_FREQ_BINS_NOTES),
     contour: new Float32Array(frames * N_FREQ_BINS_CONTOURS),
+    bendPeaks: new Int8Array(frames * N_FREQ_BINS_NOTES),
   };
 }
 
+/** Reads the bends the painted contour implies, as inference does for each window. */
+function withBendPeaks(output: ModelOutput & { contour: Float32Array }): ModelOutput {
+  return { ...output, bendPeaks: bendPeaksOf(output.contour, output.frames) };
+}
+
 /** Paints a note: frame posterior `level` over [start, end), an onset peak at `start`, contour at its bin. */
-function paintNote(output: ModelOutput, pitch: number, start: number, end: number, level = 0.8, onset = 0.9, bendBins = 0): void {
+function paintNote(output: ModelOutput & { contour: Float32Array }, pitch: number, start: number, end: number, level = 0.8, onset = 0.9, bendBins = 0): void {
   const bin = pitch - MIDI_OFFSET;
   for (let t = start; t < end; t++) {
     output.note[t * N_FREQ_BINS_NOTES + bin] = level;
@@ -131,7 +138,7 @@ describe('note creation on hand-made posteriorgrams', () => {
   it('gives times, velocities and pitch bends from the contour', () => {
     const output = emptyOutput(100);
     paintNote(output, 69, 10, 40, 0.8, 0.9, 1); // contour one bin (a third of a semitone) sharp
-    const [note] = outputToNotes(output, plain);
+    const [note] = outputToNotes(withBendPeaks(output), plain);
     expect(note.pitch).toBe(69);
     expect(note.start).toBeCloseTo(frameToTime(10), 9);
     expect(note.end).toBeCloseTo(frameToTime(40), 9);
@@ -156,7 +163,7 @@ describe('note creation on hand-made posteriorgrams', () => {
       for (let voice = 0; voice < 4; voice++) paintNote(output, 48 + ((start / 20) * 5 + voice * 7) % 36, start, start + 18, 0.7, voice < 3 ? 0.9 : 0);
     }
     const started = performance.now();
-    const notes = outputToNotes(output);
+    const notes = outputToNotes(withBendPeaks(output));
     const seconds = (performance.now() - started) / 1000;
     expect(notes.length).toBeGreaterThan(2000);
     // Not a timing test: printed so a regression to quadratic time is visible in the log.

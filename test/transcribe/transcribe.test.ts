@@ -3,13 +3,14 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { BasicPitch } from '@spotify/basic-pitch';
-import { decodeAudio } from '../../src/audio/decode.js';
+import { decodeAudio, openAudio } from '../../src/audio/decode.js';
 import { encodeWav, WAV_FORMATS } from '../../src/audio/wav.js';
 import { midiNotes } from '../../src/midi/read.js';
 import { loadEngine } from '../../src/transcribe/engine.js';
 import { runModel } from '../../src/transcribe/inference.js';
 import { scoreNotes } from '../../src/transcribe/score.js';
 import { transcribe } from '../../src/transcribe/transcribe.js';
+import { bendPeaksOf, outputToNotes } from '../../src/transcribe/noteCreation.js';
 import { basicPitchModelDir } from '../../src/transcribe/tfjsEngine.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures');
@@ -33,6 +34,12 @@ describe('transcribing the fixtures against their source MIDI (MIREX note F1, on
       expect(result.warnings).toEqual([]);
     });
   }
+
+  it('scale.wav streamed from disk through jam\'s own resampler: F1 ≥ 0.9', async () => {
+    const audio = await openAudio(fixture('scale.wav'), 'scale.wav', 22050, 0);
+    const notes = outputToNotes(await runModel(audio, await loadEngine()));
+    expect(scoreNotes(groundTruth('scale.mid'), notes).f1).toBeGreaterThanOrEqual(0.9);
+  });
 
   it('finds the quarter-tone bend in bend.ogg as upward pitch bends on the C5', async () => {
     const { notes } = await transcribe(fixture('bend.ogg'));
@@ -65,7 +72,7 @@ describe('pitch bends of pure tones', () => {
 describe('the inference windows', () => {
   it('give exactly the posteriorgrams of the @spotify/basic-pitch reference pipeline', async () => {
     const { samples } = await decodeAudio(readFileSync(fixture('bass.flac')), 'bass.flac', 22050);
-    const ours = await runModel(samples, await loadEngine('tfjs'), { batchSize: 3 });
+    const ours = await runModel(samples, await loadEngine('tfjs'), { batchSize: 3, keepContour: true });
 
     const dir = basicPitchModelDir();
     const json = JSON.parse(readFileSync(path.join(dir, 'model.json'), 'utf8'));
@@ -89,9 +96,25 @@ describe('the inference windows', () => {
       for (let bin = 0; bin < 88; bin++) {
         maxDifference = Math.max(maxDifference, Math.abs(frames[t][bin] - ours.note[t * 88 + bin]), Math.abs(onsets[t][bin] - ours.onset[t * 88 + bin]));
       }
-      for (let bin = 0; bin < 264; bin++) maxDifference = Math.max(maxDifference, Math.abs(contours[t][bin] - ours.contour[t * 264 + bin]));
+      for (let bin = 0; bin < 264; bin++) maxDifference = Math.max(maxDifference, Math.abs(contours[t][bin] - ours.contour![t * 264 + bin]));
     }
     expect(maxDifference).toBeLessThan(1e-6);
+    expect(ours.bendPeaks).toEqual(bendPeaksOf(ours.contour!, ours.frames));
+  });
+
+  it('are the same whether the audio comes whole or as a stream of uneven chunks', async () => {
+    const { samples } = await decodeAudio(readFileSync(fixture('scale.wav')), 'scale.wav', 22050);
+    const engine = await loadEngine();
+    const whole = await runModel(samples, engine, { batchSize: 2 });
+    const sizes = [1, 5000, 40_000, 12_345, 100_000];
+    const chunks: Float32Array[] = [];
+    for (let at = 0, i = 0; at < samples.length; at += sizes[i++ % sizes.length]) chunks.push(samples.subarray(at, at + sizes[i % sizes.length]));
+    const streamed = await runModel({ sampleRate: 22050, length: samples.length, chunks }, engine, { batchSize: 3 });
+    expect(streamed.frames).toBe(whole.frames);
+    let maxDifference = 0;
+    for (let i = 0; i < whole.note.length; i++) maxDifference = Math.max(maxDifference, Math.abs(whole.note[i] - streamed.note[i]), Math.abs(whole.onset[i] - streamed.onset[i]));
+    expect(maxDifference).toBeLessThan(1e-5);
+    expect(streamed.bendPeaks).toEqual(whole.bendPeaks);
   });
 });
 
