@@ -13,6 +13,7 @@ export {
   onsetPeaks,
   constrainFrequency,
   pitchBendsOf,
+  bendPeaksOf,
   frameToTime,
   minNoteLengthFrames,
   amplitudeToVelocity,
@@ -21,14 +22,15 @@ export {
   type FrameNote,
 } from './transcribe/noteCreation.js';
 export { runModel, windowCount, type InferenceOptions } from './transcribe/inference.js';
-export { loadEngine, ENGINE_NAMES, type Engine, type EngineName, type WindowOutputs } from './transcribe/engine.js';
+export { loadEngine, ENGINE_NAMES, DEFAULT_ENGINE, type Engine, type EngineName, type EngineSettings, type WindowOutputs } from './transcribe/engine.js';
 export { scoreNotes, type NoteScores, type ScoreOptions } from './transcribe/score.js';
 export { notesToCsv } from './transcribe/noteCsv.js';
 export { encodeNpz, type NpyArray } from './transcribe/npz.js';
 export { outputPathsFor, transcriptionFiles, type OutputChoice, type OutputPaths } from './transcribe/outputs.js';
 export * as constants from './transcribe/constants.js';
 
-export { decodeAudio, readAudioBytes, downmix, type DecodedAudio } from './audio/decode.js';
+export { decodeAudio, openAudio, readAudioBytes, downmix, STREAMING_MIN_SECONDS, type AudioStream, type DecodedAudio } from './audio/decode.js';
+export { resample, Resampler } from './audio/resample.js';
 export { encodeWav, WAV_FORMATS, type WavFormat } from './audio/wav.js';
 
 export { notesToMidi, midiToBytes, bendValue, type Midi, type MidiWriteOptions } from './midi/write.js';

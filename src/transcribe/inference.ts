@@ -88,12 +88,19 @@ export async function runModel(audio: Float32Array | AudioStream, engine: Engine
   const batch = new Float32Array(batchSize * AUDIO_N_SAMPLES);
   const cutter = new WindowCutter();
   let inBatch = 0;
+  // The engine works on one batch (on its own threads, for ONNX Runtime) while the previous batch's
+  // outputs are stored here: at most two batches are under way at once.
+  let storing: Promise<void> = Promise.resolve();
   const runBatch = async (): Promise<void> => {
-    const first = cutter.next - inBatch;
-    const result = await engine.run(batch.subarray(0, inBatch * AUDIO_N_SAMPLES), inBatch);
-    for (let w = 0; w < inBatch; w++) keepWindow(result, w, output, (first + w) * FRAMES_KEPT_PER_WINDOW);
+    const count = inBatch;
+    const first = cutter.next - count;
+    const result = engine.run(batch.slice(0, count * AUDIO_N_SAMPLES), count);
     inBatch = 0;
-    options.onProgress?.(cutter.next / windows);
+    await storing;
+    storing = result.then((outputs) => {
+      for (let w = 0; w < count; w++) keepWindow(outputs, w, output, (first + w) * FRAMES_KEPT_PER_WINDOW);
+      options.onProgress?.((first + count) / windows);
+    });
   };
   const cutReady = async (ended: boolean): Promise<void> => {
     while (cutter.next < windows && cutter.ready(ended)) {
@@ -108,6 +115,7 @@ export async function runModel(audio: Float32Array | AudioStream, engine: Engine
   }
   await cutReady(true);
   if (inBatch > 0) await runBatch();
+  await storing;
   return output;
 }
 

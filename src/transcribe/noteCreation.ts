@@ -278,31 +278,66 @@ export function pitchBendsOf(output: ModelOutput, note: FrameNote): number[] {
 /**
  * For each frame and note bin, the contour bin near the note's own that is strongest once weighted by a
  * Gaussian centred on it (so a neighbouring note does not win), as an offset in contour bins: the pitch
- * bend a note there would have. `contour` holds `frames` rows of 264 bins.
+ * bend a note there would have. `contour` holds `frames` rows of 264 bins. Ties go to the lower bin.
  */
 export function bendPeaksOf(contour: Float32Array, frames: number): Int8Array {
-  const tolerance = PITCH_BEND_BINS_TOLERANCE;
   const peaks = new Int8Array(frames * N_FREQ_BINS_NOTES);
+  const blockMax = new Float32Array(Math.ceil(N_FREQ_BINS_CONTOURS / BEND_BLOCK));
   for (let t = 0; t < frames; t++) {
-    const row = t * N_FREQ_BINS_CONTOURS;
+    const row = contour.subarray(t * N_FREQ_BINS_CONTOURS, (t + 1) * N_FREQ_BINS_CONTOURS);
+    blockMax.fill(0);
+    for (let b = 0; b < row.length; b++) if (row[b] > blockMax[(b / BEND_BLOCK) | 0]) blockMax[(b / BEND_BLOCK) | 0] = row[b];
     for (let bin = 0; bin < N_FREQ_BINS_NOTES; bin++) {
-      const centre = CONTOURS_BINS_PER_SEMITONE * bin + CONTOUR_BIN_OF_NOTE_CENTRE;
-      const firstBin = Math.max(0, centre - tolerance);
-      const lastBin = Math.min(N_FREQ_BINS_CONTOURS - 1, centre + tolerance);
-      let best = firstBin;
-      let bestValue = -Infinity;
-      for (let b = firstBin; b <= lastBin; b++) {
-        const value = contour[row + b] * BEND_WEIGHTS[b - centre + tolerance];
-        if (value > bestValue) {
-          bestValue = value;
-          best = b;
-        }
-      }
-      peaks[t * N_FREQ_BINS_NOTES + bin] = best - centre;
+      let reachMax = 0;
+      for (let k = (BEND_FIRST_BINS[bin] / BEND_BLOCK) | 0; k <= ((BEND_LAST_BINS[bin] / BEND_BLOCK) | 0); k++) if (blockMax[k] > reachMax) reachMax = blockMax[k];
+      peaks[t * N_FREQ_BINS_NOTES + bin] = weightedPeak(row, bin, reachMax) - BEND_CENTRES[bin];
     }
   }
   return peaks;
 }
+
+/** Contour bins per block when bounding the values within a note's reach. */
+const BEND_BLOCK = 8;
+
+/**
+ * The weighted peak near one note bin, searched outward from its centre: once even the row's largest value
+ * could not beat the best so far at this distance, nothing farther can (the weights only fall), so most
+ * searches end within a few bins. The result is the same as scanning the whole reach, ties included.
+ */
+function weightedPeak(row: Float32Array, bin: number, reachMax: number): number {
+  const centre = BEND_CENTRES[bin];
+  const first = BEND_FIRST_BINS[bin];
+  const last = BEND_LAST_BINS[bin];
+  let best = centre;
+  let bestValue = row[centre];
+  for (let distance = 1; distance <= PITCH_BEND_BINS_TOLERANCE; distance++) {
+    const weight = BEND_WEIGHTS[PITCH_BEND_BINS_TOLERANCE + distance];
+    if (reachMax * weight < bestValue) break;
+    const below = centre - distance;
+    if (below >= first) {
+      const value = row[below] * weight;
+      // At equal values the lower bin wins, as in a scan from the bottom.
+      if (value >= bestValue) {
+        bestValue = value;
+        best = below;
+      }
+    }
+    const above = centre + distance;
+    if (above <= last) {
+      const value = row[above] * weight;
+      if (value > bestValue) {
+        bestValue = value;
+        best = above;
+      }
+    }
+  }
+  return best;
+}
+
+/** Each note bin's in-tune contour bin, and the first and last contour bins its bends may reach. */
+const BEND_CENTRES = Int32Array.from({ length: N_FREQ_BINS_NOTES }, (_, bin) => CONTOURS_BINS_PER_SEMITONE * bin + CONTOUR_BIN_OF_NOTE_CENTRE);
+const BEND_FIRST_BINS = BEND_CENTRES.map((centre) => Math.max(0, centre - PITCH_BEND_BINS_TOLERANCE));
+const BEND_LAST_BINS = BEND_CENTRES.map((centre) => Math.min(N_FREQ_BINS_CONTOURS - 1, centre + PITCH_BEND_BINS_TOLERANCE));
 
 /** The Gaussian weights of the bins from `centre - tolerance` to `centre + tolerance`. */
 const BEND_WEIGHTS = Float64Array.from({ length: 2 * PITCH_BEND_BINS_TOLERANCE + 1 }, (_, i) =>

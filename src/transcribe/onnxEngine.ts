@@ -4,13 +4,10 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { AUDIO_N_SAMPLES } from './constants.js';
+import { AUDIO_N_SAMPLES, MODEL_OUTPUT_NAMES } from './constants.js';
 import type { Engine, EngineSettings, WindowOutputs } from './engine.js';
 
 export const ONNX_MODEL_PATH = fileURLToPath(new URL('../../models/basic-pitch.onnx', import.meta.url));
-
-/** The converted graph keeps the tfjs output names. */
-const OUTPUT_NAMES = { note: 'Identity_1', onset: 'Identity_2', contour: 'Identity' } as const;
 
 export async function createOnnxEngine(settings: EngineSettings): Promise<Engine> {
   if (!existsSync(ONNX_MODEL_PATH)) throw new Error(`the ONNX model ${ONNX_MODEL_PATH} is missing (npm run build makes it)`);
@@ -28,7 +25,7 @@ export async function createOnnxEngine(settings: EngineSettings): Promise<Engine
       const input = new ort.Tensor('float32', windows, [count, AUDIO_N_SAMPLES, 1]);
       const outputs = await session.run({ [inputName]: input });
       const data = (name: string) => outputs[name].data as Float32Array;
-      return { note: data(OUTPUT_NAMES.note), onset: data(OUTPUT_NAMES.onset), contour: data(OUTPUT_NAMES.contour) };
+      return { note: data(MODEL_OUTPUT_NAMES.note), onset: data(MODEL_OUTPUT_NAMES.onset), contour: data(MODEL_OUTPUT_NAMES.contour) };
     },
   };
 }

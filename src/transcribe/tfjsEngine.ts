@@ -7,14 +7,12 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { AUDIO_N_SAMPLES } from './constants.js';
+import { AUDIO_N_SAMPLES, MODEL_OUTPUT_NAMES } from './constants.js';
 import { JamError } from '../errors.js';
 import type { Engine, WindowOutputs } from './engine.js';
 
 const require = createRequire(import.meta.url);
 
-/** The graph's output tensors, in the order the engine returns them. */
-const OUTPUT_NAMES = { note: 'Identity_1', onset: 'Identity_2', contour: 'Identity' } as const;
 
 export function basicPitchModelDir(): string {
   return path.dirname(require.resolve('@spotify/basic-pitch/model/model.json'));
@@ -39,7 +37,7 @@ export async function createTfjsEngine(backend: TfjsBackend): Promise<Engine> {
     name: backend === 'wasm' ? 'tfjs' : 'tfjs-node',
     async run(windows: Float32Array, count: number): Promise<WindowOutputs> {
       const input = tf.tensor3d(windows, [count, AUDIO_N_SAMPLES, 1]);
-      const outputs = model.execute(input, [OUTPUT_NAMES.note, OUTPUT_NAMES.onset, OUTPUT_NAMES.contour]) as tf.Tensor[];
+      const outputs = model.execute(input, [MODEL_OUTPUT_NAMES.note, MODEL_OUTPUT_NAMES.onset, MODEL_OUTPUT_NAMES.contour]) as tf.Tensor[];
       try {
         const [note, onset, contour] = await Promise.all(outputs.map((tensor) => tensor.data() as Promise<Float32Array>));
         return { note, onset, contour };

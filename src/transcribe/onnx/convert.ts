@@ -1,0 +1,462 @@
+/**
+ * Basic Pitch's TensorFlow.js graph model → an ONNX model for ONNX Runtime, op by op.
+ *
+ * TensorFlow convolves NHWC tensors with HWIO filters, ONNX NCHW tensors with OIHW filters: each convolution
+ * is wrapped in a pair of transposes and its filter transposed once here, so every other op keeps its
+ * TensorFlow layout and meaning (ONNX Runtime cancels the transposes it can when it loads the model).
+ * Integer tensors (shapes, axes, paddings) become int64, the type ONNX wants for them. An op, fused op or
+ * attribute the converter does not know is an error naming the node: nothing is guessed.
+ */
+import { MODEL_OUTPUT_NAMES } from '../constants.js';
+import type { GraphAttr, GraphModelJson, GraphNode } from './graphModel.js';
+import { DataType, encodeModel, type AttributeValue, type NodeProto, type TensorProto, type ValueInfoProto } from './protobuf.js';
+
+/** Opset 18 is the first where every reduction takes its axes as an input; IR version 8 came with it. */
+const OPSET_VERSION = 18;
+const IR_VERSION = 8;
+/** The name of the dynamic first dimension of the input and outputs. */
+const BATCH = 'batch';
+const NHWC_TO_NCHW = [0, 3, 1, 2];
+const NCHW_TO_NHWC = [0, 2, 3, 1];
+const HWIO_TO_OIHW = [3, 2, 0, 1];
+/** A slice end past any real dimension: ONNX clamps it to the dimension's size. */
+const TO_THE_END = Number.MAX_SAFE_INTEGER;
+
+/** Ops that map one to one, with the same inputs, broadcasting and meaning. */
+const SAME_OP: Readonly<Record<string, string>> = {
+  Identity: 'Identity',
+  Neg: 'Neg',
+  Sqrt: 'Sqrt',
+  Log: 'Log',
+  Sigmoid: 'Sigmoid',
+  Mul: 'Mul',
+  Add: 'Add',
+  AddV2: 'Add',
+  Sub: 'Sub',
+};
+
+const REDUCTIONS: Readonly<Record<string, string>> = { Sum: 'ReduceSum', Min: 'ReduceMin', Max: 'ReduceMax' };
+
+type OpConverter = (node: GraphNode, conversion: Conversion) => void;
+
+const CONVERTERS: Readonly<Record<string, OpConverter>> = {
+  ...Object.fromEntries(Object.keys(SAME_OP).map((op) => [op, sameOp])),
+  ...Object.fromEntries(Object.keys(REDUCTIONS).map((op) => [op, reduction])),
+  Square: square,
+  DivNoNan: divNoNan,
+  Conv2D: conv2d,
+  _FusedConv2D: conv2d,
+  Pad: pad,
+  MirrorPad: pad,
+  Transpose: transpose,
+  Reshape: reshape,
+  ExpandDims: expandDims,
+  Squeeze: squeeze,
+  Shape: shape,
+  Pack: pack,
+  ConcatV2: concat,
+  StridedSlice: stridedSlice,
+};
+
+/**
+ * Converts a graph model (its `model.json` and its weight shards concatenated in manifest order) to the
+ * bytes of an ONNX model. The same input always gives the same bytes.
+ */
+export function convertGraphModel(json: GraphModelJson, weights: Uint8Array): Uint8Array {
+  const conversion = new Conversion(readConstants(json, weights));
+  const inputs: ValueInfoProto[] = [];
+  for (const node of topologicalOrder(json.modelTopology.node)) {
+    if (node.op === 'Const') {
+      if (!conversion.isConstant(node.name)) throw new Error(`node "${node.name}": a constant with no value in the weights manifest`);
+      continue;
+    }
+    if (node.op === 'Placeholder') {
+      inputs.push(placeholderInput(node));
+      continue;
+    }
+    const convert = CONVERTERS[node.op];
+    if (!convert) throw new Error(`node "${node.name}": unknown op ${node.op}; the ONNX converter does not know how to map it`);
+    convert(node, conversion);
+  }
+  // The ONNX model lists the outputs in this order (note, onset, contour); the engines read them by name.
+  const outputs = Object.values(MODEL_OUTPUT_NAMES).map((name) => graphOutput(json, name));
+  return encodeModel({
+    irVersion: IR_VERSION,
+    producerName: 'jam',
+    opsetVersion: OPSET_VERSION,
+    graph: { name: 'basic_pitch', nodes: conversion.nodes, initializers: conversion.initializers(), inputs, outputs },
+  });
+}
+
+interface ConstTensor {
+  dtype: 'float32' | 'int32';
+  shape: readonly number[];
+  /** Little-endian element bytes, as tfjs stores them. */
+  bytes: Uint8Array;
+}
+
+/** The ONNX nodes written so far, and the constants they use. */
+class Conversion {
+  readonly nodes: NodeProto[] = [];
+  private readonly used = new Map<string, TensorProto>();
+
+  constructor(private readonly constants: ReadonlyMap<string, ConstTensor>) {}
+
+  /** The ONNX name of a node's input; a constant becomes an initializer the first time it is used. */
+  tensor(input: string): string {
+    const name = tensorName(input);
+    const constant = this.constants.get(name);
+    if (constant && !this.used.has(name)) this.used.set(name, constantInitializer(name, constant));
+    return name;
+  }
+
+  isConstant(name: string): boolean {
+    return this.constants.has(name);
+  }
+
+  /** The value of a node's input that must be known now (a filter, a permutation, axes, paddings). */
+  constant(node: GraphNode, index: number): ConstTensor {
+    const name = tensorName(dataInputs(node)[index] ?? '');
+    const constant = this.constants.get(name);
+    if (!constant) throw new Error(`node "${node.name}" (${node.op}): input ${index} must be a constant`);
+    return constant;
+  }
+
+  /** A new 1-D int64 initializer. */
+  int64s(name: string, values: readonly number[]): string {
+    return this.initializer({ name, dataType: DataType.INT64, dims: [values.length], rawData: int64Bytes(values) });
+  }
+
+  initializer(tensor: TensorProto): string {
+    this.used.set(tensor.name, tensor);
+    return tensor.name;
+  }
+
+  initializers(): TensorProto[] {
+    return [...this.used.values()];
+  }
+
+  /** Adds a node whose single output has the node's name, and returns that name. */
+  add(opType: string, name: string, inputs: readonly string[], attributes?: Record<string, AttributeValue>): string {
+    this.nodes.push({ name, opType, inputs, outputs: [name], attributes });
+    return name;
+  }
+}
+
+// --- one converter per op family ---------------------------------------------------------------------------
+
+function sameOp(node: GraphNode, c: Conversion): void {
+  c.add(SAME_OP[node.op], node.name, dataInputs(node).map((input) => c.tensor(input)));
+}
+
+function square(node: GraphNode, c: Conversion): void {
+  const x = c.tensor(dataInputs(node)[0]);
+  c.add('Mul', node.name, [x, x]);
+}
+
+/** x / y, and 0 wherever y is 0 (as TensorFlow defines it, also for 0 / 0). */
+function divNoNan(node: GraphNode, c: Conversion): void {
+  const [x, y] = dataInputs(node).map((input) => c.tensor(input));
+  const zero = c.initializer({ name: part(node, 'zero'), dataType: DataType.FLOAT, dims: [], rawData: new Uint8Array(4) });
+  const isZero = c.add('Equal', part(node, 'is_zero'), [y, zero]);
+  const quotient = c.add('Div', part(node, 'quotient'), [x, y]);
+  c.add('Where', node.name, [isZero, zero, quotient]);
+}
+
+function reduction(node: GraphNode, c: Conversion): void {
+  const axes = c.int64s(part(node, 'axes'), intValues(c.constant(node, 1)));
+  // TensorFlow reduces nothing over an empty axis list; ONNX would reduce everything unless told.
+  c.add(REDUCTIONS[node.op], node.name, [c.tensor(dataInputs(node)[0]), axes], {
+    keepdims: node.attr?.keep_dims?.b ? 1 : 0,
+    noop_with_empty_axes: 1,
+  });
+}
+
+/** Conv2D, and _FusedConv2D with its BiasAdd (and Relu), on NHWC tensors with an HWIO filter. */
+function conv2d(node: GraphNode, c: Conversion): void {
+  const layout = stringAttr(node, 'data_format') || 'NHWC';
+  if (layout !== 'NHWC') throw unsupported(node, `data_format ${layout}`);
+  const { bias, relu } = fusedOps(node);
+  const [input, filterInput, biasInput] = dataInputs(node);
+  const filter = c.constant(node, 1);
+  const weights = c.initializer(transposed(`${tensorName(filterInput)}:oihw`, filter, HWIO_TO_OIHW));
+  const strides = intsAttr(node, 'strides');
+  const dilations = intsAttr(node, 'dilations');
+  const attributes = {
+    strides: [strides[1], strides[2]],
+    dilations: dilations.length ? [dilations[1], dilations[2]] : [1, 1],
+    ...convPadding(node),
+  };
+  const nchw = c.add('Transpose', part(node, 'nchw'), [c.tensor(input)], { perm: NHWC_TO_NCHW });
+  let output = c.add('Conv', part(node, 'conv'), bias ? [nchw, weights, c.tensor(biasInput)] : [nchw, weights], attributes);
+  if (relu) output = c.add('Relu', part(node, 'relu'), [output]);
+  c.add('Transpose', node.name, [output], { perm: NCHW_TO_NHWC });
+}
+
+function fusedOps(node: GraphNode): { bias: boolean; relu: boolean } {
+  if (node.op === 'Conv2D') return { bias: false, relu: false };
+  const ops = stringsAttr(node, 'fused_ops');
+  const known = ops[0] === 'BiasAdd' && (ops.length === 1 || (ops.length === 2 && ops[1] === 'Relu'));
+  if (!known) throw unsupported(node, `fused ops ${ops.join(' + ')} (only BiasAdd, or BiasAdd + Relu)`);
+  return { bias: true, relu: ops.length === 2 };
+}
+
+/** TensorFlow's SAME puts the odd pixel of padding at the end, as ONNX's SAME_UPPER does. */
+function convPadding(node: GraphNode): Record<string, AttributeValue> {
+  const padding = stringAttr(node, 'padding');
+  if (padding === 'VALID') return { pads: [0, 0, 0, 0] };
+  if (padding === 'SAME') return { auto_pad: 'SAME_UPPER' };
+  throw unsupported(node, `padding ${padding}`);
+}
+
+/** Pad (with zeros) and MirrorPad (REFLECT, which leaves out the edge as ONNX's reflect does). */
+function pad(node: GraphNode, c: Conversion): void {
+  const paddings = intValues(c.constant(node, 1));
+  const begins = paddings.filter((_, i) => i % 2 === 0);
+  const ends = paddings.filter((_, i) => i % 2 === 1);
+  const pads = c.int64s(part(node, 'pads'), [...begins, ...ends]);
+  c.add('Pad', node.name, [c.tensor(dataInputs(node)[0]), pads], { mode: padMode(node) });
+}
+
+function padMode(node: GraphNode): string {
+  if (node.op === 'Pad') return 'constant';
+  const mode = stringAttr(node, 'mode');
+  if (mode !== 'REFLECT') throw unsupported(node, `mode ${mode} (only REFLECT)`);
+  return 'reflect';
+}
+
+function transpose(node: GraphNode, c: Conversion): void {
+  c.add('Transpose', node.name, [c.tensor(dataInputs(node)[0])], { perm: intValues(c.constant(node, 1)) });
+}
+
+/** TensorFlow reads a 0 in the new shape as a dimension of size 0, which ONNX does only with allowzero. */
+function reshape(node: GraphNode, c: Conversion): void {
+  const [x, newShape] = dataInputs(node).map((input) => c.tensor(input));
+  c.add('Reshape', node.name, [x, newShape], { allowzero: 1 });
+}
+
+function expandDims(node: GraphNode, c: Conversion): void {
+  const axes = c.int64s(part(node, 'axes'), intValues(c.constant(node, 1)));
+  c.add('Unsqueeze', node.name, [c.tensor(dataInputs(node)[0]), axes]);
+}
+
+/** Without squeeze_dims both squeeze every dimension of size 1. */
+function squeeze(node: GraphNode, c: Conversion): void {
+  const dims = intsAttr(node, 'squeeze_dims');
+  const x = c.tensor(dataInputs(node)[0]);
+  c.add('Squeeze', node.name, dims.length ? [x, c.int64s(part(node, 'axes'), dims)] : [x]);
+}
+
+function shape(node: GraphNode, c: Conversion): void {
+  c.add('Shape', node.name, [c.tensor(dataInputs(node)[0])]);
+}
+
+/** Pack stacks tensors along a new axis: each gets that axis, then they are concatenated along it. */
+function pack(node: GraphNode, c: Conversion): void {
+  const axis = intAttr(node, 'axis');
+  const axes = c.int64s(part(node, 'axes'), [axis]);
+  const parts = dataInputs(node).map((input, i) => c.add('Unsqueeze', part(node, `unsqueeze_${i}`), [c.tensor(input), axes]));
+  c.add('Concat', node.name, parts, { axis });
+}
+
+/** ConcatV2's last input is the axis. */
+function concat(node: GraphNode, c: Conversion): void {
+  const inputs = dataInputs(node);
+  const axis = c.constant(node, inputs.length - 1);
+  c.add('Concat', node.name, inputs.slice(0, -1).map((input) => c.tensor(input)), { axis: intValues(axis)[0] });
+}
+
+/**
+ * StridedSlice → Slice over the input's axes, Squeeze for the shrunk ones, Unsqueeze for the new ones.
+ * Each position i of begin/end/strides either adds a new axis (new_axis_mask bit i) or slices the next input
+ * axis: from begin (or its start, begin_mask), to end (or its end, end_mask), or keeps only index begin and
+ * drops the axis (shrink_axis_mask). Input axes past the spec are kept whole.
+ */
+function stridedSlice(node: GraphNode, c: Conversion): void {
+  if (intAttr(node, 'ellipsis_mask') !== 0) throw unsupported(node, 'ellipsis_mask');
+  const [begin, end, strides] = [1, 2, 3].map((index) => intValues(c.constant(node, index)));
+  const [beginMask, endMask, shrinkMask, newAxisMask] = ['begin_mask', 'end_mask', 'shrink_axis_mask', 'new_axis_mask'].map((name) =>
+    intAttr(node, name),
+  );
+  const slice = { starts: [] as number[], ends: [] as number[], axes: [] as number[], steps: [] as number[] };
+  const shrunk: number[] = [];
+  const added: number[] = [];
+  let inputAxis = 0;
+  let outputAxis = 0;
+  for (let i = 0; i < begin.length; i++) {
+    const bit = 1 << i;
+    if (newAxisMask & bit) {
+      added.push(outputAxis++);
+      continue;
+    }
+    const step = strides[i];
+    const start = beginMask & bit ? (step > 0 ? 0 : TO_THE_END) : begin[i];
+    let stop = endMask & bit ? (step > 0 ? TO_THE_END : -TO_THE_END) : end[i];
+    if (shrinkMask & bit) {
+      stop = start === -1 ? TO_THE_END : start + 1;
+      shrunk.push(inputAxis);
+    } else {
+      outputAxis++;
+    }
+    const whole = start === 0 && stop === TO_THE_END && step === 1;
+    if (!whole) {
+      slice.starts.push(start);
+      slice.ends.push(stop);
+      slice.axes.push(inputAxis);
+      slice.steps.push(shrinkMask & bit ? 1 : step);
+    }
+    inputAxis++;
+  }
+
+  const stages: Array<[opType: string, extraInputs: string[]]> = [];
+  if (slice.axes.length) {
+    const parts = Object.entries(slice).map(([name, values]) => c.int64s(part(node, name), values));
+    stages.push(['Slice', parts]);
+  }
+  if (shrunk.length) stages.push(['Squeeze', [c.int64s(part(node, 'shrunk_axes'), shrunk)]]);
+  if (added.length) stages.push(['Unsqueeze', [c.int64s(part(node, 'new_axes'), added)]]);
+  if (!stages.length) stages.push(['Identity', []]);
+  let output = c.tensor(dataInputs(node)[0]);
+  stages.forEach(([opType, extraInputs], i) => {
+    const name = i === stages.length - 1 ? node.name : part(node, opType.toLowerCase());
+    output = c.add(opType, name, [output, ...extraInputs]);
+  });
+}
+
+// --- the graph around the ops -------------------------------------------------------------------------------
+
+/** Nodes in an order where every node comes after its inputs' nodes (file order where it already is). */
+function topologicalOrder(nodes: readonly GraphNode[]): GraphNode[] {
+  const byName = new Map(nodes.map((node) => [node.name, node]));
+  const visited = new Set<string>();
+  const order: GraphNode[] = [];
+  const visit = (node: GraphNode): void => {
+    if (visited.has(node.name)) return;
+    visited.add(node.name);
+    for (const input of node.input ?? []) {
+      const producer = byName.get(input.replace(/^\^/, '').replace(/:\d+$/, ''));
+      if (producer) visit(producer);
+    }
+    order.push(node);
+  };
+  nodes.forEach(visit);
+  return order;
+}
+
+function placeholderInput(node: GraphNode): ValueInfoProto {
+  if (node.attr?.dtype?.type !== 'DT_FLOAT') throw unsupported(node, `input type ${node.attr?.dtype?.type}`);
+  const dims = (node.attr.shape?.shape?.dim ?? []).map(({ size }) => Number(size));
+  return { name: node.name, elemType: DataType.FLOAT, dims: dims.map(dimension) };
+}
+
+/** The output's type and shape, from the model's signature. */
+function graphOutput(json: GraphModelJson, name: string): ValueInfoProto {
+  const entry = Object.values(json.signature?.outputs ?? {}).find((output) => tensorName(output.name) === name);
+  if (!entry || !json.modelTopology.node.some((node) => node.name === name)) {
+    throw new Error(`the graph has no output ${name}; is this Basic Pitch's model.json?`);
+  }
+  const dims = (entry.tensorShape?.dim ?? []).map(({ size }) => Number(size));
+  return { name, elemType: DataType.FLOAT, dims: dims.map(dimension) };
+}
+
+function dimension(size: number, axis: number): number | string {
+  if (size >= 0) return size;
+  if (axis === 0) return BATCH;
+  throw new Error(`only the first dimension of an input or output may be dynamic, not dimension ${axis}`);
+}
+
+// --- constants ----------------------------------------------------------------------------------------------
+
+/** The graph's constants, read from the weights in manifest order. */
+function readConstants(json: GraphModelJson, weights: Uint8Array): Map<string, ConstTensor> {
+  const constants = new Map<string, ConstTensor>();
+  let offset = 0;
+  for (const entry of json.weightsManifest.flatMap((group) => group.weights)) {
+    if (entry.quantization) throw new Error(`weight ${entry.name}: quantized weights are not supported`);
+    if (entry.dtype !== 'float32' && entry.dtype !== 'int32') throw new Error(`weight ${entry.name}: dtype ${entry.dtype} is not supported`);
+    const length = 4 * entry.shape.reduce((size, dim) => size * dim, 1);
+    if (offset + length > weights.length) throw new Error(`the weights end before ${entry.name}: is a weight shard missing?`);
+    constants.set(entry.name, { dtype: entry.dtype, shape: entry.shape, bytes: weights.subarray(offset, offset + length) });
+    offset += length;
+  }
+  if (offset !== weights.length) throw new Error(`the weights hold ${weights.length} bytes, the manifest describes ${offset}`);
+  return constants;
+}
+
+function constantInitializer(name: string, constant: ConstTensor): TensorProto {
+  if (constant.dtype === 'float32') return { name, dataType: DataType.FLOAT, dims: constant.shape, rawData: constant.bytes };
+  return { name, dataType: DataType.INT64, dims: constant.shape, rawData: int64Bytes(intValues(constant)) };
+}
+
+function intValues(constant: ConstTensor): number[] {
+  if (constant.dtype !== 'int32') throw new Error(`expected an int32 constant, got ${constant.dtype}`);
+  const view = new DataView(constant.bytes.buffer, constant.bytes.byteOffset, constant.bytes.byteLength);
+  return Array.from({ length: constant.bytes.length / 4 }, (_, i) => view.getInt32(4 * i, true));
+}
+
+function int64Bytes(values: readonly number[]): Uint8Array {
+  const bytes = new Uint8Array(8 * values.length);
+  const view = new DataView(bytes.buffer);
+  values.forEach((value, i) => view.setBigInt64(8 * i, BigInt(value), true));
+  return bytes;
+}
+
+/** A float constant with its axes permuted (whole 4-byte elements are moved, so byte order is kept). */
+function transposed(name: string, constant: ConstTensor, perm: readonly number[]): TensorProto {
+  const { shape } = constant;
+  const source = new Uint32Array(new Uint8Array(constant.bytes).buffer);
+  const target = new Uint32Array(source.length);
+  const dims = perm.map((axis) => shape[axis]);
+  const sourceStrides = shape.map((_, axis) => shape.slice(axis + 1).reduce((size, dim) => size * dim, 1));
+  const index = dims.map(() => 0);
+  for (let i = 0; i < target.length; i++) {
+    target[i] = source[index.reduce((offset, position, axis) => offset + position * sourceStrides[perm[axis]], 0)];
+    for (let axis = dims.length - 1; axis >= 0 && ++index[axis] === dims[axis]; axis--) index[axis] = 0;
+  }
+  return { name, dataType: DataType.FLOAT, dims, rawData: new Uint8Array(target.buffer) };
+}
+
+// --- reading nodes ------------------------------------------------------------------------------------------
+
+/** A node's tensor inputs, without its control dependencies (`^name`). */
+function dataInputs(node: GraphNode): string[] {
+  return (node.input ?? []).filter((input) => !input.startsWith('^'));
+}
+
+/** tfjs names a node's first output after the node ("name" or "name:0"), the others "name:k". */
+function tensorName(input: string): string {
+  return input.replace(/:0$/, '');
+}
+
+function attribute(node: GraphNode, name: string): GraphAttr | undefined {
+  return node.attr?.[name];
+}
+
+/** An int attribute; protobuf JSON leaves out zeros. */
+function intAttr(node: GraphNode, name: string): number {
+  return Number(attribute(node, name)?.i ?? 0);
+}
+
+function intsAttr(node: GraphNode, name: string): number[] {
+  return (attribute(node, name)?.list?.i ?? []).map(Number);
+}
+
+function stringAttr(node: GraphNode, name: string): string {
+  return Buffer.from(attribute(node, name)?.s ?? '', 'base64').toString('utf8');
+}
+
+function stringsAttr(node: GraphNode, name: string): string[] {
+  return (attribute(node, name)?.list?.s ?? []).map((value) => Buffer.from(value, 'base64').toString('utf8'));
+}
+
+/**
+ * The name of a tensor or node the conversion adds for `node`. TensorFlow node names cannot hold a colon
+ * (tfjs only uses one before an output's number), so these never collide with the graph's own names.
+ */
+function part(node: GraphNode, suffix: string): string {
+  return `${node.name}:${suffix}`;
+}
+
+function unsupported(node: GraphNode, what: string): Error {
+  return new Error(`node "${node.name}" (${node.op}): ${what} is not supported by the ONNX converter`);
+}

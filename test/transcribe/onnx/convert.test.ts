@@ -1,0 +1,119 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeAudio } from '../../../src/audio/decode.js';
+import { AUDIO_N_SAMPLES, AUDIO_SAMPLE_RATE, WINDOW_HOP_SAMPLES } from '../../../src/transcribe/constants.js';
+import type { Engine, WindowOutputs } from '../../../src/transcribe/engine.js';
+import { convertGraphModel } from '../../../src/transcribe/onnx/convert.js';
+import { MODEL_OUTPUT_NAMES as OUTPUT_NAMES } from '../../../src/transcribe/constants.js';
+import { readGraphModel, type GraphModel, type GraphModelJson, type GraphNode } from '../../../src/transcribe/onnx/graphModel.js';
+import { basicPitchModelDir, createTfjsEngine } from '../../../src/transcribe/tfjsEngine.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+const BUILT_MODEL = path.join(ROOT, 'models/basic-pitch.onnx');
+/** The largest difference allowed between ONNX Runtime's and tfjs's outputs. */
+const TOLERANCE = 1e-4;
+const OUTPUTS = ['note', 'onset', 'contour'] as const;
+
+const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
+
+function maxAbsDifference(a: Float32Array, b: Float32Array): number {
+  expect(a.length).toBe(b.length);
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+  return max;
+}
+
+/** Deterministic samples in [-1, 1): a 32-bit linear congruential generator. */
+function noise(length: number, seed: number): Float32Array {
+  let state = seed >>> 0;
+  return Float32Array.from({ length }, () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 31 - 1;
+  });
+}
+
+async function runOnnx(session: InferenceSession, windows: Float32Array, count: number): Promise<WindowOutputs> {
+  const results = await session.run({ [session.inputNames[0]]: new Tensor('float32', windows, [count, AUDIO_N_SAMPLES, 1]) });
+  const [note, onset, contour] = OUTPUTS.map((output) => results[OUTPUT_NAMES[output]].data as Float32Array);
+  return { note, onset, contour };
+}
+
+describe('converting Basic Pitch to ONNX', () => {
+  let model: GraphModel;
+  let onnx: Uint8Array;
+
+  beforeAll(() => {
+    model = readGraphModel(basicPitchModelDir());
+    onnx = convertGraphModel(model.json, model.weights);
+  });
+
+  it('gives the same bytes every time', () => {
+    expect(sameBytes(convertGraphModel(model.json, model.weights), onnx)).toBe(true);
+  });
+
+  it('built models/basic-pitch.onnx from the installed model with this converter', () => {
+    expect(existsSync(BUILT_MODEL), `${BUILT_MODEL} is missing: run npm run build`).toBe(true);
+    expect(sameBytes(readFileSync(BUILT_MODEL), onnx), `${BUILT_MODEL} differs from a fresh conversion: run npm run build`).toBe(true);
+  });
+
+  describe('ONNX Runtime gives tfjs’s outputs', () => {
+    let session: InferenceSession;
+    let tfjs: Engine;
+
+    beforeAll(async () => {
+      session = await InferenceSession.create(onnx);
+      tfjs = await createTfjsEngine('wasm');
+    });
+
+    async function expectSameOutputs(label: string, windows: Float32Array, count: number) {
+      const expected = await tfjs.run(windows, count);
+      const actual = await runOnnx(session, windows, count);
+      const differences = OUTPUTS.map((output) => maxAbsDifference(actual[output], expected[output]));
+      console.log(`${label}: max abs difference ${OUTPUTS.map((output, i) => `${output} ${differences[i].toExponential(1)}`).join(', ')}`);
+      for (const difference of differences) expect(difference).toBeLessThanOrEqual(TOLERANCE);
+      return expected;
+    }
+
+    it('on three windows of fixtures/chords.wav, the last one ending in silence', async () => {
+      const audio = await decodeAudio(readFileSync(path.join(ROOT, 'fixtures/chords.wav')), 'chords.wav', AUDIO_SAMPLE_RATE);
+      // Two windows from the start, and one like a recording's last: the clip's end, then zeros.
+      const starts = [0, WINDOW_HOP_SAMPLES, audio.samples.length - AUDIO_N_SAMPLES / 2];
+      const windows = new Float32Array(starts.length * AUDIO_N_SAMPLES);
+      starts.forEach((start, w) => windows.set(audio.samples.subarray(start, start + AUDIO_N_SAMPLES), w * AUDIO_N_SAMPLES));
+      const { note } = await expectSameOutputs('chords.wav', windows, starts.length);
+      // Chords sound in these windows, so a converter that lost the signal could not pass as equal.
+      expect(note.reduce((max, value) => Math.max(max, value), 0)).toBeGreaterThan(0.5);
+    });
+
+    it('on two windows of seeded noise', async () => {
+      await expectSameOutputs('noise', noise(2 * AUDIO_N_SAMPLES, 2024), 2);
+    });
+
+    it('under tfjs’s names, outputs in the order note, onset, contour', () => {
+      expect(session.inputNames).toEqual(['input_2']);
+      expect(session.outputNames).toEqual(OUTPUTS.map((output) => OUTPUT_NAMES[output]));
+    });
+  });
+
+  describe('refuses what it cannot map', () => {
+    const withNode = (json: GraphModelJson, op: string, change: (node: GraphNode) => void) => {
+      const copy = structuredClone(json);
+      const node = copy.modelTopology.node.find((candidate) => candidate.op === op)!;
+      change(node);
+      return { copy, name: node.name };
+    };
+
+    it('an unknown op, naming the op and the node', () => {
+      const { copy, name } = withNode(model.json, 'Log', (node) => (node.op = 'Log1p'));
+      expect(() => convertGraphModel(copy, model.weights)).toThrow(`node "${name}": unknown op Log1p`);
+    });
+
+    it('a convolution with a fused op it does not know', () => {
+      const elu = Buffer.from('Elu').toString('base64');
+      const { copy, name } = withNode(model.json, '_FusedConv2D', (node) => (node.attr!.fused_ops.list!.s![1] = elu));
+      expect(() => convertGraphModel(copy, model.weights)).toThrow(`node "${name}" (_FusedConv2D): fused ops BiasAdd + Elu`);
+    });
+  });
+});
