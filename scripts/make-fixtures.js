@@ -11,11 +11,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 // @tonejs/midi is CommonJS: Node cannot see its named exports from ESM, so take them off the default.
 import toneMidi from '@tonejs/midi';
+import { missingTool, renderWav } from './lib/fluidsynth.js';
 
 const { Midi } = toneMidi;
 
 const FIXTURES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
-const SOUNDFONT = '/usr/share/sounds/sf2/FluidR3_GM.sf2';
 
 // Every clip is at 120 bpm, so one beat is 0.5 s and a tick is exactly 1/960 s: note times written in
 // beats convert to ticks and seconds without rounding.
@@ -262,20 +262,8 @@ function endSeconds(notes) {
   return Math.max(...notes.map((n) => beatsToTicks(n.beat + n.beats))) / TICKS_PER_SECOND;
 }
 
-function renderWav(midPath, wavPath) {
-  execFileSync(
-    'fluidsynth',
-    [
-      '-ni', '-q',
-      '-R', '0', '-C', '0', // no reverb or chorus: the audio holds only the notes in the MIDI file
-      '-g', String(FLUIDSYNTH_GAIN),
-      '-r', String(RENDER_SAMPLE_RATE),
-      '-T', 'wav', '-O', 's16',
-      '-F', wavPath,
-      SOUNDFONT, midPath,
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+function renderFixture(midPath, wavPath) {
+  renderWav(midPath, wavPath, { gain: FLUIDSYNTH_GAIN, sampleRate: RENDER_SAMPLE_RATE });
 }
 
 /**
@@ -309,7 +297,7 @@ function makeFixture(fixture, tmpDir) {
   fs.writeFileSync(midPath, bytes);
 
   const wavPath = path.join(tmpDir, `${fixture.name}.render.wav`);
-  renderWav(midPath, wavPath);
+  renderFixture(midPath, wavPath);
   const seconds = endSeconds(fixture.notes) + TAIL_SECONDS;
 
   moveIntoPlace(midPath, `${fixture.name}.mid`);
@@ -320,26 +308,8 @@ function makeFixture(fixture, tmpDir) {
   }
 }
 
-/** Null if the command runs, else why not. */
-function commandMissing(command, args) {
-  try {
-    execFileSync(command, args, { stdio: 'ignore' });
-    return null;
-  } catch (err) {
-    return err.code === 'ENOENT' ? `${command} not found` : null;
-  }
-}
-
-/** The first missing tool, as a one-line message naming the Debian package to install. */
-function missingTool() {
-  if (commandMissing('fluidsynth', ['--version'])) return 'fluidsynth not found: apt-get install fluidsynth';
-  if (!fs.existsSync(SOUNDFONT)) return `soundfont ${SOUNDFONT} not found: apt-get install fluid-soundfont-gm`;
-  if (commandMissing('ffmpeg', ['-version'])) return 'ffmpeg not found: apt-get install ffmpeg';
-  return null;
-}
-
 function main() {
-  const missing = missingTool();
+  const missing = missingTool({ ffmpeg: true });
   if (missing) {
     console.error(`make-fixtures: ${missing}`);
     process.exit(1);
