@@ -51,6 +51,8 @@ export function plainUsageMessage(message: string, argv: string[]): string {
   const suggestion = /^Did you mean (.*)\?$/.exec(message);
   if (suggestion) return `unknown command "${argv[0]}"; did you mean ${suggestion[1]}?`;
   if (/^Not enough non-option arguments/.test(message)) return `give at least one input, e.g. jam ${argv[0] ?? 'transcribe'} take.wav`;
+  const invalid = /^Invalid values:\s*Argument: (\S+), Given: (.*), Choices: (.*)$/s.exec(message);
+  if (invalid) return `${optionName(invalid[1])} ${invalid[2].replace(/"/g, '')}: use one of ${invalid[3].trim()}`;
   const missingValue = /^Not enough arguments following: (.*)$/.exec(message);
   if (missingValue) return `${optionName(missingValue[1])} needs a value`;
   return message;

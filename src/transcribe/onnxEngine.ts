@@ -7,12 +7,16 @@ import { fileURLToPath } from 'node:url';
 import { AUDIO_N_SAMPLES, MODEL_OUTPUT_NAMES } from './constants.js';
 import type { Engine, EngineSettings, WindowOutputs } from './engine.js';
 
-export const ONNX_MODEL_PATH = fileURLToPath(new URL('../../models/basic-pitch.onnx', import.meta.url));
+/** The model the build makes; JAM_ONNX_MODEL names another file (a model of the same shape). */
+export function onnxModelPath(): string {
+  return process.env.JAM_ONNX_MODEL ?? fileURLToPath(new URL('../../models/basic-pitch.onnx', import.meta.url));
+}
 
 export async function createOnnxEngine(settings: EngineSettings): Promise<Engine> {
-  if (!existsSync(ONNX_MODEL_PATH)) throw new Error(`the ONNX model ${ONNX_MODEL_PATH} is missing (npm run build makes it)`);
+  const modelPath = onnxModelPath();
+  if (!existsSync(modelPath)) throw new Error(`the ONNX model ${modelPath} is missing (npm run build makes it)`);
   const ort = await import('onnxruntime-node');
-  const session = await ort.InferenceSession.create(ONNX_MODEL_PATH, {
+  const session = await ort.InferenceSession.create(modelPath, {
     intraOpNumThreads: settings.threads,
     interOpNumThreads: 1,
     executionMode: 'sequential',

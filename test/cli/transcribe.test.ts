@@ -61,8 +61,8 @@ class Workspace {
     return listFiles(this.path);
   }
 
-  jam(args: string[], input?: Buffer | string): Promise<JamRun> {
-    return runJam(args, { cwd: this.path, input });
+  jam(args: string[], input?: Buffer | string, env?: NodeJS.ProcessEnv): Promise<JamRun> {
+    return runJam(args, { cwd: this.path, input, env });
   }
 }
 
@@ -213,6 +213,26 @@ describe.concurrent('jam transcribe: outputs that cannot be written', { timeout:
   });
 });
 
+describe.concurrent('jam transcribe: engines', { timeout: TIMEOUT }, () => {
+  it('falls back to tfjs with one warning line when ONNX Runtime cannot load', async ({ work }) => {
+    const input = work.tone();
+    const run = await work.jam(['transcribe', input], undefined, { JAM_ONNX_MODEL: work.file('missing.onnx') });
+    expect(run.code, run.stderr).toBe(0);
+    const stderr = lines(run.stderr);
+    expect(stderr).toHaveLength(1);
+    expect(stderr[0]).toMatch(/^jam: warning: ONNX Runtime could not load \(.*missing\.onnx.*\); using the slower tfjs engine$/);
+    expect(existsSync(work.file('tone.mid'))).toBe(true);
+  });
+
+  it('--engine tfjs-node without @tensorflow/tfjs-node: one line saying how to install it', async ({ work }) => {
+    const input = work.tone();
+    const before = work.files();
+    const run = await work.jam(['transcribe', input, '--engine', 'tfjs-node']);
+    expectOneLineError(run, 1, '@tensorflow/tfjs-node', /npm install @tensorflow\/tfjs-node, or use --engine onnx/);
+    expect(work.files()).toEqual(before);
+  });
+});
+
 describe.concurrent('jam transcribe: usage errors exit 2', { timeout: TIMEOUT }, () => {
   const invalid: Array<{ args: string[]; names: string; hint: RegExp }> = [
     { args: ['--onset-threshold', '7'], names: '--onset-threshold 7', hint: /from 0 to 1/ },
@@ -222,6 +242,8 @@ describe.concurrent('jam transcribe: usage errors exit 2', { timeout: TIMEOUT },
     { args: ['--onset-threshold', 'abc'], names: '--onset-threshold', hint: /needs a number: use a value from 0 to 1/ },
     { args: ['--onset-threshold'], names: '--onset-threshold', hint: /needs a value/ },
     { args: ['--out-dir'], names: '--out-dir', hint: /needs a value/ },
+    { args: ['--threads', '0'], names: '--threads 0', hint: /whole number of threads/ },
+    { args: ['--engine', 'gpu'], names: '--engine gpu', hint: /use one of "onnx", "tfjs", "tfjs-node"/ },
     { args: ['--bogus-option'], names: '--bogus-option', hint: /^jam: unknown option --bogus-option \(see jam --help\)$/ },
   ];
 

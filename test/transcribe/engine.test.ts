@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeAudio } from '../../src/audio/decode.js';
+import { loadEngine } from '../../src/transcribe/engine.js';
+import { scoreNotes } from '../../src/transcribe/score.js';
+import { transcribe } from '../../src/transcribe/transcribe.js';
+
+const fixture = (name: string) => path.resolve(import.meta.dirname, '../../fixtures', name);
+
+describe('the engines', () => {
+  it('onnx is the default, loaded once per process and thread count', async () => {
+    const engine = await loadEngine();
+    expect(engine.name).toBe('onnx');
+    expect(engine.fallbackReason).toBeUndefined();
+    expect(await loadEngine('onnx')).toBe(engine);
+  });
+
+  it('onnx and tfjs find the same notes', async () => {
+    const { samples } = await decodeAudio(readFileSync(fixture('chords.mp3')), 'chords.mp3', 22050);
+    const onnx = await transcribe(samples, { engine: 'onnx' });
+    const tfjs = await transcribe(samples, { engine: 'tfjs' });
+    expect(onnx.notes.length).toBeGreaterThan(10);
+    const agreement = scoreNotes(tfjs.notes, onnx.notes, { offsetRatio: 0.2 });
+    expect(agreement.f1).toBeGreaterThanOrEqual(0.99);
+    expect(onnx.notes.map((note) => note.velocity)).toEqual(tfjs.notes.map((note) => note.velocity));
+  });
+
+  it('runs batches of any size to the same result', async () => {
+    const { samples } = await decodeAudio(readFileSync(fixture('bass.flac')), 'bass.flac', 22050);
+    const one = await transcribe(samples, { batchSize: 1 });
+    const eight = await transcribe(samples, { batchSize: 8, threads: 1 });
+    expect(eight.notes.map((note) => [note.pitch, note.start, note.end])).toEqual(one.notes.map((note) => [note.pitch, note.start, note.end]));
+  });
+});
