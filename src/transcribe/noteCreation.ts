@@ -115,7 +115,7 @@ export function outputToFrameNotes(output: ModelOutput, options: NoteCreationOpt
   const note = limited ? output.note.slice() : output.note;
   const predicted = limited ? output.onset.slice() : output.onset;
   if (limited) constrainFrequency(note, predicted, settings.minFrequency, settings.maxFrequency);
-  const onset = settings.inferOnsets ? inferredOnsets(predicted, note, frames) : predicted;
+  const onset = settings.inferOnsets ? inferredOnsetStrength(predicted, note, frames) : (t: number, f: number) => predicted[t * N_FREQ_BINS_NOTES + f];
 
   const minFrames = minNoteLengthFrames(settings.minNoteLengthMs);
   const remaining = note.slice();
@@ -149,14 +149,18 @@ export function constrainFrequency(note: Float32Array, onset: Float32Array, minF
   }
 }
 
+/** How strongly a note seems to start at a frame and note bin. */
+export type OnsetStrength = (frame: number, bin: number) => number;
+
 /**
  * The predicted onsets, raised wherever the note posterior rises over the last frames: the rise (the
  * smaller of the 1- and 2-frame differences, never negative) is rescaled to the onsets' maximum.
- * Two passes (the largest rise first) so no array of rises is needed.
+ * Computed where asked rather than stored: for an hour of audio that array would be 100 MB.
  */
-export function inferredOnsets(onset: Float32Array, note: Float32Array, frames: number): Float32Array {
+export function inferredOnsetStrength(onset: Float32Array, note: Float32Array, frames: number): OnsetStrength {
   const bins = N_FREQ_BINS_NOTES;
   const riseAt = (t: number, f: number): number => {
+    if (t < INFERRED_ONSET_FRAME_DIFFS) return 0;
     const here = note[t * bins + f];
     let smallest = Infinity;
     for (let n = 1; n <= INFERRED_ONSET_FRAME_DIFFS; n++) smallest = Math.min(smallest, here - note[(t - n) * bins + f]);
@@ -164,27 +168,28 @@ export function inferredOnsets(onset: Float32Array, note: Float32Array, frames: 
   };
   let maxRise = 0;
   for (let t = INFERRED_ONSET_FRAME_DIFFS; t < frames; t++) for (let f = 0; f < bins; f++) maxRise = Math.max(maxRise, riseAt(t, f));
-  const result = onset.slice();
   // A posterior that never rises (silence) has nothing to add; basic-pitch would divide by zero here.
-  if (maxRise === 0) return result;
+  if (maxRise === 0) return (t, f) => onset[t * bins + f];
   const scale = maxOf(onset) / maxRise;
-  for (let t = INFERRED_ONSET_FRAME_DIFFS; t < frames; t++) {
-    for (let f = 0; f < bins; f++) result[t * bins + f] = Math.max(result[t * bins + f], riseAt(t, f) * scale);
-  }
-  return result;
+  return (t, f) => Math.max(onset[t * bins + f], riseAt(t, f) * scale);
+}
+
+/** The inferred onset strength of every frame and note bin, as an array shaped like `onset`. */
+export function inferredOnsets(onset: Float32Array, note: Float32Array, frames: number): Float64Array {
+  const strength = inferredOnsetStrength(onset, note, frames);
+  return Float64Array.from({ length: onset.length }, (_, i) => strength(Math.floor(i / N_FREQ_BINS_NOTES), i % N_FREQ_BINS_NOTES));
 }
 
 /**
  * Onset peaks (strict local maxima in time) at or above the threshold, latest first and, within a frame,
  * highest pitch first: the order basic-pitch visits them in.
  */
-export function onsetPeaks(onset: Float32Array, frames: number, threshold: number): Array<[number, number]> {
-  const bins = N_FREQ_BINS_NOTES;
+export function onsetPeaks(strength: OnsetStrength, frames: number, threshold: number): Array<[number, number]> {
   const peaks: Array<[number, number]> = [];
   for (let t = frames - 2; t >= 1; t--) {
-    for (let f = bins - 1; f >= 0; f--) {
-      const value = onset[t * bins + f];
-      if (value >= threshold && value > onset[(t - 1) * bins + f] && value > onset[(t + 1) * bins + f]) peaks.push([t, f]);
+    for (let f = N_FREQ_BINS_NOTES - 1; f >= 0; f--) {
+      const value = strength(t, f);
+      if (value >= threshold && value > strength(t - 1, f) && value > strength(t + 1, f)) peaks.push([t, f]);
     }
   }
   return peaks;

@@ -116,7 +116,7 @@ describe('note creation on hand-made posteriorgrams', () => {
     put(2, 7, 0.8);
     put(4, 1, 0.7);
     put(4, 3, 0.6);
-    expect(onsetPeaks(onset, frames, 0.5)).toEqual([[4, 3], [4, 1], [2, 7]]);
+    expect(onsetPeaks((t, f) => onset[t * N_FREQ_BINS_NOTES + f], frames, 0.5)).toEqual([[4, 3], [4, 1], [2, 7]]);
   });
 
   it('the melodia trick recovers a note that has energy but no onset', () => {
