@@ -11,6 +11,8 @@ export {
   outputToFrameNotes,
   inferredOnsets,
   onsetPeaks,
+  inferredOnsetStrength,
+  type OnsetStrength,
   constrainFrequency,
   pitchBendsOf,
   bendPeaksOf,
@@ -36,3 +38,54 @@ export { encodeWav, WAV_FORMATS, type WavFormat } from './audio/wav.js';
 export { notesToMidi, midiToBytes, bendValue, type Midi, type MidiWriteOptions } from './midi/write.js';
 export { midiNotes, midiFromBytes } from './midi/read.js';
 export { sonify } from './midi/sonify.js';
+
+export type { Analysis, BeatGrid, ChordRole, ChordSegment, KeyEstimate, KeySegment, Mode, ProfileName } from './theory/types.js';
+export { analyzeFile, analyzeMidi, analyzeNotes, analyzePiece, type AnalyzeOptions } from './theory/analyze.js';
+export { loadPiece, pieceFromBytes, pieceFromMidi, type Piece, type PieceKind } from './theory/load.js';
+export { KEY_PROFILES, PROFILE_NAMES, DEFAULT_PROFILE, type KeyProfile } from './theory/keyProfiles.js';
+export { keyCorrelations, parseKey } from './theory/key.js';
+export { beatGridFromMidi, estimateBeatGrid } from './theory/beats.js';
+export { CHORD_VOCABULARY, type ChordQuality } from './theory/chordVocabulary.js';
+export { romanNumeral, type Numeral } from './theory/roman.js';
+export { parseHarte, type HarteChord } from './theory/harte.js';
+export { parseLab, formatLab, type LabeledInterval } from './theory/lab.js';
+export { chordScores, keyScore, type ChordScores } from './theory/evaluate.js';
+export { annotateMidi, annotatedMidiBytes } from './midi/annotate.js';
+
+export {
+  pianoRollSvg,
+  overlayFromAnalysis,
+  velocityColour,
+  noteName,
+  type RollOverlay,
+  type RollOptions,
+  type LabelledSpan,
+  type ChordSpan,
+} from './midi/pianoRoll.js';
+export { svgToPng, canDrawText, PNG_SCALE } from './midi/rasterize.js';
+export { notesFromJson } from './midi/noteJson.js';
+export { withMidiBends, bendsDuring, type PitchBendEvent } from './midi/bends.js';
+export { checkMidiIsWhole } from './midi/wholeFile.js';
+
+export {
+  parseProgression,
+  parseMusicalKey,
+  keyName,
+  keySignatureOf,
+  scaleOf,
+  chordsFileName,
+  MODES,
+  type Progression,
+  type ProgressionChord,
+  type MusicalKey,
+  type ModeName,
+  type ParseOptions,
+  type KeySignature,
+} from './theory/progressionParse.js';
+export { voiceChords, voicingShapes, smoothestVoiceLeading, bassPitch, VOICING_STYLES, type VoicingStyle, type VoicingOptions, type Voiced, type ChordToVoice } from './theory/voicing.js';
+export { playChords, RHYTHM_STYLES, type RhythmStyle, type RhythmOptions, type TimedChord, type PlayedChords } from './theory/rhythm.js';
+export { arrangeProgression, layOutProgression, playArrangement, type Arrangement, type ArrangedChord, type ArrangeOptions } from './theory/arrange.js';
+export { listProgressions, findProgression, TAGS, type LibraryProgression, type LibraryFilter } from './theory/progressionLibrary.js';
+export { packPlan, packKeyPairs, type PackEntry, type PackOptions, type KeyPair } from './theory/pack.js';
+export { arrangementToMidi, arrangementToMidiBytes } from './midi/progressionFile.js';
+export { writePack, packRenderer, type WritePackOptions } from './midi/packWrite.js';

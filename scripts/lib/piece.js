@@ -1,6 +1,7 @@
 // A three-minute solo piano piece of the project's own, for benchmarks: a left-hand bass, right-hand
 // chords and a melody over a looping progression, the same notes on every run (seeded).
 import toneMidi from '@tonejs/midi';
+import { seededRandom } from '../../dist/random.js';
 
 const { Midi } = toneMidi;
 
@@ -21,17 +22,6 @@ const PROGRESSION = [
   [4, 7, 11], // Em
 ];
 const C_MAJOR_SCALE = [0, 2, 4, 5, 7, 9, 11];
-
-function seededRandom(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The piece's notes in beats: `{ pitch, beat, beats, velocity }`. */
 export function pieceNotes(seed = 7) {

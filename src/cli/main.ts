@@ -2,9 +2,14 @@
 import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { usageError } from '../errors.js';
+import { analyzeCommand } from './analyze.js';
 import { STDIO_ARG } from './args.js';
+import { evalCommand } from './eval.js';
+import { packCommand } from './pack.js';
+import { progressionCommand } from './progression.js';
 import { reportError } from './report.js';
 import { transcribeCommand } from './transcribe.js';
+import { viewCommand } from './view.js';
 
 function packageVersion(): string {
   const json = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
@@ -16,6 +21,11 @@ export function buildCli(argv: string[]) {
     .scriptName('jam')
     .usage('$0 <command> [options]\n\nAudio to MIDI with Basic Pitch, and MIDI to understanding.')
     .command(transcribeCommand)
+    .command(analyzeCommand)
+    .command(evalCommand)
+    .command(progressionCommand)
+    .command(packCommand)
+    .command(viewCommand)
     .completion('completion', 'Print a shell completion script (bash or zsh): jam completion >> ~/.bashrc')
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print nothing but errors', global: true })
     .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces with errors', global: true })
@@ -60,6 +70,11 @@ export function plainUsageMessage(message: string, argv: string[]): string {
 
 export async function main(argv: string[]): Promise<void> {
   const debug = argv.includes('--debug');
+  // A reader that stops early (jam … | head) is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(0);
+  });
   process.on('SIGINT', () => process.exit(130));
   process.on('SIGTERM', () => process.exit(143));
   try {

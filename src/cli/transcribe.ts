@@ -17,6 +17,7 @@ import { checkTranscribeOptions } from '../transcribe/options.js';
 import { outputPathsFor, transcriptionFiles, type OutputPaths } from '../transcribe/outputs.js';
 import { transcribe, type TranscribeOptions, type Transcription } from '../transcribe/transcribe.js';
 import { userArg } from './args.js';
+import { plotTranscription } from './plot.js';
 import { progressBar } from './progress.js';
 import { reportError, warn } from './report.js';
 
@@ -36,6 +37,7 @@ interface TranscribeArgs {
   saveNoteEvents: boolean;
   saveModelOutputs: boolean;
   sonify: boolean;
+  plot: boolean;
   json: boolean;
   engine: EngineName;
   threads: number;
@@ -61,6 +63,7 @@ function builder(yargs: Argv): Argv<TranscribeArgs> {
     .option('save-note-events', { type: 'boolean', default: false, describe: 'Also write the notes as CSV (<stem>.notes.csv)' })
     .option('save-model-outputs', { type: 'boolean', default: false, describe: 'Also write the model outputs for numpy (<stem>.model.npz)' })
     .option('sonify', { type: 'boolean', default: false, describe: 'Also write a WAV rendering of the notes to listen to (<stem>.sonify.wav)' })
+    .option('plot', { type: 'boolean', default: false, describe: 'Also draw the notes, key and chords as a piano roll (<stem>.svg)' })
     .option('json', { type: 'boolean', default: false, describe: 'Print each result, notes included, as a JSON line on stdout' })
     .option('engine', { requiresArg: true, type: 'string', choices: ENGINE_NAMES, default: DEFAULT_ENGINE, describe: 'Inference engine: onnx (ONNX Runtime, fast), tfjs (TensorFlow.js on WebAssembly), tfjs-node (needs @tensorflow/tfjs-node installed)' })
     .option('threads', { requiresArg: true, type: 'number', default: availableParallelism(), describe: 'Threads for the onnx engine' })
@@ -69,6 +72,7 @@ function builder(yargs: Argv): Argv<TranscribeArgs> {
     .example('$0 transcribe *.mp3 --out-dir midi/', 'Transcribe several files into midi/')
     .example('cat take.flac | $0 transcribe - -o take.mid', 'Read audio from standard input')
     .example('$0 transcribe take.wav --save-note-events --sonify', 'Also write take.notes.csv and take.sonify.wav')
+    .example('$0 transcribe take.wav --plot', 'Also draw take.svg, a piano roll with the key and chords')
     .example('$0 transcribe take.wav --json | jq ".notes | length"', 'Notes as JSON for a script') as unknown as Argv<TranscribeArgs>;
 }
 
@@ -117,7 +121,7 @@ function planOutputs(args: TranscribeArgs): Array<{ input: string; paths: Output
   if (args.output === '-' && args.json) throw usageError('-o - writes MIDI to standard output, which --json needs too; choose one');
   if (args.inputs.filter((input) => input === '-').length > 1) throw usageError('- (standard input) can be given only once');
   const plans = args.inputs.map((input) =>
-    ({ input, paths: outputPathsFor(input, { output: args.output, outDir: args.outDir, noteEvents: args.saveNoteEvents, modelOutputs: args.saveModelOutputs, sonify: args.sonify }) }),
+    ({ input, paths: outputPathsFor(input, { output: args.output, outDir: args.outDir, noteEvents: args.saveNoteEvents, modelOutputs: args.saveModelOutputs, sonify: args.sonify, plot: args.plot }) }),
   );
   const seen = new Map<string, string>();
   for (const { input, paths } of plans) {
@@ -157,6 +161,7 @@ async function transcribeOne(input: string, paths: OutputPaths, options: Transcr
     if (file === '-') process.stdout.write(data);
     else await writeFileAtomic(file, data);
   }
+  if (paths.plot) await writeFileAtomic(paths.plot, plotTranscription(result, input));
   for (const warning of result.warnings) warn(warning);
   const seconds = (performance.now() - started) / 1000;
   printResult(input, paths, result, seconds, args);

@@ -18,6 +18,8 @@ export interface OutputChoice {
   noteEvents?: boolean;
   modelOutputs?: boolean;
   sonify?: boolean;
+  /** A piano-roll picture of the notes and their analysis. */
+  plot?: boolean;
 }
 
 export interface OutputPaths {
@@ -25,6 +27,7 @@ export interface OutputPaths {
   noteEvents?: string;
   modelOutputs?: string;
   sonify?: string;
+  plot?: string;
 }
 
 /** Name stem for standard input, which has no file name. */
@@ -39,6 +42,7 @@ export function outputPathsFor(input: string, choice: OutputChoice): OutputPaths
     noteEvents: choice.noteEvents ? `${base}.notes.csv` : undefined,
     modelOutputs: choice.modelOutputs ? `${base}.model.npz` : undefined,
     sonify: choice.sonify ? `${base}.sonify.wav` : undefined,
+    plot: choice.plot ? `${base}.svg` : undefined,
   };
 }
 
@@ -47,7 +51,7 @@ function stemOf(input: string): string {
   return path.basename(input, path.extname(input));
 }
 
-/** Every file of a transcription as bytes, keyed by path, in the order they should be written. */
+/** Every file of a transcription as bytes, keyed by path, in the order they should be written (the plot, which needs the analysis, is the caller's). */
 export function transcriptionFiles(result: Transcription, paths: OutputPaths): Array<[string, Uint8Array | string]> {
   const files: Array<[string, Uint8Array | string]> = [[paths.midi, midiToBytes(result.midi)]];
   if (paths.noteEvents) files.push([paths.noteEvents, notesToCsv(result.notes)]);

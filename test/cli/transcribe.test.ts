@@ -233,6 +233,28 @@ describe.concurrent('jam transcribe: engines', { timeout: TIMEOUT }, () => {
   });
 });
 
+describe.concurrent('jam transcribe --plot', { timeout: TIMEOUT }, () => {
+  it('also draws <stem>.svg beside the MIDI file: its notes, key and chords; --json lists it', async ({ work }) => {
+    work.copyFixture('chords.wav');
+    const run = await work.jam(['transcribe', 'chords.wav', '--plot', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).outputs).toEqual({ midi: 'chords.mid', plot: 'chords.svg' });
+    const svg = readFileSync(work.file('chords.svg'), 'utf8');
+    expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svg.match(/<rect class="note"/g)).toHaveLength(midiNotes(readMidi(readFileSync(work.file('chords.mid')))).length);
+    expect(svg).toContain('<text class="key"');
+    expect(svg).toContain('<g class="chord"');
+  });
+
+  it('an existing picture without --force: exit 1 before any work, nothing written', async ({ work }) => {
+    work.copyFixture('chords.wav');
+    writeFileSync(work.file('chords.svg'), 'mine');
+    const run = await work.jam(['transcribe', 'chords.wav', '--plot']);
+    expectOneLineError(run, 1, 'chords.svg', /already exists; use --force/);
+    expect(work.files()).toEqual(['chords.svg', 'chords.wav']);
+  });
+});
+
 describe.concurrent('jam transcribe: usage errors exit 2', { timeout: TIMEOUT }, () => {
   const invalid: Array<{ args: string[]; names: string; hint: RegExp }> = [
     { args: ['--onset-threshold', '7'], names: '--onset-threshold 7', hint: /from 0 to 1/ },

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { scoreNotes } from '../../src/transcribe/score.js';
 import type { NoteEvent } from '../../src/types.js';
+import { seededRandom } from '../../src/random.js';
 
 const PYTHON = '/usr/bin/python3';
 
@@ -149,18 +150,6 @@ function mirEvalScores(cases: { reference: NoteEvent[]; estimate: NoteEvent[] }[
   const result = spawnSync(PYTHON, ['-c', MIR_EVAL_SCRIPT], { input, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`mir_eval failed: ${result.stderr}`);
   return JSON.parse(result.stdout) as MirEvalRow[];
-}
-
-/** mulberry32: a small seeded generator, so every run checks the same note sets. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

@@ -1,0 +1,260 @@
+/**
+ * Chord recognition on a beat grid. Each span's pitch-class weights (a beat, or part of one where a chord
+ * is struck off the beat) are scored against every chord of the vocabulary on every root (a template:
+ * the chord's notes share most of the weight, other notes a little; the bass should be the root, or at
+ * least a chord note), then the span-by-span scores are smoothed so that a chord changes only where the
+ * evidence outweighs the cost of a change, which is lower on a downbeat. Scores add up over beats, so a
+ * chord is judged on all the notes of its span: an arpeggio that sounds one chord note at a time still
+ * adds up to its chord. Last, the chord's added notes (sevenths, sixths, ninths, suspensions) are decided
+ * on the whole chord: held notes count, passing ones do not.
+ */
+import { ChordType, Interval, Note } from 'tonal';
+import { PITCH_CLASSES, total, type SpanChroma } from './chroma.js';
+import { CHORD_VOCABULARY, type ChordQuality } from './chordVocabulary.js';
+import { smoothPath } from './smoothing.js';
+import { plainSpelling, semitones } from './spelling.js';
+import type { Mode } from './types.js';
+
+/** Share of a beat's note weight expected outside the chord (melody, passing notes). */
+const NON_CHORD_SHARE = 0.06;
+/** How the bass is expected to fall: on the root, on another chord note, elsewhere. */
+const BASS_ON_ROOT = 0.7;
+const BASS_ON_CHORD_NOTE = 0.25;
+const BASS_ELSEWHERE = 0.05;
+/** How much a clear bass counts against the rest of the notes. */
+const BASS_WEIGHT = 0.5;
+/** "No chord" scores like a chord whose notes are spread evenly, less this, so that sound gets a chord. */
+const NO_CHORD_PENALTY = 1.5;
+/** Any chord's score over a silent beat, against "no chord" at 0. */
+const CHORD_IN_SILENCE = -6;
+/** A bass note counts as an inversion when it holds at least this share of the chord's bass. */
+const INVERSION_SHARE = 0.5;
+/**
+ * A chord's added notes (the seventh of C7, the ninth of Cadd9) must sound in this share of its beats,
+ * each time with at least this share of the beat's note weight: held through the chord, not passed by.
+ */
+const ADDED_NOTE_PERSISTENCE = 0.75;
+const ADDED_NOTE_PRESENCE = 0.08;
+/** A third heard in no more than this share of a chord's beats is missing. */
+const ABSENT_THIRD_PRESENCE = 0.25;
+/** What takes a missing third's place: a fourth (sus4) or a second (sus2). */
+const SUSPENSIONS = [{ semitone: 5, quality: 'sus4' }, { semitone: 2, quality: 'sus2' }];
+
+export const NO_CHORD_SYMBOL = 'N';
+
+interface Template {
+  quality: ChordQuality;
+  /** Interval names above the root, from tonal, root first. */
+  intervals: string[];
+  semitones: number[];
+  /** Log-likelihood of a unit of note weight on a chord note, and off the chord. */
+  onChord: number;
+  offChord: number;
+  /** The same for the bass, on another chord note (the root is `BASS_ROOT`) and off the chord. */
+  bassOnChordNote: number;
+  bassOffChord: number;
+}
+
+const BASS_ROOT = Math.log(BASS_ON_ROOT);
+const MINOR_THIRD = 3;
+const MAJOR_THIRD = 4;
+const PERFECT_FIFTH = 7;
+
+const TEMPLATES: readonly Template[] = CHORD_VOCABULARY.map((quality) => {
+  const intervals = ChordType.get(quality.tonal).intervals;
+  const size = intervals.length;
+  return {
+    quality,
+    intervals,
+    semitones: intervals.map((interval) => semitones(interval) % PITCH_CLASSES),
+    onChord: Math.log((1 - NON_CHORD_SHARE) / size),
+    offChord: Math.log(NON_CHORD_SHARE / (PITCH_CLASSES - size)),
+    bassOnChordNote: Math.log(BASS_ON_CHORD_NOTE / (size - 1)),
+    bassOffChord: Math.log(BASS_ELSEWHERE / (PITCH_CLASSES - size)),
+  };
+});
+
+/** States: chord (root, quality) is quality × 12 + root; the last state is "no chord". */
+const CHORD_STATES = TEMPLATES.length * PITCH_CLASSES + 1;
+export const NO_CHORD = CHORD_STATES - 1;
+
+export function chordState(root: number, quality: string): number {
+  return qualityIndex(quality) * PITCH_CLASSES + root;
+}
+
+export function stateRoot(state: number): number {
+  return state % PITCH_CLASSES;
+}
+
+export function stateQuality(state: number): ChordQuality {
+  return TEMPLATES[Math.floor(state / PITCH_CLASSES)].quality;
+}
+
+/** Whether a chord can stand as a major or a minor tonic: a major or minor third over a perfect fifth. */
+export function stateTriad(state: number): Mode | null {
+  if (state === NO_CHORD) return null;
+  const steps = TEMPLATES[Math.floor(state / PITCH_CLASSES)].semitones;
+  if (!steps.includes(PERFECT_FIFTH)) return null;
+  return steps.includes(MAJOR_THIRD) ? 'major' : steps.includes(MINOR_THIRD) ? 'minor' : null;
+}
+
+/** The pitch classes of a chord state. */
+export function statePitchClasses(state: number): number[] {
+  const template = TEMPLATES[Math.floor(state / PITCH_CLASSES)];
+  return template.semitones.map((offset) => (stateRoot(state) + offset) % PITCH_CLASSES);
+}
+
+/**
+ * Every span's score for every state, `[span * CHORD_STATES + state]`, each span's counted `weights[span]`
+ * times (its length in beats).
+ */
+export function chordScores(chroma: SpanChroma, weights: Float64Array): Float64Array {
+  const spans = chroma.notes.length / PITCH_CLASSES;
+  const scores = new Float64Array(spans * CHORD_STATES);
+  const notes = new Float64Array(2 * PITCH_CLASSES);
+  const bass = new Float64Array(2 * PITCH_CLASSES);
+  for (let span = 0; span < spans; span++) {
+    const row = span * CHORD_STATES;
+    const weight = weights[span];
+    if (unfold(notes, chroma.notes, span) === 0) {
+      scores.fill(CHORD_IN_SILENCE * weight, row, row + NO_CHORD);
+      continue;
+    }
+    const bassWeight = unfold(bass, chroma.bass, span) > 0 ? BASS_WEIGHT * chroma.bassClarity[span] : 0;
+    for (let q = 0; q < TEMPLATES.length; q++) {
+      const template = TEMPLATES[q];
+      const steps = template.semitones;
+      for (let root = 0; root < PITCH_CLASSES; root++) {
+        let onChord = notes[root];
+        let bassOnChordNote = 0;
+        for (let i = 1; i < steps.length; i++) {
+          onChord += notes[root + steps[i]];
+          bassOnChordNote += bass[root + steps[i]];
+        }
+        let score = template.offChord + (template.onChord - template.offChord) * onChord + template.quality.prior;
+        if (bassWeight > 0) {
+          score += bassWeight * (template.bassOffChord
+            + (BASS_ROOT - template.bassOffChord) * bass[root]
+            + (template.bassOnChordNote - template.bassOffChord) * bassOnChordNote);
+        }
+        scores[row + q * PITCH_CLASSES + root] = score * weight;
+      }
+    }
+    scores[row + NO_CHORD] = (Math.log(1 / PITCH_CLASSES) * (1 + bassWeight) - NO_CHORD_PENALTY) * weight;
+  }
+  return scores;
+}
+
+/**
+ * Copies span `span` of `values` into `into` twice over (24 places), scaled to sum to 1, so that the
+ * pitch class a step above any root needs no wrapping; returns the span's total.
+ */
+function unfold(into: Float64Array, values: Float64Array, span: number): number {
+  const sum = total(values, span * PITCH_CLASSES, (span + 1) * PITCH_CLASSES);
+  for (let pc = 0; pc < PITCH_CLASSES; pc++) {
+    into[pc] = into[pc + PITCH_CLASSES] = sum > 0 ? values[span * PITCH_CLASSES + pc] / sum : 0;
+  }
+  return sum;
+}
+
+/**
+ * The smoothed chord state of every span; `weights[span]` is its length in beats, `changeCost(span)` the
+ * cost of a new chord starting there.
+ */
+export function recognizeChords(chroma: SpanChroma, weights: Float64Array, changeCost: (span: number) => number): Int32Array {
+  return smoothPath(chordScores(chroma, weights), CHORD_STATES, changeCost);
+}
+
+/** For each quality, the qualities sharing its triad (root, third, fifth), fewest notes first: C, C6, C7, Cmaj7, C9, … */
+const FAMILIES: readonly number[][] = TEMPLATES.map((template) =>
+  TEMPLATES.map((_, q) => q)
+    .filter((q) => sameTriad(TEMPLATES[q], template))
+    .sort((a, b) => TEMPLATES[a].semitones.length - TEMPLATES[b].semitones.length || a - b),
+);
+
+function sameTriad(a: Template, b: Template): boolean {
+  return a.semitones.slice(0, 3).join() === b.semitones.slice(0, 3).join();
+}
+
+/**
+ * Decides a chord's added notes on the whole of its span (spans `from` to `to`, each `weights[span]`
+ * beats long): of the chords on the
+ * same root and triad, the richest whose added notes all sound through the span. A melody that passes
+ * over a seventh does not make a seventh chord; a seventh held in the accompaniment does. A major or
+ * minor chord whose third is hardly heard while a fourth or second is held is a suspended chord.
+ */
+export function withAddedNotes(state: number, chroma: SpanChroma, weights: Float64Array, from: number, to: number): number {
+  if (state === NO_CHORD) return state;
+  const root = stateRoot(state);
+  const quality = Math.floor(state / PITCH_CLASSES);
+  const beats = total(weights, from, to);
+  const presence = (semitone: number): number => {
+    let sounding = 0;
+    for (let span = from; span < to; span++) {
+      const sum = total(chroma.notes, span * PITCH_CLASSES, (span + 1) * PITCH_CLASSES);
+      if (sum > 0 && chroma.notes[span * PITCH_CLASSES + ((root + semitone) % PITCH_CLASSES)] / sum >= ADDED_NOTE_PRESENCE) sounding += weights[span];
+    }
+    return sounding / beats;
+  };
+  const held = (semitone: number): boolean => presence(semitone) >= ADDED_NOTE_PERSISTENCE;
+  const triad = TEMPLATES[quality].semitones.slice(0, 3);
+  const third = triad.find((semitone) => semitone === MINOR_THIRD || semitone === MAJOR_THIRD);
+  if (third !== undefined && triad.includes(PERFECT_FIFTH) && presence(third) <= ABSENT_THIRD_PRESENCE) {
+    const suspension = SUSPENSIONS.find(({ semitone }) => held(semitone));
+    if (suspension) return qualityIndex(suspension.quality) * PITCH_CLASSES + root;
+  }
+  let best = FAMILIES[quality][0];
+  for (const candidate of FAMILIES[quality]) {
+    const added = TEMPLATES[candidate].semitones.filter((semitone) => !triad.includes(semitone));
+    if (added.every(held) && TEMPLATES[candidate].semitones.length >= TEMPLATES[best].semitones.length) best = candidate;
+  }
+  return best * PITCH_CLASSES + root;
+}
+
+function qualityIndex(name: string): number {
+  const index = TEMPLATES.findIndex((template) => template.quality.name === name);
+  if (index < 0) throw new Error(`no chord quality ${name} in the vocabulary`);
+  return index;
+}
+
+/**
+ * The chord's bass note when it is inverted: the chord note, other than the root, that holds at least
+ * INVERSION_SHARE of the bass weight over the chord's span. Null in root position.
+ */
+export function inversionBass(state: number, bass: ArrayLike<number>): number | null {
+  if (state === NO_CHORD) return null;
+  const sum = total(bass);
+  if (sum === 0) return null;
+  const [, ...others] = statePitchClasses(state);
+  const strongest = others.reduce((best, pc) => (bass[pc] > bass[best] ? pc : best), others[0]);
+  return bass[strongest] / sum >= INVERSION_SHARE ? strongest : null;
+}
+
+export interface ChordName {
+  symbol: string;
+  /** Harte syntax. */
+  label: string;
+  root: string | null;
+  bass: string | null;
+}
+
+/**
+ * A chord's lead-sheet symbol and Harte label, with its root spelled `root` (spelled for the key, see
+ * roman.ts) and its other notes spelled from the root.
+ */
+export function chordName(state: number, bassPitchClass: number | null, root: string): ChordName {
+  if (state === NO_CHORD) return { symbol: NO_CHORD_SYMBOL, label: NO_CHORD_SYMBOL, root: null, bass: null };
+  const template = TEMPLATES[Math.floor(state / PITCH_CLASSES)];
+  const bassIndex = bassPitchClass === null ? -1 : statePitchClasses(state).indexOf(bassPitchClass);
+  const bass = bassIndex > 0 ? plainSpelling(Note.transpose(root, template.intervals[bassIndex])) : null;
+  const symbol = `${root}${template.quality.suffix}${bass ? `/${bass}` : ''}`;
+  const label = `${root}:${template.quality.harte}${bass ? `/${harteDegree(template.intervals[bassIndex])}` : ''}`;
+  return { symbol, label, root, bass };
+}
+
+/** An interval as a Harte scale degree: "3m" → "b3", "5P" → "5", "7d" → "bb7". */
+function harteDegree(interval: string): string {
+  const { num, alt } = Interval.get(interval);
+  const accidental = alt < 0 ? 'b'.repeat(-alt) : '#'.repeat(alt);
+  return `${accidental}${num}`;
+}

@@ -1,0 +1,213 @@
+/**
+ * Key finding by key-profile correlation (Krumhansl–Schmuckler): a piece's pitch-class weights are
+ * correlated with each of the 24 rotated major and minor profiles, and the best match is the key. Over
+ * time, the same correlation in a window of bars, smoothed so that the key changes only where a new key
+ * holds for a while.
+ */
+import { Note } from 'tonal';
+import { JamError } from '../errors.js';
+import { PITCH_CLASSES } from './chroma.js';
+import { smoothPath } from './smoothing.js';
+import { KEY_PROFILES } from './keyProfiles.js';
+import { tonicName } from './spelling.js';
+import type { KeyEstimate, Mode, ProfileName } from './types.js';
+
+const KEYS = 2 * PITCH_CLASSES;
+const MODES: readonly Mode[] = ['major', 'minor'];
+/** Correlations are turned into a confidence by a softmax over the 24 keys at this temperature. */
+const CONFIDENCE_TEMPERATURE = 0.05;
+/** A bar's local key is judged on the notes of this many bars either side of it. */
+const KEY_WINDOW_BARS = 2;
+/** Local correlations count in steps of this much per bar ... */
+const LOCAL_CORRELATION_UNIT = 0.1;
+/** ... against the cost of a key change, and a bonus per bar for staying in the piece's key. */
+const KEY_CHANGE_COST = 10;
+const HOME_KEY_BONUS = 3;
+
+/** Key index k: tonic pitch class k % 12, major below 12 and minor from 12. */
+export function keyOf(index: number, confidence = 1): KeyEstimate {
+  const mode = MODES[Math.floor(index / PITCH_CLASSES)];
+  const tonic = tonicName(index % PITCH_CLASSES, mode);
+  return { tonic, mode, name: `${tonic} ${mode}`, confidence: round(confidence) };
+}
+
+export function keyIndex(tonicPitchClass: number, mode: Mode): number {
+  return (mode === 'minor' ? PITCH_CLASSES : 0) + tonicPitchClass;
+}
+
+/** Pearson correlation of `weights` with the profile rotated to each of the 24 keys (index as keyOf). */
+export function keyCorrelations(weights: ArrayLike<number>, profile: ProfileName): Float64Array {
+  const correlations = new Float64Array(KEYS);
+  let mean = 0;
+  for (let pc = 0; pc < PITCH_CLASSES; pc++) mean += weights[pc] / PITCH_CLASSES;
+  let norm = 0;
+  for (let pc = 0; pc < PITCH_CLASSES; pc++) norm += (weights[pc] - mean) ** 2;
+  if (norm === 0) return correlations;
+  const rotations = rotatedProfile(profile);
+  for (let key = 0; key < KEYS; key++) {
+    let dot = 0;
+    for (let pc = 0; pc < PITCH_CLASSES; pc++) dot += (weights[pc] - mean) * rotations[key * PITCH_CLASSES + pc];
+    correlations[key] = dot / Math.sqrt(norm);
+  }
+  return correlations;
+}
+
+/** Each profile rotated to the 24 keys, centred and scaled to length 1 (so a dot product is a correlation), worked out once. */
+const ROTATIONS = new Map<ProfileName, Float64Array>();
+
+function rotatedProfile(profile: ProfileName): Float64Array {
+  let rotations = ROTATIONS.get(profile);
+  if (rotations) return rotations;
+  rotations = new Float64Array(KEYS * PITCH_CLASSES);
+  for (let key = 0; key < KEYS; key++) {
+    const shape = KEY_PROFILES[profile][MODES[Math.floor(key / PITCH_CLASSES)]];
+    const tonic = key % PITCH_CLASSES;
+    const values = Array.from({ length: PITCH_CLASSES }, (_, pc) => shape[(pc - tonic + PITCH_CLASSES) % PITCH_CLASSES]);
+    const mean = values.reduce((sum, value) => sum + value, 0) / PITCH_CLASSES;
+    const length = Math.sqrt(values.reduce((sum, value) => sum + (value - mean) ** 2, 0));
+    values.forEach((value, pc) => (rotations![key * PITCH_CLASSES + pc] = (value - mean) / length));
+  }
+  ROTATIONS.set(profile, rotations);
+  return rotations;
+}
+
+/** The index of the largest score. */
+function bestIndex(scores: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < scores.length; i++) if (scores[i] > scores[best]) best = i;
+  return best;
+}
+
+/** The best key for these scores (correlations or anything on that scale), with its confidence. */
+export function keyFromScores(scores: ArrayLike<number>): KeyEstimate {
+  const best = bestIndex(scores);
+  let sum = 0;
+  for (let i = 0; i < scores.length; i++) sum += Math.exp((scores[i] - scores[best]) / CONFIDENCE_TEMPERATURE);
+  return keyOf(best, 1 / sum);
+}
+
+/** A chord of the piece as key finding weighs it: its root, whether it is a major or minor triad, its length. */
+export interface HarmonyEvent {
+  root: number;
+  triad: Mode | null;
+  duration: number;
+}
+
+/** How much each kind of evidence that a key's tonic is home adds to that key's correlation. */
+export interface HomeEvidenceWeights {
+  /** Times the share of the piece's chord time spent on the tonic triad. */
+  tonicShare: number;
+  /** When the last chord is the tonic triad. */
+  lastChord: number;
+  /** When the first chord is the tonic triad. */
+  firstChord: number;
+  /** Times the share of chord changes that are cadences (V → I). */
+  cadences: number;
+}
+
+const HOME_EVIDENCE: HomeEvidenceWeights = { tonicShare: 0.3, lastChord: 0.1, firstChord: 0.05, cadences: 0.4 };
+const DOMINANT_STEP = 7;
+
+/**
+ * Key scores that weigh, besides the notes' correlation with each key, what the chords say about home:
+ * how long the key's tonic triad sounds, whether the piece starts and ends on it, and how often a major
+ * chord on the key's fifth resolves to it (a cadence). Profiles alone confuse a key with its relative
+ * minor or with the key a fifth away, which share most of their notes; the chords tell them apart.
+ */
+export function homeKeyScores(correlations: Float64Array, chords: HarmonyEvent[], weights = HOME_EVIDENCE): Float64Array {
+  const total = chords.reduce((sum, event) => sum + event.duration, 0);
+  const scores = Float64Array.from(correlations);
+  if (chords.length === 0 || total === 0) return scores;
+  const changes = Math.max(1, chords.length - 1);
+  for (let index = 0; index < KEYS; index++) {
+    const tonic = index % PITCH_CLASSES;
+    const mode = MODES[Math.floor(index / PITCH_CLASSES)];
+    const isTonic = (event: HarmonyEvent) => event.root === tonic && event.triad === mode;
+    const isDominant = (event: HarmonyEvent) => event.root === (tonic + DOMINANT_STEP) % PITCH_CLASSES && event.triad === 'major';
+    let tonicTime = 0;
+    let cadences = 0;
+    chords.forEach((event, i) => {
+      if (isTonic(event)) tonicTime += event.duration;
+      if (i > 0 && isTonic(event) && isDominant(chords[i - 1])) cadences++;
+    });
+    scores[index] += weights.tonicShare * (tonicTime / total)
+      + weights.lastChord * Number(isTonic(chords[chords.length - 1]))
+      + weights.firstChord * Number(isTonic(chords[0]))
+      + weights.cadences * (cadences / changes);
+  }
+  return scores;
+}
+
+/** Within a window of bars, the chords speak for a local tonic by how long it sounds and by cadences. */
+const LOCAL_EVIDENCE: HomeEvidenceWeights = { ...HOME_EVIDENCE, firstChord: 0, lastChord: 0 };
+
+/**
+ * The key in force in each bar, given each bar's pitch-class weights (bar after bar, 12 each), the chords
+ * of each bar, and the piece's key `home` (an index as keyOf): each bar's key is judged on a window of
+ * bars around it, like the piece's key, and the path through them is smoothed so that a key change must
+ * hold, and leaving the home key must be clearly better.
+ */
+export function keyPath(barWeights: Float64Array, barHarmony: HarmonyEvent[][], profile: ProfileName, home: number): Int32Array {
+  const bars = barWeights.length / PITCH_CLASSES;
+  const windowed = new Float64Array(bars * KEYS);
+  const single = new Float64Array(bars * KEYS);
+  for (let bar = 0; bar < bars; bar++) {
+    const from = Math.max(0, bar - KEY_WINDOW_BARS);
+    const to = Math.min(bars - 1, bar + KEY_WINDOW_BARS);
+    windowed.set(localScores(barWeights, barHarmony, profile, from, to), bar * KEYS);
+    single.set(localScores(barWeights, barHarmony, profile, bar, bar), bar * KEYS);
+    windowed[bar * KEYS + home] += HOME_KEY_BONUS;
+  }
+  return placeChanges(smoothPath(windowed, KEYS, () => KEY_CHANGE_COST), single);
+}
+
+/** Key scores, in steps of LOCAL_CORRELATION_UNIT, of bars `from` to `to` (inclusive). */
+function localScores(barWeights: Float64Array, barHarmony: HarmonyEvent[][], profile: ProfileName, from: number, to: number): Float64Array {
+  const window = new Float64Array(PITCH_CLASSES);
+  for (let bar = from; bar <= to; bar++) {
+    for (let pc = 0; pc < PITCH_CLASSES; pc++) window[pc] += barWeights[bar * PITCH_CLASSES + pc];
+  }
+  return homeKeyScores(keyCorrelations(window, profile), barHarmony.slice(from, to + 1).flat(), LOCAL_EVIDENCE).map((score) => score / LOCAL_CORRELATION_UNIT);
+}
+
+/**
+ * A window straddling a key change blurs where it falls; each change is moved, within a window's reach,
+ * to the bar that best splits the bars before it (old key) from those after (new key), bar by bar.
+ */
+function placeChanges(path: Int32Array, single: Float64Array): Int32Array {
+  const placed = Int32Array.from(path);
+  for (let bar = 1; bar < path.length; bar++) {
+    if (path[bar] === path[bar - 1]) continue;
+    const [before, after] = [path[bar - 1], path[bar]];
+    let low = bar;
+    while (low > 1 && low > bar - KEY_WINDOW_BARS && path[low - 1] === before && path[low - 2] === before) low--;
+    let high = bar;
+    while (high < path.length - 1 && high < bar + KEY_WINDOW_BARS && path[high + 1] === after) high++;
+    let best = bar;
+    let bestGain = -Infinity;
+    for (let change = low; change <= high; change++) {
+      let gain = 0;
+      for (let other = low; other <= high; other++) gain += single[other * KEYS + (other < change ? before : after)];
+      if (gain > bestGain) [best, bestGain] = [change, gain];
+    }
+    for (let other = low; other <= high; other++) placed[other] = other < best ? before : after;
+  }
+  return placed;
+}
+
+/** Parses a key as mir_eval writes it, "C# major", "eb minor" (any case, any tonal note name). */
+export function parseKey(text: string, name = 'key'): KeyEstimate {
+  const match = /^\s*([a-g](?:#+|b+)?)\s+(major|minor)\s*$/i.exec(text);
+  const tonic = match && Note.get(match[1][0].toUpperCase() + match[1].slice(1).toLowerCase());
+  if (!match || !tonic || tonic.empty) throw new JamError(`${name}: "${text.trim()}" is not a key; write it like "C major" or "F# minor"`);
+  const mode = match[2].toLowerCase() as Mode;
+  return { tonic: tonic.pc, mode, name: `${tonic.pc} ${mode}`, confidence: 1 };
+}
+
+export function keyPitchClass(key: KeyEstimate): number {
+  return Note.chroma(key.tonic) ?? 0;
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

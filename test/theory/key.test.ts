@@ -1,0 +1,63 @@
+import { Key } from 'tonal';
+import { describe, expect, it } from 'vitest';
+import { JamError } from '../../src/errors.js';
+import { homeKeyScores, keyCorrelations, keyFromScores, keyIndex, keyOf, parseKey } from '../../src/theory/key.js';
+import { PROFILE_NAMES } from '../../src/theory/keyProfiles.js';
+
+/** Pitch-class weights with weight 1 on each of the given pitch classes and `tonicWeight` on the first. */
+function weightsOf(pitchClasses: number[], tonicWeight = 2): number[] {
+  const weights = new Array(12).fill(0);
+  pitchClasses.forEach((pc, i) => (weights[pc] = i === 0 ? tonicWeight : 1));
+  return weights;
+}
+
+describe('key names', () => {
+  it('spells each tonic with the fewest accidentals, flats on a tie, as tonal names keys', () => {
+    const names = Array.from({ length: 24 }, (_, index) => keyOf(index).name);
+    expect(names.slice(0, 12)).toEqual(['C', 'Db', 'D', 'Eb', 'E', 'F', 'Gb', 'G', 'Ab', 'A', 'Bb', 'B'].map((t) => `${t} major`));
+    expect(names.slice(12)).toEqual(['C', 'C#', 'D', 'Eb', 'E', 'F', 'F#', 'G', 'G#', 'A', 'Bb', 'B'].map((t) => `${t} minor`));
+    for (const index of [6, 12 + 6]) {
+      const { tonic, mode } = keyOf(index);
+      expect(mode === 'major' ? Key.majorKey(tonic).tonic : Key.minorKey(tonic).tonic).toBe(tonic);
+    }
+  });
+
+  it('reads keys the way mir_eval writes them', () => {
+    expect(parseKey('c# MINOR')).toMatchObject({ tonic: 'C#', mode: 'minor', name: 'C# minor' });
+    expect(parseKey(' Gb major ').name).toBe('Gb major');
+    expect(() => parseKey('H major', 'ref.txt')).toThrow(JamError);
+    expect(() => parseKey('C dorian', 'ref.txt')).toThrow(/ref\.txt: "C dorian" is not a key/);
+  });
+});
+
+describe('keyCorrelations', () => {
+  it('finds C major from the C major scale and A minor from the A harmonic minor scale with every profile', () => {
+    for (const profile of PROFILE_NAMES) {
+      expect(keyFromScores(keyCorrelations(weightsOf([0, 2, 4, 5, 7, 9, 11]), profile)).name).toBe('C major');
+      expect(keyFromScores(keyCorrelations(weightsOf([9, 11, 0, 2, 4, 5, 8]), profile)).name).toBe('A minor');
+    }
+  });
+
+  it('is more confident of a whole scale than of a bare fifth, which fits several keys', () => {
+    const scale = keyFromScores(keyCorrelations(weightsOf([0, 2, 4, 5, 7, 9, 11], 3), 'albrecht-shanahan'));
+    const fifth = keyFromScores(keyCorrelations(weightsOf([0, 7], 1), 'albrecht-shanahan'));
+    expect(scale.confidence).toBeGreaterThan(0.6);
+    expect(fifth.confidence).toBeLessThan(scale.confidence);
+  });
+});
+
+describe('homeKeyScores', () => {
+  it('tells a key from its relative minor by the chords: where the music rests, and its cadences', () => {
+    // The notes of C major and A minor are the same; the chords say A minor: Am most of the time, E → Am.
+    const correlations = keyCorrelations(weightsOf([0, 2, 4, 5, 7, 9, 11], 1), 'albrecht-shanahan');
+    const harmony = [
+      { root: 9, triad: 'minor' as const, duration: 4 },
+      { root: 5, triad: 'major' as const, duration: 2 },
+      { root: 4, triad: 'major' as const, duration: 2 },
+      { root: 9, triad: 'minor' as const, duration: 4 },
+    ];
+    const scores = homeKeyScores(correlations, harmony);
+    expect(scores[keyIndex(9, 'minor')]).toBeGreaterThan(scores[keyIndex(0, 'major')]);
+    expect(keyFromScores(scores).name).toBe('A minor');
+  });
+});
