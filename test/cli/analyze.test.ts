@@ -12,14 +12,13 @@ import { midiToBytes, notesToMidi } from '../../src/midi/write.js';
 import { chordScores } from '../../src/theory/evaluate.js';
 import { formatLab, parseLab } from '../../src/theory/lab.js';
 import type { NoteEvent } from '../../src/types.js';
-import { FIXTURES, listFiles, ROOT, runJam, staleDistFiles, type JamRun } from '../helpers/cli.js';
+import { FIXTURES, listFiles, ROOT, runJam, staleDistFiles, type JamRun, lines, STACK_LINE } from '../helpers/cli.js';
 import { progression } from '../theory/progressions.js';
 
 const { Midi } = ToneMidi;
 
 /** Per test; the audio case loads the transcription model. */
 const TIMEOUT = 60_000;
-const STACK_LINE = /^\s+at /m;
 
 beforeAll(() => {
   if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` before these tests');
@@ -67,9 +66,6 @@ const it = test.extend<{ work: Workspace }>({
   },
 });
 
-function lines(text: string): string[] {
-  return text.split('\n').filter((line) => line !== '');
-}
 
 function expectOneLineError(run: JamRun, code: number, name: string, hint: RegExp): void {
   const stderr = lines(run.stderr);

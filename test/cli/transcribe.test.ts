@@ -10,14 +10,13 @@ import { join } from 'node:path';
 import ToneMidi from '@tonejs/midi';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { encodeWav } from '../../src/audio/wav.js';
-import { FIXTURES, listFiles, ROOT, runJam, staleDistFiles, type JamRun } from '../helpers/cli.js';
+import { FIXTURES, listFiles, ROOT, runJam, staleDistFiles, type JamRun, expectOneLineError, lines, STACK_LINE } from '../helpers/cli.js';
 
 const { Midi } = ToneMidi;
 
 /** Per test: a transcription takes about 2 s alone, but several run at once here, on CI machines that may be slow. */
 const TIMEOUT = 60_000;
 const SAMPLE_RATE = 22050;
-const STACK_LINE = /^\s+at /m;
 const HAS_FFMPEG = spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status === 0;
 const VERSION: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
 /** The C major scale from C4 to C5 in fixtures/scale.wav. */
@@ -79,21 +78,8 @@ const it = test.extend<{ work: Workspace }>({
   },
 });
 
-function lines(text: string): string[] {
-  return text.split('\n').filter((line) => line !== '');
-}
 
 /** The failure a user should see: the exit code, and one `jam:` line naming `name`, with a hint, no stack. */
-function expectOneLineError(run: JamRun, code: number, name: string, hint: RegExp): void {
-  const stderr = lines(run.stderr);
-  expect(run.code, run.stderr).toBe(code);
-  expect(stderr, run.stderr).toHaveLength(1);
-  expect(stderr[0]).toMatch(/^jam: /);
-  expect(stderr[0]).toContain(name);
-  expect(stderr[0]).toMatch(hint);
-  expect(run.stderr).not.toMatch(STACK_LINE);
-  expect(run.stdout).toBe('');
-}
 
 function readMidi(bytes: Buffer): InstanceType<typeof Midi> {
   expect(bytes.subarray(0, 4).toString('latin1')).toBe('MThd');

@@ -9,11 +9,10 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { midiNotes } from '../../src/midi/read.js';
 import { PNG_SCALE } from '../../src/midi/rasterize.js';
 import { midiToBytes, notesToMidi } from '../../src/midi/write.js';
-import { FIXTURES, listFiles, ROOT, runJam, staleDistFiles, type JamRun } from '../helpers/cli.js';
+import { FIXTURES, listFiles, ROOT, runJam, staleDistFiles, type JamRun, expectOneLineError, lines, STACK_LINE } from '../helpers/cli.js';
 import { elementsOfClass, numberOf, parseSvg } from '../helpers/svg.js';
 
 const TIMEOUT = 60_000;
-const STACK_LINE = /^\s+at /m;
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 /** fixtures/chords.mid: C – Am – F – G – C, four notes each, 1 s long with 0.25 s gaps, at 120 bpm. */
 const CHORDS_NOTES = 20;
@@ -66,20 +65,7 @@ const it = test.extend<{ work: Workspace }>({
   },
 });
 
-function lines(text: string): string[] {
-  return text.split('\n').filter((line) => line !== '');
-}
 
-function expectOneLineError(run: JamRun, code: number, name: string, hint: RegExp): void {
-  const stderr = lines(run.stderr);
-  expect(run.code, run.stderr).toBe(code);
-  expect(stderr, run.stderr).toHaveLength(1);
-  expect(stderr[0]).toMatch(/^jam: /);
-  expect(stderr[0]).toContain(name);
-  expect(stderr[0]).toMatch(hint);
-  expect(run.stderr).not.toMatch(STACK_LINE);
-  expect(run.stdout).toBe('');
-}
 
 function pngSize(png: Buffer): { width: number; height: number } {
   expect(png.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);

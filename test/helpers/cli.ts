@@ -2,6 +2,7 @@
  * Runs the real `jam` command line (bin/jam.js over the compiled dist/) in a child process, the way a
  * user or a pipeline would, and collects what it printed.
  */
+import { expect } from 'vitest';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -86,4 +87,23 @@ export function staleDistFiles(): string[] {
   };
   walk(join(ROOT, 'src'));
   return stale;
+}
+
+/** A line of a stack trace: users see one only with --debug. */
+export const STACK_LINE = /^\s+at /m;
+
+export function lines(text: string): string[] {
+  return text.split('\n').filter((line) => line !== '');
+}
+
+/** The run failed with `code` and one `jam:` line on stderr naming `name` and matching `hint`; nothing on stdout, no stack. */
+export function expectOneLineError(run: JamRun, code: number, name: string, hint: RegExp): void {
+  const stderr = lines(run.stderr);
+  expect(run.code, run.stderr).toBe(code);
+  expect(stderr, run.stderr).toHaveLength(1);
+  expect(stderr[0]).toMatch(/^jam: /);
+  expect(stderr[0]).toContain(name);
+  expect(stderr[0]).toMatch(hint);
+  expect(run.stderr).not.toMatch(STACK_LINE);
+  expect(run.stdout).toBe('');
 }
