@@ -6,7 +6,7 @@
  */
 import type { NoteEvent } from '../types.js';
 import { PITCH_CLASSES, spanChroma } from './chroma.js';
-import type { MidiHeader } from './smf.js';
+import type { MidiHeader } from '../midi/smf.js';
 import type { BeatGrid } from './types.js';
 
 const COMMON_METER: [number, number] = [4, 4];

@@ -12,7 +12,7 @@ import { DRUM_CHANNEL, type Midi } from '../midi/write.js';
 import { transcribe, type TranscribeOptions } from '../transcribe/transcribe.js';
 import type { NoteEvent } from '../types.js';
 import { beatGridFromMidi } from './beats.js';
-import { readMidiFile } from './smf.js';
+import { readMidiFile } from '../midi/smf.js';
 import type { BeatGrid } from './types.js';
 
 export type PieceKind = 'midi' | 'notes' | 'audio';

@@ -6,7 +6,7 @@
  */
 import ToneMidi from '@tonejs/midi';
 import { JamError } from '../errors.js';
-import { checkMidiIsWhole } from '../midi/wholeFile.js';
+import { checkMidiIsWhole } from './wholeFile.js';
 
 const { Header } = ToneMidi;
 export type MidiHeader = InstanceType<typeof Header>;
