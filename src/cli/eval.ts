@@ -10,7 +10,7 @@ import { parseKey } from '../theory/key.js';
 import { parseLab } from '../theory/lab.js';
 import { loadPiece } from '../theory/load.js';
 import type { KeyEstimate } from '../theory/types.js';
-import { scoreNotes, type NoteScores } from '../transcribe/score.js';
+import { DEFAULT_OFFSET_MIN_TOLERANCE, DEFAULT_ONSET_TOLERANCE, DEFAULT_PITCH_TOLERANCE_CENTS, MIREX_OFFSET_RATIO, scoreNotes, type NoteScores } from '../transcribe/score.js';
 import { userArg } from './args.js';
 
 interface EvalArgs {
@@ -26,11 +26,6 @@ interface NotesArgs extends EvalArgs {
   offsetMinTolerance: number;
 }
 
-/** MIREX note tolerances. */
-const ONSET_TOLERANCE = 0.05;
-const PITCH_TOLERANCE_CENTS = 50;
-const OFFSET_RATIO = 0.2;
-const OFFSET_MIN_TOLERANCE = 0.05;
 
 function pair(yargs: Argv, what: string): Argv {
   return yargs
@@ -44,10 +39,10 @@ const notesCommand: CommandModule<object, NotesArgs> = {
   describe: 'Note precision, recall and F1, onsets only and onsets with offsets (MIDI, note JSON or audio)',
   builder: (yargs) =>
     pair(yargs, 'notes: MIDI, note JSON, or audio (transcribed first)')
-      .option('onset-tolerance', { requiresArg: true, type: 'number', default: ONSET_TOLERANCE, describe: 'Largest onset difference that matches, in seconds' })
-      .option('pitch-tolerance', { requiresArg: true, type: 'number', default: PITCH_TOLERANCE_CENTS, describe: 'Largest pitch difference that matches, in cents' })
-      .option('offset-ratio', { requiresArg: true, type: 'number', default: OFFSET_RATIO, describe: 'Offset tolerance as a share of the reference note length' })
-      .option('offset-min-tolerance', { requiresArg: true, type: 'number', default: OFFSET_MIN_TOLERANCE, describe: 'Smallest offset tolerance, in seconds' })
+      .option('onset-tolerance', { requiresArg: true, type: 'number', default: DEFAULT_ONSET_TOLERANCE, describe: 'Largest onset difference that matches, in seconds' })
+      .option('pitch-tolerance', { requiresArg: true, type: 'number', default: DEFAULT_PITCH_TOLERANCE_CENTS, describe: 'Largest pitch difference that matches, in cents' })
+      .option('offset-ratio', { requiresArg: true, type: 'number', default: MIREX_OFFSET_RATIO, describe: 'Offset tolerance as a share of the reference note length' })
+      .option('offset-min-tolerance', { requiresArg: true, type: 'number', default: DEFAULT_OFFSET_MIN_TOLERANCE, describe: 'Smallest offset tolerance, in seconds' })
       .example('$0 eval notes song.mid take.mid', 'Score a transcription against its source') as unknown as Argv<NotesArgs>,
   handler: async (args) => {
     const [reference, estimate] = await Promise.all([args.reference, args.estimate].map(async (file) => (await loadPiece(userArg(file))).notes));

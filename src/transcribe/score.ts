@@ -33,9 +33,11 @@ export interface NoteScores {
   estimate: number;
 }
 
-const DEFAULT_ONSET_TOLERANCE = 0.05;
-const DEFAULT_PITCH_TOLERANCE_CENTS = 50;
-const DEFAULT_OFFSET_MIN_TOLERANCE = 0.05;
+/** MIREX's tolerances: onsets within 50 ms, pitches within 50 cents, offsets within 20% of the note or 50 ms. */
+export const DEFAULT_ONSET_TOLERANCE = 0.05;
+export const DEFAULT_PITCH_TOLERANCE_CENTS = 50;
+export const MIREX_OFFSET_RATIO = 0.2;
+export const DEFAULT_OFFSET_MIN_TOLERANCE = 0.05;
 const CENTS_PER_SEMITONE = 100;
 
 /**
