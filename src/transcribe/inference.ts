@@ -68,7 +68,7 @@ class WindowCutter {
     target.fill(0, offset + part.length, offset + AUDIO_N_SAMPLES);
     this.next++;
     const drop = Math.min(this.next * WINDOW_HOP_SAMPLES - this.start, this.pending.length);
-    this.pending = this.pending.slice(drop);
+    this.pending = this.pending.subarray(drop);
     this.start += drop;
   }
 }
@@ -85,7 +85,9 @@ export async function runModel(audio: Float32Array | AudioStream, engine: Engine
     contour: options.keepContour ? new Float32Array(frames * N_FREQ_BINS_CONTOURS) : undefined,
   };
   const windows = windowCount(stream.length);
-  const batch = new Float32Array(batchSize * AUDIO_N_SAMPLES);
+  // Two batch buffers in turn: the engine may still be reading one while the next is filled.
+  const buffers = [new Float32Array(batchSize * AUDIO_N_SAMPLES), new Float32Array(batchSize * AUDIO_N_SAMPLES)];
+  let batch = buffers[0];
   const cutter = new WindowCutter();
   let inBatch = 0;
   // The engine works on one batch (on its own threads, for ONNX Runtime) while the previous batch's
@@ -94,7 +96,8 @@ export async function runModel(audio: Float32Array | AudioStream, engine: Engine
   const runBatch = async (): Promise<void> => {
     const count = inBatch;
     const first = cutter.next - count;
-    const result = engine.run(batch.slice(0, count * AUDIO_N_SAMPLES), count);
+    const result = engine.run(batch.subarray(0, count * AUDIO_N_SAMPLES), count);
+    batch = batch === buffers[0] ? buffers[1] : buffers[0];
     inBatch = 0;
     await storing;
     storing = result.then((outputs) => {
