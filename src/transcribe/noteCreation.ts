@@ -118,7 +118,7 @@ export function outputToFrameNotes(output: ModelOutput, options: NoteCreationOpt
   const onset = settings.inferOnsets ? inferredOnsetStrength(predicted, note, frames) : (t: number, f: number) => predicted[t * N_FREQ_BINS_NOTES + f];
 
   const minFrames = minNoteLengthFrames(settings.minNoteLengthMs);
-  const remaining = note.slice();
+  const remaining = new RemainingEnergy(note);
   const notes: FrameNote[] = [];
   for (const [startFrame, bin] of onsetPeaks(onset, frames, settings.onsetThreshold)) {
     const found = noteFromOnset(remaining, frames, startFrame, bin, settings.frameThreshold, settings.energyTolerance);
@@ -199,28 +199,28 @@ export function onsetPeaks(strength: OnsetStrength, frames: number, threshold: n
  * Where a note starting at `startFrame` ends: the first frame after which the energy stays below the
  * threshold for `tolerance` frames. Null when the onset is at the very end.
  */
-function noteFromOnset(remaining: Float32Array, frames: number, startFrame: number, bin: number, threshold: number, tolerance: number): number | null {
+function noteFromOnset(remaining: RemainingEnergy, frames: number, startFrame: number, bin: number, threshold: number, tolerance: number): number | null {
   if (startFrame >= frames - 1) return null;
   const bins = N_FREQ_BINS_NOTES;
   let i = startFrame + 1;
   let below = 0;
   while (i < frames - 1 && below < tolerance) {
-    below = remaining[i * bins + bin] < threshold ? below + 1 : 0;
+    below = remaining.at(i * bins + bin) < threshold ? below + 1 : 0;
     i++;
   }
   return i - below;
 }
 
 /** A found note's energy is used up, and its neighbouring semitones' too (they are its leakage). */
-function clearNoteEnergy(remaining: Float32Array, start: number, end: number, bin: number): void {
+function clearNoteEnergy(remaining: RemainingEnergy, start: number, end: number, bin: number): void {
   for (let t = start; t < end; t++) clearCell(remaining, t, bin);
 }
 
-function clearCell(remaining: Float32Array, frame: number, bin: number): void {
+function clearCell(remaining: RemainingEnergy, frame: number, bin: number): void {
   const row = frame * N_FREQ_BINS_NOTES;
-  remaining[row + bin] = 0;
-  if (bin < MAX_FREQ_IDX) remaining[row + bin + 1] = 0;
-  if (bin > 0) remaining[row + bin - 1] = 0;
+  remaining.clear(row + bin);
+  if (bin < MAX_FREQ_IDX) remaining.clear(row + bin + 1);
+  if (bin > 0) remaining.clear(row + bin - 1);
 }
 
 /**
@@ -229,19 +229,19 @@ function clearCell(remaining: Float32Array, frame: number, bin: number): void {
  * order of falling energy (ties in row-major order, as numpy's argmax breaks them) and skipping cleared
  * ones picks exactly the cells the repeated global argmax would.
  */
-function melodiaNotes(note: Float32Array, remaining: Float32Array, frames: number, threshold: number, tolerance: number, minFrames: number): FrameNote[] {
+function melodiaNotes(note: Float32Array, remaining: RemainingEnergy, frames: number, threshold: number, tolerance: number, minFrames: number): FrameNote[] {
   const bins = N_FREQ_BINS_NOTES;
   const notes: FrameNote[] = [];
-  for (const cell of cellsAboveByEnergy(remaining, threshold)) {
-    if (remaining[cell] <= threshold) continue;
+  for (const cell of cellsAboveByEnergy(note, remaining, threshold)) {
+    if (remaining.at(cell) <= threshold) continue;
     const middle = Math.floor(cell / bins);
     const bin = cell % bins;
-    remaining[cell] = 0;
+    remaining.clear(cell);
 
     let i = middle + 1;
     let below = 0;
     while (i < frames - 1 && below < tolerance) {
-      below = remaining[i * bins + bin] < threshold ? below + 1 : 0;
+      below = remaining.at(i * bins + bin) < threshold ? below + 1 : 0;
       clearCell(remaining, i, bin);
       i++;
     }
@@ -250,7 +250,7 @@ function melodiaNotes(note: Float32Array, remaining: Float32Array, frames: numbe
     i = middle - 1;
     below = 0;
     while (i > 0 && below < tolerance) {
-      below = remaining[i * bins + bin] < threshold ? below + 1 : 0;
+      below = remaining.at(i * bins + bin) < threshold ? below + 1 : 0;
       clearCell(remaining, i, bin);
       i--;
     }
@@ -262,14 +262,34 @@ function melodiaNotes(note: Float32Array, remaining: Float32Array, frames: numbe
   return notes;
 }
 
-/** Indices of the cells above the threshold, strongest first, ties in index order. */
-function cellsAboveByEnergy(values: Float32Array, threshold: number): Uint32Array {
+/** Indices of the cells whose remaining energy is above the threshold, strongest first, ties in index order. */
+function cellsAboveByEnergy(note: Float32Array, remaining: RemainingEnergy, threshold: number): Uint32Array {
   let count = 0;
-  for (let i = 0; i < values.length; i++) if (values[i] > threshold) count++;
+  for (let i = 0; i < note.length; i++) if (remaining.at(i) > threshold) count++;
   const cells = new Uint32Array(count);
   let next = 0;
-  for (let i = 0; i < values.length; i++) if (values[i] > threshold) cells[next++] = i;
-  return cells.sort((a, b) => values[b] - values[a] || a - b);
+  for (let i = 0; i < note.length; i++) if (remaining.at(i) > threshold) cells[next++] = i;
+  return cells.sort((a, b) => note[b] - note[a] || a - b);
+}
+
+/**
+ * The note posterior with the energy of found notes taken out. Energy is only ever taken out whole, so a
+ * byte per cell saying so stands in for a copy of the posterior (a quarter of its size).
+ */
+class RemainingEnergy {
+  private readonly cleared: Uint8Array;
+
+  constructor(private readonly note: Float32Array) {
+    this.cleared = new Uint8Array(note.length);
+  }
+
+  at(cell: number): number {
+    return this.cleared[cell] ? 0 : this.note[cell];
+  }
+
+  clear(cell: number): void {
+    this.cleared[cell] = 1;
+  }
 }
 
 /** Pitch bends of one note in semitones, one per frame. */
