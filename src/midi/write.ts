@@ -82,7 +82,13 @@ function addNote(track: Track, note: NoteEvent, withBends: boolean): void {
   const bends = note.bends;
   if (!withBends || !bends || bends.every((bend) => bend === 0)) return;
   const step = (note.end - note.start) / bends.length;
-  bends.forEach((bend, i) => track.addPitchBend({ time: note.start + i * step, value: bendValue(bend) }));
+  // The wheel holds its position, so only changes are written: a steady stretch is one event, not one a frame.
+  let last: number | undefined;
+  bends.forEach((bend, i) => {
+    const value = bendValue(bend);
+    if (value !== last) track.addPitchBend({ time: note.start + i * step, value });
+    last = value;
+  });
   // Back to centre as the note ends, so the bend does not carry into the next note.
   track.addPitchBend({ time: note.end, value: 0 });
 }
