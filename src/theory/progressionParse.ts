@@ -74,7 +74,7 @@ const MODE_WORDS: Readonly<Record<string, ModeName>> = {
   locrian: 'locrian',
 };
 /** tonal names the major and minor modes by their church names. */
-const TONAL_MODE: Readonly<Record<ModeName, string>> = {
+export const TONAL_MODE: Readonly<Record<ModeName, string>> = {
   major: 'ionian',
   minor: 'aeolian',
   dorian: 'dorian',

@@ -3,7 +3,7 @@
  * the table, --json, .lab output, output files, --annotate, the inputs it takes (MIDI, note JSON, standard
  * input, audio), and one-line errors for the inputs it cannot use.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ToneMidi from '@tonejs/midi';
@@ -12,7 +12,7 @@ import { midiToBytes, notesToMidi } from '../../src/midi/write.js';
 import { chordScores } from '../../src/theory/evaluate.js';
 import { formatLab, parseLab } from '../../src/theory/lab.js';
 import type { NoteEvent } from '../../src/types.js';
-import { FIXTURES, listFiles, ROOT, runJam, staleDistFiles, type JamRun, lines, STACK_LINE } from '../helpers/cli.js';
+import { FIXTURES, listFiles, runJam, type JamRun, lines, STACK_LINE, checkCompiledCli } from '../helpers/cli.js';
 import { progression } from '../theory/progressions.js';
 
 const { Midi } = ToneMidi;
@@ -20,11 +20,7 @@ const { Midi } = ToneMidi;
 /** Per test; the audio case loads the transcription model. */
 const TIMEOUT = 60_000;
 
-beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` before these tests');
-  const stale = staleDistFiles();
-  if (stale.length > 0) console.warn(`dist/ is older than ${stale.join(', ')}: these tests run the compiled CLI; rebuild with \`npx tsc -p tsconfig.json\``);
-});
+beforeAll(checkCompiledCli);
 
 class Workspace {
   constructor(readonly path: string) {}
@@ -65,7 +61,6 @@ const it = test.extend<{ work: Workspace }>({
     }
   },
 });
-
 
 function expectOneLineError(run: JamRun, code: number, name: string, hint: RegExp): void {
   const stderr = lines(run.stderr);

@@ -2,18 +2,16 @@
  * `jam eval` end to end, through the real command line: note, chord and key scores as MIREX computes
  * them, --json, and one-line errors for references it cannot read.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { midiToBytes, notesToMidi } from '../../src/midi/write.js';
-import { ROOT, runJam, type JamRun } from '../helpers/cli.js';
+import { runJam, type JamRun, checkCompiledCli } from '../helpers/cli.js';
 
 const TIMEOUT = 60_000;
 
-beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` before these tests');
-});
+beforeAll(checkCompiledCli);
 
 const it = test.extend<{ work: string }>({
   work: async ({}, use) => {

@@ -3,7 +3,7 @@
  * file in it read back and checked against what its path says (the key from the folders, the chords from
  * the file name), then the refusals: no overwriting without --force, bad folders, bad keys.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Mode, Note } from 'tonal';
@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { RHYTHM_STYLES } from '../../src/theory/rhythm.js';
 import { PROGRESSIONS } from '../../src/theory/data/progressions.js';
 import { parseMusicalKey, parseProgression, type MusicalKey } from '../../src/theory/progressionParse.js';
-import { listFiles, ROOT, runJam, staleDistFiles, type JamRun } from '../helpers/cli.js';
+import { listFiles, runJam, type JamRun, checkCompiledCli } from '../helpers/cli.js';
 import { chordPitchClasses, chordSegments, keySignatureIn, readMidi } from '../midi/chordSegments.js';
 
 const STACK_LINE = /^\s+at /m;
@@ -21,11 +21,7 @@ const TONAL_MODE: Record<string, string> = {
 };
 const ONE_FOLDER_FILES = 15 + 25 + 56 + PROGRESSIONS.length * RHYTHM_STYLES.length;
 
-beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` before these tests');
-  const stale = staleDistFiles();
-  if (stale.length > 0) console.warn(`dist/ is older than ${stale.join(', ')}: these tests run the compiled CLI; rebuild with \`npx tsc -p tsconfig.json\``);
-});
+beforeAll(checkCompiledCli);
 
 const it = test.extend<{ work: { path: string; jam: (args: string[]) => Promise<JamRun>; files: () => string[] } }>({
   work: async ({}, use) => {

@@ -2,20 +2,16 @@
  * `jam progression` end to end, through the real command line (bin/jam.js over dist/) in a child process:
  * the files it writes read back with @tonejs/midi, its JSON, the library list, and its one-line errors.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { listFiles, ROOT, runJam, staleDistFiles, type JamRun } from '../helpers/cli.js';
+import { listFiles, runJam, type JamRun, checkCompiledCli } from '../helpers/cli.js';
 import { chordPitchClasses, chordSegments, keySignatureIn, readMidi } from '../midi/chordSegments.js';
 
 const STACK_LINE = /^\s+at /m;
 
-beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` before these tests');
-  const stale = staleDistFiles();
-  if (stale.length > 0) console.warn(`dist/ is older than ${stale.join(', ')}: these tests run the compiled CLI; rebuild with \`npx tsc -p tsconfig.json\``);
-});
+beforeAll(checkCompiledCli);
 
 /** Each test runs jam in a fresh folder of its own, which must hold no half-written file afterwards. */
 const it = test.extend<{ work: { path: string; jam: (args: string[]) => Promise<JamRun>; files: () => string[]; file: (name: string) => string } }>({

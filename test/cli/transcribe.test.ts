@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import ToneMidi from '@tonejs/midi';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { encodeWav } from '../../src/audio/wav.js';
-import { FIXTURES, listFiles, ROOT, runJam, staleDistFiles, type JamRun, expectOneLineError, lines, STACK_LINE } from '../helpers/cli.js';
+import { FIXTURES, listFiles, ROOT, runJam, type JamRun, expectOneLineError, lines, STACK_LINE, checkCompiledCli } from '../helpers/cli.js';
 
 const { Midi } = ToneMidi;
 
@@ -22,11 +22,7 @@ const VERSION: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf
 /** The C major scale from C4 to C5 in fixtures/scale.wav. */
 const SCALE_PITCHES = [60, 62, 64, 65, 67, 69, 71, 72];
 
-beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` before these tests');
-  const stale = staleDistFiles();
-  if (stale.length > 0) console.warn(`dist/ is older than ${stale.join(', ')}: these tests run the compiled CLI; rebuild with \`npx tsc -p tsconfig.json\``);
-});
+beforeAll(checkCompiledCli);
 
 function sine(seconds: number, frequency = 440, amplitude = 0.5): Float32Array {
   return Float32Array.from({ length: Math.round(seconds * SAMPLE_RATE) }, (_, i) => amplitude * Math.sin((2 * Math.PI * frequency * i) / SAMPLE_RATE));
@@ -77,7 +73,6 @@ const it = test.extend<{ work: Workspace }>({
     }
   },
 });
-
 
 /** The failure a user should see: the exit code, and one `jam:` line naming `name`, with a hint, no stack. */
 

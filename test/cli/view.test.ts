@@ -2,14 +2,14 @@
  * `jam view` end to end, through the real command line (bin/jam.js over dist/) in a child process: the
  * pictures it writes from MIDI, note JSON and audio, and how it refuses what it cannot draw.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { midiNotes } from '../../src/midi/read.js';
 import { PNG_SCALE } from '../../src/midi/rasterize.js';
 import { midiToBytes, notesToMidi } from '../../src/midi/write.js';
-import { FIXTURES, listFiles, ROOT, runJam, staleDistFiles, type JamRun, expectOneLineError, lines, STACK_LINE } from '../helpers/cli.js';
+import { FIXTURES, listFiles, runJam, type JamRun, expectOneLineError, lines, checkCompiledCli } from '../helpers/cli.js';
 import { elementsOfClass, numberOf, parseSvg } from '../helpers/svg.js';
 
 const TIMEOUT = 60_000;
@@ -17,11 +17,7 @@ const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0
 /** fixtures/chords.mid: C – Am – F – G – C, four notes each, 1 s long with 0.25 s gaps, at 120 bpm. */
 const CHORDS_NOTES = 20;
 
-beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` before these tests');
-  const stale = staleDistFiles();
-  if (stale.length > 0) console.warn(`dist/ is older than ${stale.join(', ')}: these tests run the compiled CLI; rebuild with \`npx tsc -p tsconfig.json\``);
-});
+beforeAll(checkCompiledCli);
 
 class Workspace {
   constructor(readonly path: string) {}
@@ -64,7 +60,6 @@ const it = test.extend<{ work: Workspace }>({
     }
   },
 });
-
 
 
 function pngSize(png: Buffer): { width: number; height: number } {

@@ -107,3 +107,10 @@ export function expectOneLineError(run: JamRun, code: number, name: string, hint
   expect(run.stderr).not.toMatch(STACK_LINE);
   expect(run.stdout).toBe('');
 }
+
+/** These tests run the compiled CLI: fail at once when dist/ is missing, and warn when it is older than src/. */
+export function checkCompiledCli(): void {
+  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` before these tests');
+  const stale = staleDistFiles();
+  if (stale.length > 0) console.warn(`dist/ is older than ${stale.join(', ')}: these tests run the compiled CLI; rebuild with \`npx tsc -p tsconfig.json\``);
+}

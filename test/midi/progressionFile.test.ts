@@ -10,7 +10,7 @@ import { arrangementToMidi, arrangementToMidiBytes, BASS_PROGRAM } from '../../s
 import { arrangeProgression } from '../../src/theory/arrange.js';
 import { PROGRESSIONS } from '../../src/theory/data/progressions.js';
 import { packKeyPairs } from '../../src/theory/pack.js';
-import { keyName, parseMusicalKey, parseProgression, type ModeName, type MusicalKey } from '../../src/theory/progressionParse.js';
+import { keyName, parseMusicalKey, parseProgression, TONAL_MODE, type MusicalKey } from '../../src/theory/progressionParse.js';
 import { RHYTHM_STYLES } from '../../src/theory/rhythm.js';
 import { VOICING_STYLES } from '../../src/theory/voicing.js';
 import { chordPitchClasses, chordSegments, keySignatureIn, readMidi } from './chordSegments.js';
@@ -18,15 +18,6 @@ import { chordPitchClasses, chordSegments, keySignatureIn, readMidi } from './ch
 /** The tonics of the pack's 24 keys (12 major, 12 relative minor): every pitch class, in every spelling the pack uses. */
 const PACK_TONICS = [...new Set(packKeyPairs().flatMap((pair) => [pair.major.tonic, pair.minor.tonic]))];
 const PPQ = 480;
-const TONAL_MODES: Record<ModeName, string> = {
-  major: 'ionian',
-  minor: 'aeolian',
-  dorian: 'dorian',
-  phrygian: 'phrygian',
-  lydian: 'lydian',
-  mixolydian: 'mixolydian',
-  locrian: 'locrian',
-};
 
 /**
  * The signature worked out from the scale itself: its sharps minus its flats (a signature past seven
@@ -34,7 +25,7 @@ const TONAL_MODES: Record<ModeName, string> = {
  * while a church mode is written as its parent major scale.
  */
 function expectedSignature(key: MusicalKey): { accidentals: number; minor: boolean } {
-  const notes = Mode.notes(TONAL_MODES[key.mode], key.tonic);
+  const notes = Mode.notes(TONAL_MODE[key.mode], key.tonic);
   let accidentals = notes.reduce((sum, note) => sum + (Note.get(note).alt ?? 0), 0);
   if (accidentals > 7) accidentals -= 12;
   if (accidentals < -7) accidentals += 12;
