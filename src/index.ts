@@ -2,7 +2,7 @@
  * jam's library API: everything the CLI does, as typed functions. Notes are `NoteEvent`s
  * (`{ pitch, start, end, velocity, bends? }`, seconds and MIDI numbers) everywhere.
  */
-export type { NoteEvent } from './types.js';
+export type { NoteEvent, LiveEvent } from './types.js';
 export { JamError } from './errors.js';
 
 export { transcribe, type AudioInput, type TranscribeOptions, type Transcription } from './transcribe/transcribe.js';

@@ -10,3 +10,12 @@ export interface NoteEvent {
   velocity: number;
   bends?: number[];
 }
+
+/**
+ * An event of a live stream, timed in seconds on the audio clock (from the start of the stream). `velocity` is a MIDI
+ * velocity (0 on a note-off); a bend's `value` is the pitch offset of the sounding `pitch`, in semitones.
+ */
+export type LiveEvent =
+  | { type: 'on'; time: number; pitch: number; velocity: number }
+  | { type: 'off'; time: number; pitch: number; velocity: number }
+  | { type: 'bend'; time: number; pitch: number; value: number };
