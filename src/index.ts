@@ -26,6 +26,8 @@ export {
 export { runModel, windowCount, type InferenceOptions } from './transcribe/inference.js';
 export { loadEngine, ENGINE_NAMES, DEFAULT_ENGINE, type Engine, type EngineName, type EngineSettings, type WindowOutputs } from './transcribe/engine.js';
 export { scoreNotes, type NoteScores, type ScoreOptions } from './transcribe/score.js';
+export { StreamingTranscriber, LATENCY_SETTINGS, LATENCY_TUNINGS, DEFAULT_LATENCY, type LatencySetting, type LatencyTuning, type StreamingOptions } from './transcribe/streaming.js';
+export { StreamingNoteTracker, type ModelFrame, type NoteTrackerOptions } from './transcribe/streamingNotes.js';
 export { notesToCsv } from './transcribe/noteCsv.js';
 export { encodeNpz, type NpyArray } from './transcribe/npz.js';
 export { outputPathsFor, transcriptionFiles, type OutputChoice, type OutputPaths } from './transcribe/outputs.js';

@@ -1,0 +1,253 @@
+/**
+ * The streaming note tracker: model frames in time order → note-on, note-off and pitch-bend events, with the
+ * thresholds and rules of the offline note creation (noteCreation.ts) turned around to run forward in time.
+ *
+ * Offline, onsets are visited latest first and a kept note uses up its energy (and its neighbouring semitones'),
+ * so an earlier note on the same or a neighbouring semitone ends where a later kept note starts. Here that rule
+ * runs forward: when a note is confirmed it ends the notes sounding on its own and neighbouring semitones. A note
+ * is confirmed once it has lasted `confirmFrames` frames: with `minNoteLengthFrames + 1` exactly the notes offline
+ * keeps are sent; with fewer, notes are sent sooner and a note that turns out shorter than the minimum is sent
+ * anyway (it cannot be taken back). The melodia trick, which traces leftover energy from the whole recording's
+ * strongest cells outward in both directions, needs the future and is not done. Inferred onsets are rescaled by
+ * the running maxima of the frames so far instead of the whole recording's.
+ */
+import type { LiveEvent } from '../types.js';
+import {
+  CONTOURS_BINS_PER_SEMITONE,
+  DEFAULT_ENERGY_TOLERANCE,
+  DEFAULT_FRAME_THRESHOLD,
+  DEFAULT_MIN_NOTE_LENGTH_MS,
+  DEFAULT_ONSET_THRESHOLD,
+  FFT_HOP,
+  AUDIO_SAMPLE_RATE,
+  INFERRED_ONSET_FRAME_DIFFS,
+  MAX_FREQ_IDX,
+  MIDI_OFFSET,
+  N_FREQ_BINS_NOTES,
+} from './constants.js';
+import { amplitudeToVelocity, constrainFrequency, minNoteLengthFrames } from './noteCreation.js';
+
+export interface NoteTrackerOptions {
+  onsetThreshold?: number;
+  frameThreshold?: number;
+  minNoteLengthMs?: number;
+  minFrequency?: number;
+  maxFrequency?: number;
+  inferOnsets?: boolean;
+  energyTolerance?: number;
+  pitchBends?: boolean;
+  /** Frames a note must have lasted before its note-on is sent (1 to the minimum note length + 1). */
+  confirmFrames?: number;
+}
+
+/** One model frame: 88 note and onset values and the 88 bend peaks (thirds of a semitone). */
+export interface ModelFrame {
+  note: Float32Array;
+  onset: Float32Array;
+  bendPeaks: Int8Array;
+}
+
+/** A note being followed: `lastAbove` is its last frame at or above the frame threshold. */
+interface TrackedNote {
+  bin: number;
+  start: number;
+  lastAbove: number;
+  /** Frames below the threshold since `lastAbove`, their energy and bends (the note's if it comes back). */
+  below: number;
+  belowEnergy: number;
+  belowBends: number[];
+  /** Note posterior summed over start … lastAbove, for the velocity. */
+  energy: number;
+  /** Bend peaks of start … lastAbove not sent yet. */
+  bends: number[];
+  sent: boolean;
+  lastBend: number;
+}
+
+/** Frames kept: an onset peak at t looks at t - 1 … t + 1, and the inferred onset at t - 1 looks further back. */
+const RECENT_FRAMES = INFERRED_ONSET_FRAME_DIFFS + 3;
+
+/** The time of a model frame on the audio clock. */
+export function frameTime(frame: number): number {
+  return (frame * FFT_HOP) / AUDIO_SAMPLE_RATE;
+}
+
+export class StreamingNoteTracker {
+  private readonly onsetThreshold: number;
+  private readonly frameThreshold: number;
+  private readonly minFrames: number;
+  private readonly tolerance: number;
+  private readonly inferOnsets: boolean;
+  private readonly pitchBends: boolean;
+  private readonly confirmFrames: number;
+  private readonly minFrequency?: number;
+  private readonly maxFrequency?: number;
+  /** The last frames (newest last), as many as the onset peaks and inferred onsets look back. */
+  private readonly recent: ModelFrame[] = [];
+  private frames = 0;
+  private maxOnset = 0;
+  private maxRise = 0;
+  private notes: TrackedNote[] = [];
+
+  constructor(options: NoteTrackerOptions = {}) {
+    this.onsetThreshold = options.onsetThreshold ?? DEFAULT_ONSET_THRESHOLD;
+    this.frameThreshold = options.frameThreshold ?? DEFAULT_FRAME_THRESHOLD;
+    this.minFrames = minNoteLengthFrames(options.minNoteLengthMs ?? DEFAULT_MIN_NOTE_LENGTH_MS);
+    this.tolerance = options.energyTolerance ?? DEFAULT_ENERGY_TOLERANCE;
+    this.inferOnsets = options.inferOnsets ?? true;
+    this.pitchBends = options.pitchBends ?? true;
+    this.confirmFrames = Math.min(this.minFrames + 1, Math.max(1, options.confirmFrames ?? this.minFrames + 1));
+    this.minFrequency = options.minFrequency;
+    this.maxFrequency = options.maxFrequency;
+  }
+
+  /** Adds the next frame; returns the events that became certain. The frame's arrays are copied. */
+  addFrame(frame: ModelFrame): LiveEvent[] {
+    const copy = { note: frame.note.slice(), onset: frame.onset.slice(), bendPeaks: frame.bendPeaks.slice() };
+    constrainFrequency(copy.note, copy.onset, this.minFrequency, this.maxFrequency);
+    this.recent.push(copy);
+    if (this.recent.length > RECENT_FRAMES) this.recent.shift();
+    this.frames++;
+    this.updateMaxima();
+    // Frame t is settled once frame t + 1 is known (an onset peak is a maximum over t - 1 … t + 1).
+    return this.frames >= 2 ? this.settle(this.frames - 2) : [];
+  }
+
+  /** End of stream: what the frames so far still hold, then a note-off for every note sounding. */
+  finish(): LiveEvent[] {
+    const events: LiveEvent[] = [];
+    for (const note of this.byPitchDescending()) {
+      if (!this.notes.includes(note)) continue;
+      if (!note.sent && this.kept(note)) this.send(note, events);
+      this.close(note, events);
+    }
+    this.notes = [];
+    return events;
+  }
+
+  /** Frame t's energy continues or ends the notes, then its onset peaks start new ones. */
+  private settle(t: number): LiveEvent[] {
+    const events: LiveEvent[] = [];
+    const frame = this.frameAt(t);
+    for (const note of [...this.notes]) this.follow(note, t, frame, events);
+    if (t >= 1) {
+      for (let bin = MAX_FREQ_IDX; bin >= 0; bin--) {
+        const strength = this.onsetStrength(t, bin);
+        if (strength >= this.onsetThreshold && strength > this.onsetStrength(t - 1, bin) && strength > this.onsetStrength(t + 1, bin)) {
+          this.notes.push({ bin, start: t, lastAbove: t, below: 0, belowEnergy: 0, belowBends: [], energy: frame.note[bin], bends: [frame.bendPeaks[bin]], sent: false, lastBend: 0 });
+        }
+      }
+    }
+    for (const note of this.byPitchDescending()) {
+      if (this.notes.includes(note) && !note.sent && note.lastAbove - note.start + 1 >= this.confirmFrames) this.send(note, events);
+    }
+    return events;
+  }
+
+  /** One more frame of a note's energy: as note_creation.py follows a note until it stays below for `tolerance` frames. */
+  private follow(note: TrackedNote, t: number, frame: ModelFrame, events: LiveEvent[]): void {
+    if (t <= note.start) return;
+    const value = frame.note[note.bin];
+    if (value >= this.frameThreshold) {
+      note.energy += note.belowEnergy + value;
+      note.bends.push(...note.belowBends, frame.bendPeaks[note.bin]);
+      note.belowEnergy = 0;
+      note.belowBends = [];
+      note.below = 0;
+      note.lastAbove = t;
+      if (note.sent) this.sendBends(note, events);
+      return;
+    }
+    note.below++;
+    note.belowEnergy += value;
+    note.belowBends.push(frame.bendPeaks[note.bin]);
+    if (note.below >= this.tolerance) {
+      if (note.sent) this.close(note, events);
+      else this.drop(note);
+    }
+  }
+
+  /** A confirmed note: ends what it takes the energy of, then its note-on and bends so far. */
+  private send(note: TrackedNote, events: LiveEvent[]): void {
+    for (const other of [...this.notes]) {
+      if (other === note || Math.abs(other.bin - note.bin) > 1) continue;
+      const earlier = other.start < note.start || (other.start === note.start && other.bin === note.bin - 1);
+      if (!earlier) continue;
+      if (other.sent) this.close(other, events, note.start);
+      else this.drop(other);
+    }
+    note.sent = true;
+    const pitch = note.bin + MIDI_OFFSET;
+    const velocity = amplitudeToVelocity(note.energy / (note.lastAbove - note.start + 1));
+    const firstBend = this.bendOf(note.bends[0]);
+    if (firstBend !== 0) events.push({ type: 'bend', time: frameTime(note.start), pitch, value: firstBend });
+    note.lastBend = firstBend;
+    events.push({ type: 'on', time: frameTime(note.start), pitch, velocity });
+    note.bends.shift();
+    this.sendBends(note, events);
+  }
+
+  /** Bends of the frames up to `lastAbove`, only where they change. */
+  private sendBends(note: TrackedNote, events: LiveEvent[]): void {
+    const first = note.lastAbove - note.bends.length + 1;
+    note.bends.forEach((peak, i) => {
+      const value = this.bendOf(peak);
+      if (value === note.lastBend) return;
+      note.lastBend = value;
+      events.push({ type: 'bend', time: frameTime(first + i), pitch: note.bin + MIDI_OFFSET, value });
+    });
+    note.bends = [];
+  }
+
+  /** The note-off of a sent note, at its last frame above the threshold (or `cutAt`, where a later note took over). */
+  private close(note: TrackedNote, events: LiveEvent[], cutAt = Infinity): void {
+    const end = Math.max(note.start, Math.min(note.lastAbove + 1, cutAt));
+    events.push({ type: 'off', time: frameTime(end), pitch: note.bin + MIDI_OFFSET, velocity: 0 });
+    this.drop(note);
+  }
+
+  private drop(note: TrackedNote): void {
+    this.notes = this.notes.filter((other) => other !== note);
+  }
+
+  private kept(note: TrackedNote): boolean {
+    return note.lastAbove + 1 - note.start > this.minFrames;
+  }
+
+  private bendOf(peak: number): number {
+    return this.pitchBends ? peak / CONTOURS_BINS_PER_SEMITONE : 0;
+  }
+
+  private byPitchDescending(): TrackedNote[] {
+    return [...this.notes].sort((a, b) => b.bin - a.bin || a.start - b.start);
+  }
+
+  private frameAt(t: number): ModelFrame {
+    return this.recent[this.recent.length - (this.frames - t)];
+  }
+
+  /** The running maxima the inferred onsets are rescaled by, updated with the newest frame. */
+  private updateMaxima(): void {
+    const t = this.frames - 1;
+    const { onset } = this.frameAt(t);
+    for (let bin = 0; bin < N_FREQ_BINS_NOTES; bin++) {
+      this.maxOnset = Math.max(this.maxOnset, onset[bin]);
+      if (this.inferOnsets) this.maxRise = Math.max(this.maxRise, this.rise(t, bin));
+    }
+  }
+
+  /** The smaller of the 1- and 2-frame rises of the note posterior, never negative (noteCreation's inferred onsets). */
+  private rise(t: number, bin: number): number {
+    if (t < INFERRED_ONSET_FRAME_DIFFS) return 0;
+    const here = this.frameAt(t).note[bin];
+    let smallest = Infinity;
+    for (let n = 1; n <= INFERRED_ONSET_FRAME_DIFFS; n++) smallest = Math.min(smallest, here - this.frameAt(t - n).note[bin]);
+    return Math.max(0, smallest);
+  }
+
+  private onsetStrength(t: number, bin: number): number {
+    const predicted = this.frameAt(t).onset[bin];
+    if (!this.inferOnsets || this.maxRise === 0) return predicted;
+    return Math.max(predicted, this.rise(t, bin) * (this.maxOnset / this.maxRise));
+  }
+}
