@@ -4,9 +4,15 @@ import yargs from 'yargs';
 import { usageError } from '../errors.js';
 import { analyzeCommand } from './analyze.js';
 import { STDIO_ARG } from './args.js';
+import { devicesCommand } from './devices.js';
 import { evalCommand } from './eval.js';
+import { handleSignals } from './interrupt.js';
+import { liveCommand } from './live.js';
 import { packCommand } from './pack.js';
+import { playCommand } from './play.js';
+import { portsCommand } from './ports.js';
 import { progressionCommand } from './progression.js';
+import { recordCommand } from './record.js';
 import { reportError } from './report.js';
 import { transcribeCommand } from './transcribe.js';
 import { viewCommand } from './view.js';
@@ -26,6 +32,11 @@ export function buildCli(argv: string[]) {
     .command(progressionCommand)
     .command(packCommand)
     .command(viewCommand)
+    .command(liveCommand)
+    .command(playCommand)
+    .command(recordCommand)
+    .command(portsCommand)
+    .command(devicesCommand)
     .completion('completion', 'Print a shell completion script (bash or zsh): jam completion >> ~/.bashrc')
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print nothing but errors', global: true })
     .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces with errors', global: true })
@@ -75,8 +86,7 @@ export async function main(argv: string[]): Promise<void> {
     if (error.code !== 'EPIPE') throw error;
     process.exit(0);
   });
-  process.on('SIGINT', () => process.exit(130));
-  process.on('SIGTERM', () => process.exit(143));
+  handleSignals();
   try {
     await buildCli(argv.map((arg) => (arg === '-' ? STDIO_ARG : arg))).parseAsync();
   } catch (error) {

@@ -1,0 +1,57 @@
+/**
+ * A MIDI file of a live take that is always whole: it is written at once (empty), then rewritten atomically after
+ * note-offs (at most every REWRITE_MS), and a last time on close. Ctrl-C, a crash or a power cut leaves the file
+ * of the last rewrite, never half a file; only notes still sounding or ended in the last moments are missing.
+ */
+import { writeFileAtomic } from '../files.js';
+import { midiToBytes, notesToMidi } from '../midi/write.js';
+import type { LiveEvent } from '../types.js';
+import { NoteCollector } from './noteCollector.js';
+import type { LiveSink } from './pipeline.js';
+
+/** How stale the file may be after a note-off: rewriting costs time that grows with the take. */
+export const REWRITE_MS = 250;
+
+export interface RecordOptions {
+  /** General MIDI program 0–127 written in the file. */
+  program?: number;
+  trackName?: string;
+  rewriteMs?: number;
+}
+
+export interface RecordSink extends LiveSink {
+  /** The notes completed so far. */
+  readonly notes: NoteCollector['notes'];
+}
+
+/** Creates `file` (empty and whole) and returns a sink that keeps it up to date. */
+export async function recordSink(file: string, { program, trackName = 'jam live', rewriteMs = REWRITE_MS }: RecordOptions = {}): Promise<RecordSink> {
+  const collector = new NoteCollector();
+  const render = (): Uint8Array => midiToBytes(notesToMidi(collector.notes, { program, trackName }));
+  await writeFileAtomic(file, render());
+
+  let writing: Promise<void> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  let failure: unknown;
+  let lastTime = 0;
+  const rewrite = (): Promise<void> => {
+    timer = undefined;
+    writing = writing.then(() => writeFileAtomic(file, render())).catch((error) => void (failure ??= error));
+    return writing;
+  };
+
+  return {
+    notes: collector.notes,
+    write(event: LiveEvent) {
+      if (failure) throw failure;
+      lastTime = Math.max(lastTime, event.time);
+      if (collector.add(event) && !timer) timer = setTimeout(rewrite, rewriteMs);
+    },
+    async close() {
+      clearTimeout(timer);
+      collector.finish(lastTime);
+      await rewrite();
+      if (failure) throw failure;
+    },
+  };
+}
