@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, statSync, unlinkSync } from 'node:fs';
-import { rename, unlink, writeFile } from 'node:fs/promises';
+import { readdir, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { JamError } from './errors.js';
 
@@ -19,8 +19,40 @@ process.on('exit', () => {
   }
 });
 
+const TEMPORARY_RANDOM_BYTES = 4;
+/** A temporary's name, `.<target name>.<random hex>.partial`; the pattern gives back the target's name. */
+const TEMPORARY_NAME = new RegExp(`^\\.(.+)\\.[0-9a-f]{${TEMPORARY_RANDOM_BYTES * 2}}\\.partial$`);
+
+/** A temporary's name: hidden, beside its target, with a random part so two writers never share one. */
+function temporaryName(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(TEMPORARY_RANDOM_BYTES).toString('hex')}.partial`);
+}
+
+/**
+ * Removes the temporaries of `targets` that a killed process (SIGKILL, a power cut) left behind; they
+ * are never mistaken for outputs, but would otherwise pile up. Returns how many were removed.
+ */
+export async function removeStaleTemporaries(targets: string[]): Promise<number> {
+  const byFolder = new Map<string, Set<string>>();
+  for (const target of targets) {
+    const folder = path.dirname(target);
+    if (!byFolder.has(folder)) byFolder.set(folder, new Set());
+    byFolder.get(folder)!.add(path.basename(target));
+  }
+  let removed = 0;
+  for (const [folder, names] of byFolder) {
+    for (const name of await readdir(folder).catch(() => [] as string[])) {
+      const file = path.join(folder, name);
+      const target = TEMPORARY_NAME.exec(name)?.[1];
+      if (target === undefined || !names.has(target) || inFlight.has(file)) continue;
+      await unlink(file).then(() => removed++, () => undefined);
+    }
+  }
+  return removed;
+}
+
 export async function writeFileAtomic(target: string, data: Uint8Array | string): Promise<void> {
-  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(4).toString('hex')}.partial`);
+  const temporary = temporaryName(target);
   inFlight.add(temporary);
   try {
     await writeFile(temporary, data);

@@ -1,31 +1,33 @@
 /** `jam transcribe`: audio files → MIDI files, with the Python basic-pitch CLI's options and more. */
 import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
+import { availableParallelism } from 'node:os';
 import type { Argv, CommandModule } from 'yargs';
+import { AUDIO_EXTENSIONS } from '../batch/inputs.js';
+import { outputFolder, planBatch } from '../batch/plan.js';
+import type { FileRecord } from '../batch/report.js';
+import { transcribeFile } from '../batch/transcribeFile.js';
 import { JamError, usageError } from '../errors.js';
-import { checkCanCreate, writeFileAtomic } from '../files.js';
 import {
   DEFAULT_FRAME_THRESHOLD,
   DEFAULT_MIDI_TEMPO,
   DEFAULT_MIN_NOTE_LENGTH_MS,
   DEFAULT_ONSET_THRESHOLD,
 } from '../transcribe/constants.js';
-import { availableParallelism } from 'node:os';
-import { DEFAULT_ENGINE, ENGINE_NAMES, loadEngine, type EngineName } from '../transcribe/engine.js';
+import { DEFAULT_ENGINE, ENGINE_NAMES, loadEngine, type Engine, type EngineName } from '../transcribe/engine.js';
 import { DEFAULT_BATCH_SIZE } from '../transcribe/inference.js';
 import { checkTranscribeOptions } from '../transcribe/options.js';
-import { outputPathsFor, transcriptionFiles, type OutputPaths } from '../transcribe/outputs.js';
-import { transcribe, type TranscribeOptions, type Transcription } from '../transcribe/transcribe.js';
+import { outputPathsFor, type OutputPaths } from '../transcribe/outputs.js';
+import type { TranscribeOptions } from '../transcribe/transcribe.js';
+import type { NoteEvent } from '../types.js';
 import { userArg } from './args.js';
+import { batchOptions, batchSetup, runCommandBatch, type BatchArgs } from './batch.js';
 import { plotTranscription } from './plot.js';
-import { progressBar } from './progress.js';
-import { reportError, warn } from './report.js';
+import { warn } from './report.js';
 
-interface TranscribeArgs {
-  inputs: string[];
+interface TranscribeArgs extends BatchArgs {
+  inputs?: string[];
   output?: string;
   outDir?: string;
-  force: boolean;
   onsetThreshold: number;
   frameThreshold: number;
   minimumNoteLength: number;
@@ -38,17 +40,16 @@ interface TranscribeArgs {
   saveModelOutputs: boolean;
   sonify: boolean;
   plot: boolean;
+  analyze: boolean;
   json: boolean;
   engine: EngineName;
   threads: number;
   batchSize: number;
-  quiet: boolean;
-  debug: boolean;
 }
 
 function builder(yargs: Argv): Argv<TranscribeArgs> {
-  return yargs
-    .positional('inputs', { type: 'string', describe: 'Audio files (WAV, MP3, FLAC, OGG); - reads standard input' })
+  return batchOptions(yargs)
+    .positional('inputs', { type: 'string', describe: 'Audio files (WAV, MP3, FLAC, OGG), folders (searched below) or quoted patterns (\'takes/**/*.wav\'); - reads standard input' })
     .option('output', { requiresArg: true, alias: 'o', type: 'string', describe: 'The MIDI file to write (one input only); - writes it to standard output' })
     .option('out-dir', { requiresArg: true, alias: 'd', type: 'string', describe: 'Folder for the outputs (default: beside each input)' })
     .option('force', { alias: 'f', type: 'boolean', default: false, describe: 'Overwrite outputs that already exist' })
@@ -64,7 +65,8 @@ function builder(yargs: Argv): Argv<TranscribeArgs> {
     .option('save-model-outputs', { type: 'boolean', default: false, describe: 'Also write the model outputs for numpy (<stem>.model.npz)' })
     .option('sonify', { type: 'boolean', default: false, describe: 'Also write a WAV rendering of the notes to listen to (<stem>.sonify.wav)' })
     .option('plot', { type: 'boolean', default: false, describe: 'Also draw the notes, key and chords as a piano roll (<stem>.svg)' })
-    .option('json', { type: 'boolean', default: false, describe: 'Print each result, notes included, as a JSON line on stdout' })
+    .option('analyze', { type: 'boolean', default: false, describe: 'Also analyse the notes: key and chords as <stem>.lab and <stem>.analysis.json' })
+    .option('json', { type: 'boolean', default: false, describe: 'Print each result, notes included, as a JSON line on stdout (and a summary line for a folder or pattern)' })
     .option('engine', { requiresArg: true, type: 'string', choices: ENGINE_NAMES, default: DEFAULT_ENGINE, describe: 'Inference engine: onnx (ONNX Runtime, fast), tfjs (TensorFlow.js on WebAssembly), tfjs-node (needs @tensorflow/tfjs-node installed)' })
     .option('threads', { requiresArg: true, type: 'number', default: availableParallelism(), describe: 'Threads for the onnx engine' })
     .option('batch-size', { requiresArg: true, type: 'number', default: DEFAULT_BATCH_SIZE, describe: 'Model windows per inference call' })
@@ -73,11 +75,13 @@ function builder(yargs: Argv): Argv<TranscribeArgs> {
     .example('cat take.flac | $0 transcribe - -o take.mid', 'Read audio from standard input')
     .example('$0 transcribe take.wav --save-note-events --sonify', 'Also write take.notes.csv and take.sonify.wav')
     .example('$0 transcribe take.wav --plot', 'Also draw take.svg, a piano roll with the key and chords')
-    .example('$0 transcribe take.wav --json | jq ".notes | length"', 'Notes as JSON for a script') as unknown as Argv<TranscribeArgs>;
+    .example('$0 transcribe take.wav --json | jq ".notes | length"', 'Notes as JSON for a script')
+    .example('$0 transcribe takes/ --out-dir midi/ --report report.json', 'A whole folder, mirrored under midi/; run it again to resume')
+    .example('$0 transcribe "takes/**/*.flac" -d midi --shard 2/4 --analyze', 'The second of four parts, with key and chords') as unknown as Argv<TranscribeArgs>;
 }
 
 async function handler(parsed: TranscribeArgs): Promise<void> {
-  const args = { ...parsed, inputs: parsed.inputs.map(userArg), output: parsed.output === undefined ? undefined : userArg(parsed.output) };
+  const args = { ...parsed, inputs: (parsed.inputs ?? []).map(userArg), output: parsed.output === undefined ? undefined : userArg(parsed.output) };
   const options: TranscribeOptions = {
     onsetThreshold: args.onsetThreshold,
     frameThreshold: args.frameThreshold,
@@ -92,45 +96,48 @@ async function handler(parsed: TranscribeArgs): Promise<void> {
     keepContour: args.saveModelOutputs,
   };
   checkTranscribeOptions(options);
-  const plans = planOutputs(args);
+  const setup = await batchSetup(args, args.inputs, AUDIO_EXTENSIONS, 'jam transcribe take.wav');
+  checkOutputChoice(args, args.inputs, setup.inputs.length);
+  const paths = new Map(setup.inputs.map((input) => [input.path, outputPathsFor(input.path, {
+    output: args.output, outDir: outputFolder(input, args.outDir), noteEvents: args.saveNoteEvents, modelOutputs: args.saveModelOutputs, sonify: args.sonify, plot: args.plot, analysis: args.analyze,
+  })]));
   if (args.outDir) await makeOutputFolder(args.outDir);
-  const engine = await loadEngine(args.engine, args.threads);
-  if (engine.fallbackReason) warn(engine.fallbackReason);
-  options.engine = engine;
+  // Loaded at the first input that needs it, so a resumed run with nothing left to do starts at once.
+  let engine: Promise<Engine> | undefined;
+  const loadOnce = (): Promise<Engine> => (engine ??= loadEngine(args.engine, args.threads).then((loaded) => {
+    if (loaded.fallbackReason) warn(loaded.fallbackReason);
+    return loaded;
+  }));
 
-  let failures = 0;
-  for (const { input, paths } of plans) {
-    try {
-      await transcribeOne(input, paths, options, args);
-    } catch (error) {
-      failures++;
-      reportError(error, args.debug);
-      if (args.json) process.stdout.write(JSON.stringify({ input, error: (error as Error).message }) + '\n');
-    }
-  }
-  if (failures > 0) {
-    if (plans.length > 1) warn(`${failures} of ${plans.length} inputs failed`);
-    process.exitCode = 1;
-  }
+  await runCommandBatch({
+    command: 'transcribe',
+    setup,
+    items: planBatch(setup.inputs, (input) => ({ ...paths.get(input.path)! })),
+    jsonLines: true,
+    skippedLine: (record) => record.outputs.midi,
+    work: async (item, context) => {
+      const itemPaths = paths.get(item.input)!;
+      const { transcription, result } = await transcribeFile(item.input, itemPaths, {
+        transcribe: { ...options, onProgress: context.onProgress },
+        engine: loadOnce,
+        overwrite: context.overwrite,
+        createFolders: args.outDir !== undefined,
+        extraFiles: itemPaths.plot ? (done) => [[itemPaths.plot!, plotTranscription(done, item.input)]] : undefined,
+        stdout: (data) => process.stdout.write(data),
+      });
+      for (const warning of transcription.warnings) warn(warning);
+      const { notes, duration } = transcription;
+      return { result, print: (record) => printResult(record, itemPaths, notes, duration, args) };
+    },
+  }, args);
 }
 
-function planOutputs(args: TranscribeArgs): Array<{ input: string; paths: OutputPaths }> {
-  if (args.output !== undefined && args.inputs.length > 1) {
-    throw usageError(`-o names one output file but ${args.inputs.length} inputs were given; use --out-dir for several`);
+function checkOutputChoice(args: TranscribeArgs, positional: string[], inputs: number): void {
+  if (args.output !== undefined && inputs > 1) {
+    throw usageError(`-o names one output file but ${inputs} inputs were given; use --out-dir for several`);
   }
   if (args.output === '-' && args.json) throw usageError('-o - writes MIDI to standard output, which --json needs too; choose one');
-  if (args.inputs.filter((input) => input === '-').length > 1) throw usageError('- (standard input) can be given only once');
-  const plans = args.inputs.map((input) =>
-    ({ input, paths: outputPathsFor(input, { output: args.output, outDir: args.outDir, noteEvents: args.saveNoteEvents, modelOutputs: args.saveModelOutputs, sonify: args.sonify, plot: args.plot }) }),
-  );
-  const seen = new Map<string, string>();
-  for (const { input, paths } of plans) {
-    const key = path.resolve(paths.midi);
-    const other = seen.get(key);
-    if (other !== undefined) throw usageError(`${other} and ${input} would both write ${paths.midi}; transcribe them into different --out-dir folders`);
-    seen.set(key, input);
-  }
-  return plans;
+  if (positional.filter((input) => input === '-').length > 1) throw usageError('- (standard input) can be given only once');
 }
 
 async function makeOutputFolder(folder: string): Promise<void> {
@@ -143,34 +150,9 @@ async function makeOutputFolder(folder: string): Promise<void> {
   }
 }
 
-async function transcribeOne(input: string, paths: OutputPaths, options: TranscribeOptions, args: TranscribeArgs): Promise<void> {
-  const files = Object.values(paths).filter((file): file is string => file !== undefined && file !== '-');
-  for (const file of files) {
-    if (input !== '-' && path.resolve(file) === path.resolve(input)) throw new JamError(`${input}: the output would overwrite the input; choose another -o`);
-    checkCanCreate(file, args.force);
-  }
-  const progress = progressBar(path.basename(input === '-' ? 'stdin' : input), !args.quiet);
-  const started = performance.now();
-  let result: Transcription;
-  try {
-    result = await transcribe(input, { ...options, name: input === '-' ? 'standard input' : input, onProgress: progress.update });
-  } finally {
-    progress.done();
-  }
-  for (const [file, data] of transcriptionFiles(result, paths)) {
-    if (file === '-') process.stdout.write(data);
-    else await writeFileAtomic(file, data);
-  }
-  if (paths.plot) await writeFileAtomic(paths.plot, plotTranscription(result, input));
-  for (const warning of result.warnings) warn(warning);
-  const seconds = (performance.now() - started) / 1000;
-  printResult(input, paths, result, seconds, args);
-}
-
-function printResult(input: string, paths: OutputPaths, result: Transcription, seconds: number, args: TranscribeArgs): void {
+function printResult(record: FileRecord, paths: OutputPaths, notes: NoteEvent[], duration: number, args: TranscribeArgs): void {
   if (args.json) {
-    const outputs = Object.fromEntries(Object.entries(paths).filter(([, file]) => file !== undefined));
-    process.stdout.write(JSON.stringify({ input, outputs, duration: round(result.duration), seconds: round(seconds), notes: result.notes }) + '\n');
+    process.stdout.write(JSON.stringify({ ...record, notes }) + '\n');
     return;
   }
   if (args.quiet) return;
@@ -179,16 +161,12 @@ function printResult(input: string, paths: OutputPaths, result: Transcription, s
     if (paths.midi !== '-') stream.write(`${paths.midi}\n`);
     return;
   }
-  const speed = result.duration / seconds;
-  stream.write(`${input} → ${paths.midi}: ${result.notes.length} notes from ${result.duration.toFixed(1)} s of audio in ${seconds.toFixed(1)} s (${speed.toFixed(1)}× real time)\n`);
-}
-
-function round(value: number): number {
-  return Math.round(value * 1000) / 1000;
+  const speed = duration / record.seconds;
+  stream.write(`${record.input} → ${paths.midi}: ${notes.length} notes from ${duration.toFixed(1)} s of audio in ${record.seconds.toFixed(1)} s (${speed.toFixed(1)}× real time)\n`);
 }
 
 export const transcribeCommand: CommandModule<object, TranscribeArgs> = {
-  command: 'transcribe <inputs..>',
+  command: 'transcribe [inputs..]',
   describe: 'Transcribe audio files to MIDI with Basic Pitch',
   builder,
   handler,

@@ -4,7 +4,6 @@
  */
 import path from 'node:path';
 import { encodeWav } from '../audio/wav.js';
-import { midiToBytes } from '../midi/write.js';
 import { sonify } from '../midi/sonify.js';
 import { AUDIO_SAMPLE_RATE, N_FREQ_BINS_CONTOURS, N_FREQ_BINS_NOTES } from './constants.js';
 import { encodeNpz } from './npz.js';
@@ -20,6 +19,8 @@ export interface OutputChoice {
   sonify?: boolean;
   /** A piano-roll picture of the notes and their analysis. */
   plot?: boolean;
+  /** The notes' key and chords: a MIREX .lab file and the whole analysis as JSON. */
+  analysis?: boolean;
 }
 
 export interface OutputPaths {
@@ -28,6 +29,8 @@ export interface OutputPaths {
   modelOutputs?: string;
   sonify?: string;
   plot?: string;
+  lab?: string;
+  analysis?: string;
 }
 
 /** Name stem for standard input, which has no file name. */
@@ -43,6 +46,8 @@ export function outputPathsFor(input: string, choice: OutputChoice): OutputPaths
     modelOutputs: choice.modelOutputs ? `${base}.model.npz` : undefined,
     sonify: choice.sonify ? `${base}.sonify.wav` : undefined,
     plot: choice.plot ? `${base}.svg` : undefined,
+    lab: choice.analysis ? `${base}.lab` : undefined,
+    analysis: choice.analysis ? `${base}.analysis.json` : undefined,
   };
 }
 
@@ -51,9 +56,9 @@ function stemOf(input: string): string {
   return path.basename(input, path.extname(input));
 }
 
-/** Every file of a transcription as bytes, keyed by path, in the order they should be written (the plot, which needs the analysis, is the caller's). */
+/** Every file of a transcription as bytes, keyed by path, in the order they should be written (the plot and analysis files, which need the analysis, are the caller's). */
 export function transcriptionFiles(result: Transcription, paths: OutputPaths): Array<[string, Uint8Array | string]> {
-  const files: Array<[string, Uint8Array | string]> = [[paths.midi, midiToBytes(result.midi)]];
+  const files: Array<[string, Uint8Array | string]> = [[paths.midi, result.midi]];
   if (paths.noteEvents) files.push([paths.noteEvents, notesToCsv(result.notes)]);
   if (paths.modelOutputs) {
     const { frames, note, onset, contour } = result.modelOutput;

@@ -1,0 +1,134 @@
+/**
+ * The batch scheduler: runs the work for each input, `jobs` at a time, and turns each outcome into a
+ * record. Inputs whose outputs all exist are skipped (with skipExisting); a failure is recorded and the
+ * rest go on (unless failFast); a stop signal (Ctrl-C) starts nothing new but lets the files in flight
+ * finish. Records come out in input order, whatever order the work finishes in.
+ */
+import { existsSync } from 'node:fs';
+import { JamError } from '../errors.js';
+import { removeStaleTemporaries } from '../files.js';
+import { round, type FileRecord } from './report.js';
+
+/** One input and the files it is planned to produce, by kind (midi, noteEvents, lab…). */
+export interface BatchItem {
+  input: string;
+  outputs: Record<string, string>;
+  /** A reason this input cannot be run, known before any work (e.g. two inputs would write one file). */
+  problem?: string;
+}
+
+/** What the work tells about an input it finished. */
+export type WorkResult = Omit<FileRecord, 'input' | 'status' | 'seconds' | 'error'>;
+
+export interface WorkContext {
+  /** May the work replace outputs that exist? (--force, or the remains of an earlier run's unfinished file.) */
+  overwrite: boolean;
+  /** The work's own progress through this input, 0-1. */
+  onProgress: (fraction: number) => void;
+}
+
+export type Work = (item: BatchItem, context: WorkContext) => Promise<WorkResult>;
+
+export interface Counts {
+  total: number;
+  done: number;
+  skipped: number;
+  failed: number;
+  /** Through the work to do (skipped inputs left out, so an ETA holds on a resumed run), 0-1, counting the part done of the inputs in flight. */
+  fraction: number;
+}
+
+export interface RunOptions {
+  /** Inputs worked on at the same time. */
+  jobs: number;
+  /** Skip an input whose planned outputs all exist. */
+  skipExisting: boolean;
+  force: boolean;
+  /** Stop starting new inputs after the first failure. */
+  failFast: boolean;
+  /** When aborted, nothing new starts; the inputs in flight finish. */
+  signal?: AbortSignal;
+  /** Records of an earlier run (by input), whose details a skipped input keeps. */
+  earlier?: Map<string, FileRecord>;
+  /** Each record, in input order; for a failure, also what was thrown (for the CLI's message and --debug stack). */
+  onRecord?: (record: FileRecord, error?: unknown) => void;
+  onProgress?: (counts: Counts) => void;
+}
+
+export interface RunResult {
+  records: FileRecord[];
+  /** "fail-fast", or the abort reason, when the batch stopped before every input was tried. */
+  stopped?: string;
+}
+
+export async function runBatch(items: BatchItem[], work: Work, options: RunOptions): Promise<RunResult> {
+  const results: Array<FileRecord | undefined> = new Array(items.length);
+  const errors = new Map<number, unknown>();
+  const counts: Counts = { total: items.length, done: 0, skipped: 0, failed: 0, fraction: 0 };
+  const inFlight = new Map<number, number>();
+  let emitted = 0;
+  let failedFast = false;
+
+  const report = (): void => {
+    const toDo = items.length - counts.skipped;
+    const partly = [...inFlight.values()].reduce((sum, fraction) => sum + fraction, 0);
+    counts.fraction = toDo === 0 ? 1 : (counts.done + counts.failed + partly) / toDo;
+    options.onProgress?.({ ...counts });
+  };
+  const finish = (index: number, record: FileRecord): void => {
+    results[index] = record;
+    counts[record.status]++;
+    inFlight.delete(index);
+    if (record.status === 'failed' && options.failFast) failedFast = true;
+    for (; emitted < results.length && results[emitted] !== undefined; emitted++) options.onRecord?.(results[emitted]!, errors.get(emitted));
+    report();
+  };
+
+  const pending: number[] = [];
+  items.forEach((item, index) => {
+    const planned = Object.values(item.outputs);
+    if (!item.problem && options.skipExisting && !options.force && planned.length > 0 && planned.every((file) => existsSync(file))) {
+      finish(index, skippedRecord(item, options.earlier?.get(item.input)));
+    } else pending.push(index);
+  });
+  await removeStaleTemporaries(pending.flatMap((index) => Object.values(items[index].outputs)));
+
+  const stopping = (): boolean => failedFast || options.signal?.aborted === true;
+  const worker = async (): Promise<void> => {
+    for (let index = pending.shift(); index !== undefined && !stopping(); index = pending.shift()) {
+      inFlight.set(index, 0);
+      const outcome = await attempt(items[index], work, options, (fraction) => {
+        inFlight.set(index, fraction);
+        report();
+      });
+      if (outcome.error !== undefined) errors.set(index, outcome.error);
+      finish(index, outcome.record);
+    }
+  };
+  report();
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.jobs, pending.length)) }, worker));
+
+  const records = results.filter((record): record is FileRecord => record !== undefined);
+  const stopped = records.length === items.length ? undefined : failedFast ? 'fail-fast' : String(options.signal?.reason ?? 'stopped');
+  return { records, stopped };
+}
+
+async function attempt(item: BatchItem, work: Work, options: RunOptions, onProgress: (fraction: number) => void): Promise<{ record: FileRecord; error?: unknown }> {
+  const started = performance.now();
+  const seconds = (): number => round((performance.now() - started) / 1000);
+  if (item.problem) return { record: { input: item.input, status: 'failed', outputs: {}, seconds: 0, error: item.problem }, error: new JamError(item.problem) };
+  // With skipExisting, outputs found here are the remains of an earlier run that stopped part-way through this input.
+  const overwrite = options.force || options.skipExisting;
+  try {
+    const result = await work(item, { overwrite, onProgress });
+    return { record: { input: item.input, status: 'done', ...result, seconds: seconds() } };
+  } catch (error) {
+    return { record: { input: item.input, status: 'failed', outputs: {}, seconds: seconds(), error: error instanceof Error ? error.message : String(error) }, error };
+  }
+}
+
+/** A skipped input keeps what an earlier run learnt of it (audio length, notes, key), but not its timings. */
+function skippedRecord(item: BatchItem, earlier: FileRecord | undefined): FileRecord {
+  const known = earlier?.status === 'done' ? { duration: earlier.duration, noteCount: earlier.noteCount, key: earlier.key } : {};
+  return { input: item.input, status: 'skipped', outputs: item.outputs, ...known, seconds: 0 };
+}
