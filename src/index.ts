@@ -37,7 +37,7 @@ export { decodeAudio, openAudio, readAudioBytes, downmix, STREAMING_MIN_SECONDS,
 export { resample, Resampler } from './audio/resample.js';
 export { encodeWav, WAV_FORMATS, type WavFormat } from './audio/wav.js';
 
-export { notesToMidi, midiToBytes, bendValue, type Midi, type MidiWriteOptions } from './midi/write.js';
+export { notesToMidi, notesToMidiBytes, midiToBytes, bendValue, type Midi, type MidiWriteOptions } from './midi/write.js';
 export { midiNotes, midiFromBytes } from './midi/read.js';
 export { sonify } from './midi/sonify.js';
 

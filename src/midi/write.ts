@@ -1,15 +1,17 @@
 /**
- * Notes → a Standard MIDI File with @tonejs/midi, as basic-pitch writes its transcriptions: one Electric
- * Piano track, pitch bends where a note sounds alone, or each pitch on its own channel so every note keeps
- * its bends (`multiplePitchBends`).
+ * Notes → a Standard MIDI File, as basic-pitch writes its transcriptions: one Electric Piano track, pitch
+ * bends where a note sounds alone, or each pitch on its own channel so every note keeps its bends
+ * (`multiplePitchBends`). The tracks are laid out once in ticks, then written straight to bytes
+ * (smfWrite.ts, lean enough for an hour of notes) or into @tonejs/midi's object model for callers that
+ * edit the file further; both give the same file.
  */
 import ToneMidi from '@tonejs/midi';
 import type { NoteEvent } from '../types.js';
 import { PITCH_BEND_RANGE_SEMITONES } from '../transcribe/constants.js';
+import { encodeSmf, type SmfFile, type SmfTrack } from './smfWrite.js';
 
 const { Midi } = ToneMidi;
 export type Midi = InstanceType<typeof Midi>;
-type Track = ReturnType<Midi['addTrack']>;
 
 /** General MIDI program 5, Electric Piano 1 (0-based 4), the instrument basic-pitch writes. */
 export const TRANSCRIPTION_PROGRAM = 4;
@@ -17,6 +19,11 @@ export const DRUM_CHANNEL = 9;
 const MIDI_CHANNELS = 16;
 /** Pitch bends are signed 14-bit values: ±8192 spans the bend range. */
 const PITCH_BEND_STEPS = 8192;
+/** Ticks per quarter note, as @tonejs/midi writes them. */
+const PPQ = 480;
+const DEFAULT_TEMPO = 120;
+const MICROSECONDS_PER_MINUTE = 60_000_000;
+const MAX_VELOCITY = 127;
 
 export interface MidiWriteOptions {
   /** Tempo written to the file, in beats per minute (notes keep their times in seconds). */
@@ -27,35 +34,63 @@ export interface MidiWriteOptions {
   trackName?: string;
 }
 
+/** The Standard MIDI File's bytes. */
+export function notesToMidiBytes(notes: NoteEvent[], options: MidiWriteOptions = {}): Uint8Array {
+  return encodeSmf(layOut(notes, options));
+}
+
+/** The same file in @tonejs/midi's object model. */
 export function notesToMidi(notes: NoteEvent[], options: MidiWriteOptions = {}): Midi {
+  const file = layOut(notes, options);
   const midi = new Midi();
-  midi.header.setTempo(options.tempo ?? 120);
-  const program = options.program ?? TRANSCRIPTION_PROGRAM;
-  const newTrack = (channel: number, name: string): Track => {
+  midi.header.setTempo(options.tempo ?? DEFAULT_TEMPO);
+  for (const planned of file.tracks) {
     const track = midi.addTrack();
-    track.channel = channel;
-    track.instrument.number = program;
-    track.name = name;
-    return track;
+    track.name = planned.name;
+    track.channel = planned.channel;
+    track.instrument.number = planned.program;
+    // Half a step up so @tonejs/midi's floor(velocity × 127) gives back the integer velocity.
+    for (const note of planned.notes) track.addNote({ midi: note.pitch, ticks: note.start, durationTicks: note.end - note.start, velocity: (note.velocity + 0.5) / 127 });
+    for (const bend of planned.bends) track.addPitchBend({ ticks: bend.ticks, value: bend.value });
+  }
+  return midi;
+}
+
+interface Clock {
+  ticksOf(seconds: number): number;
+  secondsOf(ticks: number): number;
+}
+
+function layOut(notes: NoteEvent[], options: MidiWriteOptions): SmfFile {
+  const tempo = options.tempo ?? DEFAULT_TEMPO;
+  const beatSeconds = 60 / tempo;
+  const clock: Clock = {
+    ticksOf: (seconds) => Math.round((seconds / beatSeconds) * PPQ),
+    secondsOf: (ticks) => beatSeconds * (ticks / PPQ),
   };
-  const sorted = [...notes].sort((a, b) => a.start - b.start || a.end - b.end || a.pitch - b.pitch);
+  const program = options.program ?? TRANSCRIPTION_PROGRAM;
   const name = options.trackName ?? 'jam transcription';
+  const newTrack = (channel: number, trackName: string): SmfTrack => ({ name: trackName, channel, program, notes: [], bends: [] });
+  const sorted = [...notes].sort((a, b) => a.start - b.start || a.end - b.end || a.pitch - b.pitch);
+  const tracks: SmfTrack[] = [];
   if (options.multiplePitchBends) {
-    const tracks = new Map<number, Track>();
+    const byPitch = new Map<number, SmfTrack>();
     for (const note of sorted) {
-      let track = tracks.get(note.pitch);
+      let track = byPitch.get(note.pitch);
       if (!track) {
-        track = newTrack(channelForTrack(tracks.size), `${name} ${note.pitch}`);
-        tracks.set(note.pitch, track);
+        track = newTrack(channelForTrack(byPitch.size), `${name} ${note.pitch}`);
+        byPitch.set(note.pitch, track);
+        tracks.push(track);
       }
-      addNote(track, note, true);
+      addNote(track, note, true, clock);
     }
   } else {
     const track = newTrack(0, name);
     const alone = notesSoundingAlone(sorted);
-    sorted.forEach((note, i) => addNote(track, note, alone[i]));
+    sorted.forEach((note, i) => addNote(track, note, alone[i], clock));
+    tracks.push(track);
   }
-  return midi;
+  return { ppq: PPQ, microsecondsPerBeat: Math.floor(MICROSECONDS_PER_MINUTE / tempo), tracks };
 }
 
 /** Channels in order, skipping the drum channel, wrapping after sixteen. */
@@ -76,9 +111,11 @@ export function notesSoundingAlone(sortedByStart: NoteEvent[]): boolean[] {
   return alone;
 }
 
-function addNote(track: Track, note: NoteEvent, withBends: boolean): void {
-  // Half a step up so @tonejs/midi's floor(velocity × 127) gives back the integer velocity.
-  track.addNote({ midi: note.pitch, time: note.start, duration: note.end - note.start, velocity: (note.velocity + 0.5) / 127 });
+function addNote(track: SmfTrack, note: NoteEvent, withBends: boolean, { ticksOf, secondsOf }: Clock): void {
+  const start = ticksOf(note.start);
+  // The end follows the rounded start by the note's length, as @tonejs/midi placed it, so files stay as they were.
+  const end = ticksOf(secondsOf(start) + (note.end - note.start));
+  track.notes.push({ pitch: note.pitch, start, end, velocity: Math.max(1, Math.min(MAX_VELOCITY, Math.round(note.velocity))) });
   const bends = note.bends;
   if (!withBends || !bends || bends.every((bend) => bend === 0)) return;
   const step = (note.end - note.start) / bends.length;
@@ -86,11 +123,11 @@ function addNote(track: Track, note: NoteEvent, withBends: boolean): void {
   let last: number | undefined;
   bends.forEach((bend, i) => {
     const value = bendValue(bend);
-    if (value !== last) track.addPitchBend({ time: note.start + i * step, value });
+    if (value !== last) track.bends.push({ ticks: ticksOf(note.start + i * step), value });
     last = value;
   });
   // Back to centre as the note ends, so the bend does not carry into the next note.
-  track.addPitchBend({ time: note.end, value: 0 });
+  track.bends.push({ ticks: ticksOf(note.end), value: 0 });
 }
 
 /** Semitones → a signed 14-bit MIDI pitch-bend value for the ±2 semitone range, clipped to it. */
@@ -99,6 +136,7 @@ export function bendValue(semitones: number): number {
   return Math.max(-PITCH_BEND_STEPS, Math.min(PITCH_BEND_STEPS - 1, value));
 }
 
+/** The bytes of a file built or edited with @tonejs/midi. */
 export function midiToBytes(midi: Midi): Uint8Array {
   return midi.toArray();
 }

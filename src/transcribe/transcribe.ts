@@ -4,7 +4,7 @@
  */
 import { openAudio, type AudioStream } from '../audio/decode.js';
 import { JamError } from '../errors.js';
-import { notesToMidi, type Midi } from '../midi/write.js';
+import { notesToMidiBytes } from '../midi/write.js';
 import type { NoteEvent } from '../types.js';
 import { AUDIO_SAMPLE_RATE, DEFAULT_MIDI_TEMPO, DEFAULT_MIN_NOTE_LENGTH_MS } from './constants.js';
 import { loadEngine, type Engine, type EngineName } from './engine.js';
@@ -31,7 +31,8 @@ export interface TranscribeOptions extends NoteCreationOptions {
 
 export interface Transcription {
   notes: NoteEvent[];
-  midi: Midi;
+  /** The Standard MIDI File's bytes. */
+  midi: Uint8Array;
   modelOutput: ModelOutput;
   /** Seconds of audio transcribed. */
   duration: number;
@@ -57,7 +58,7 @@ export async function transcribe(input: AudioInput, options: TranscribeOptions =
   const level = peakLevel(audio);
   const modelOutput = await runModel(level.audio, engine, { batchSize: options.batchSize, keepContour: options.keepContour, onProgress: options.onProgress });
   const notes = outputToNotes(modelOutput, options);
-  const midi = notesToMidi(notes, { tempo: options.midiTempo ?? DEFAULT_MIDI_TEMPO, multiplePitchBends: options.multiplePitchBends });
+  const midi = notesToMidiBytes(notes, { tempo: options.midiTempo ?? DEFAULT_MIDI_TEMPO, multiplePitchBends: options.multiplePitchBends });
   return { notes, midi, modelOutput, duration, warnings: warningsFor(name, level.peak(), notes) };
 }
 

@@ -1,11 +1,12 @@
 import ToneMidi from '@tonejs/midi';
 import { describe, expect, it } from 'vitest';
 import { midiNotes } from '../../src/midi/read.js';
-import { bendValue, midiToBytes, notesSoundingAlone, notesToMidi, TRANSCRIPTION_PROGRAM } from '../../src/midi/write.js';
+import { readMidiFile } from '../../src/midi/smf.js';
+import { bendValue, midiToBytes, notesSoundingAlone, notesToMidi, notesToMidiBytes, TRANSCRIPTION_PROGRAM } from '../../src/midi/write.js';
 import type { NoteEvent } from '../../src/types.js';
 
 const { Midi } = ToneMidi;
-const reread = (notes: NoteEvent[], options = {}) => new Midi(midiToBytes(notesToMidi(notes, options)));
+const reread = (notes: NoteEvent[], options = {}) => new Midi(notesToMidiBytes(notes, options));
 
 describe('writing notes to a MIDI file', () => {
   const notes: NoteEvent[] = [
@@ -73,6 +74,45 @@ describe('writing notes to a MIDI file', () => {
     expect(bendValue(1)).toBe(4096);
     expect(bendValue(5)).toBe(8191);
     expect(bendValue(-5)).toBe(-8192);
+  });
+
+  it('reads back the same notes with jam\'s reader and @tonejs/midi, to the tick', () => {
+    const many = Array.from({ length: 40 }, (_, i) => ({ pitch: 40 + (i % 30), start: i * 0.37, end: i * 0.37 + 0.1 + (i % 7) * 0.21, velocity: 1 + i * 3 }));
+    const bytes = notesToMidiBytes(many, { tempo: 97 });
+    const fromTone = new Midi(bytes).tracks[0].notes.map((note) => [note.midi, note.ticks, note.ticks + note.durationTicks, Math.round(note.velocity * 127)]);
+    const ticksOf = (seconds: number) => Math.round((seconds * 97 * 480) / 60);
+    const fromJam = readMidiFile(bytes, 'many.mid').notes.map((note) => [note.pitch, ticksOf(note.start), ticksOf(note.end), note.velocity]);
+    expect(fromJam).toEqual(fromTone);
+    expect(fromTone.map(([pitch, start, , velocity]) => [pitch, start, velocity])).toEqual(many.map((note) => [note.pitch, ticksOf(note.start), note.velocity]));
+  });
+
+  it('places notes more than an hour in', () => {
+    const late: NoteEvent[] = [{ pitch: 60, start: 3700.25, end: 3701, velocity: 90, bends: [0, 1] }];
+    const [note] = readMidiFile(notesToMidiBytes(late), 'late.mid').notes;
+    expect(note.start).toBeCloseTo(3700.25, 2);
+    expect(reread(late).tracks[0].pitchBends.map((bend) => bend.time)).toEqual([expect.closeTo(3700.25, 2), expect.closeTo(3700.625, 2), expect.closeTo(3701, 2)]);
+  });
+
+  it('is the same file as @tonejs/midi writes from its object model', () => {
+    const midi = notesToMidi(notes, { multiplePitchBends: true, tempo: 100 });
+    expect(midiToBytes(midi)).toEqual(notesToMidiBytes(notes, { multiplePitchBends: true, tempo: 100 }));
+  });
+
+  it('keeps a repeated note that starts as the previous one ends as two notes', () => {
+    const repeated: NoteEvent[] = [
+      { pitch: 60, start: 0, end: 0.5, velocity: 80 },
+      { pitch: 60, start: 0.5, end: 1, velocity: 90 },
+    ];
+    const back = readMidiFile(notesToMidiBytes(repeated), 'repeated.mid').notes;
+    expect(back.map((note) => [note.start, note.end, note.velocity])).toEqual([[0, 0.5, 80], [0.5, 1, 90]]);
+  });
+
+  it('keeps every note audible: velocities are clipped to 1-127', () => {
+    const loud: NoteEvent[] = [
+      { pitch: 60, start: 0, end: 1, velocity: 0 },
+      { pitch: 62, start: 1, end: 2, velocity: 300 },
+    ];
+    expect(readMidiFile(notesToMidiBytes(loud), 'loud.mid').notes.map((note) => note.velocity)).toEqual([1, 127]);
   });
 
   it('writes a valid file with no notes', () => {
