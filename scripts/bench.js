@@ -4,77 +4,35 @@
 // the stock @spotify/basic-pitch pipeline, jam --engine tfjs and jam --engine onnx, each a fresh process
 // from start to MIDI file written. Options: --runs N (default 3), --onnx-runs N (default 5).
 // Needs Debian fluidsynth, fluid-soundfont-gm and time (/usr/bin/time, for peak memory).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { midiNotes, scoreNotes } from '../dist/index.js';
-import { missingTool, renderWav } from './lib/fluidsynth.js';
-import { pieceMidi } from './lib/piece.js';
+import { checkTools, load, median, option, OUT, ROOT, renderPiece, timed, wavSeconds } from './lib/measure.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const OUT = path.join(ROOT, 'bench-out');
-const RENDER_GAIN = 1;
-const RENDER_RATE = 44100;
 // Targets from the engine issue, for this 2-core machine.
 const TARGET_REAL_TIME = 80;
 const TARGET_SPEED_UP = 15;
 const TARGET_F1_SPREAD = 0.01;
 
-function option(name, fallback) {
-  const at = process.argv.indexOf(name);
-  return at >= 0 ? Number(process.argv[at + 1]) : fallback;
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-function makePiece() {
-  fs.mkdirSync(OUT, { recursive: true });
-  const midPath = path.join(OUT, 'piece.mid');
-  const wavPath = path.join(OUT, 'piece.wav');
-  fs.writeFileSync(midPath, pieceMidi().toArray());
-  renderWav(midPath, wavPath, { gain: RENDER_GAIN, sampleRate: RENDER_RATE });
-  return { midPath, wavPath };
-}
-
-function audioSeconds(wavPath) {
-  const bytes = fs.readFileSync(wavPath);
-  // FluidSynth writes a canonical 44-byte header: 16-bit stereo at RENDER_RATE.
-  return (bytes.length - 44) / (RENDER_RATE * 2 * 2);
-}
-
-/** Runs a command under /usr/bin/time: wall seconds from process start to exit, and peak RSS in MB. */
-function timed(command, args) {
-  const result = spawnSync('/usr/bin/time', ['-f', '%e %M', command, ...args], { cwd: ROOT, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stderr}`);
-  const [seconds, kilobytes] = result.stderr.trim().split('\n').pop().split(' ').map(Number);
-  return { seconds, rssMb: kilobytes / 1024 };
-}
-
 function measure(label, command, args, midPath, runs, reference) {
   const samples = [];
   for (let run = 0; run < runs; run++) {
     samples.push(timed(command, args));
-    process.stderr.write(`  ${label}: run ${run + 1}/${runs} ${samples.at(-1).seconds.toFixed(2)} s\n`);
+    process.stderr.write(`  ${label}: run ${run + 1}/${runs} ${samples.at(-1).seconds.toFixed(2)} s (load ${load()})\n`);
   }
   const f1 = scoreNotes(reference, midiNotes(fs.readFileSync(midPath), midPath)).f1;
   return { label, seconds: median(samples.map((s) => s.seconds)), rssMb: median(samples.map((s) => s.rssMb)), f1 };
 }
 
 function main() {
-  const missing = missingTool();
-  if (missing) throw new Error(missing);
-  if (!fs.existsSync('/usr/bin/time')) throw new Error('/usr/bin/time not found: apt-get install time');
+  checkTools();
   const runs = option('--runs', 3);
   const onnxRuns = option('--onnx-runs', 5);
-  const { midPath, wavPath } = makePiece();
-  const duration = audioSeconds(wavPath);
+  const { midPath, wavPath } = renderPiece();
+  const duration = wavSeconds(wavPath);
   const reference = midiNotes(fs.readFileSync(midPath), midPath);
-  process.stderr.write(`bench: ${duration.toFixed(1)} s piece, ${reference.length} notes, rendered to ${path.relative(ROOT, wavPath)}\n`);
+  process.stderr.write(`bench: ${duration.toFixed(1)} s piece, ${reference.length} notes, rendered to ${path.relative(ROOT, wavPath)}, load ${load()}\n`);
 
   const out = (name) => path.join(OUT, name);
   const jam = (engine) => ['bin/jam.js', 'transcribe', wavPath, '-o', out(`${engine}.mid`), '--engine', engine, '--force', '--quiet'];
@@ -85,7 +43,7 @@ function main() {
   ];
 
   const cpu = execFileSync('sh', ['-c', "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], { encoding: 'utf8' }).trim();
-  console.log(`\nTranscribing a ${duration.toFixed(0)} s polyphonic piano piece (${reference.length} notes), ${cpu}, medians of ${runs} runs (onnx: ${onnxRuns})\n`);
+  console.log(`\nTranscribing a ${duration.toFixed(0)} s polyphonic piano piece (${reference.length} notes), ${cpu}, medians of ${runs} runs (onnx: ${onnxRuns}), 1-minute load average at the end ${load()}\n`);
   console.log('| pipeline | wall s (start → MIDI written) | × real time | vs stock | peak RSS MB | note F1 |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
   const stock = rows[0].seconds;
