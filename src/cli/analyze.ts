@@ -2,6 +2,10 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
+import { PIECE_EXTENSIONS, type BatchInput } from '../batch/inputs.js';
+import { outputFolder, planBatch } from '../batch/plan.js';
+import { round } from '../batch/report.js';
+import type { WorkResult } from '../batch/run.js';
 import { JamError, usageError } from '../errors.js';
 import { checkCanCreate, writeFileAtomic } from '../files.js';
 import { annotatedMidiBytes } from '../midi/annotate.js';
@@ -9,40 +13,31 @@ import { notesToMidi } from '../midi/write.js';
 import { analyzePiece } from '../theory/analyze.js';
 import { PROFILE_NAMES, DEFAULT_PROFILE } from '../theory/keyProfiles.js';
 import { formatLab } from '../theory/lab.js';
-import { loadPiece, type Piece } from '../theory/load.js';
+import { loadPiece } from '../theory/load.js';
 import type { Analysis, ProfileName } from '../theory/types.js';
 import { userArg } from './args.js';
-import { progressBar } from './progress.js';
-import { reportError, warn } from './report.js';
+import { batchOptions, batchSetup, runCommandBatch, type BatchArgs } from './batch.js';
+import { warn } from './report.js';
 
 const FORMATS = ['table', 'lab'] as const;
 type Format = (typeof FORMATS)[number];
 
-interface AnalyzeArgs {
-  inputs: string[];
+interface AnalyzeArgs extends BatchArgs {
+  inputs?: string[];
   format: Format;
   json: boolean;
   output?: string;
   outDir?: string;
   annotate?: string;
   profile: string;
-  force: boolean;
-  quiet: boolean;
-  debug: boolean;
-}
-
-/** What each input's result is written as, and where (undefined: standard output). */
-interface Plan {
-  input: string;
-  target?: string;
 }
 
 const EXTENSIONS: Record<Format | 'json', string> = { table: '.txt', lab: '.lab', json: '.json' };
 const INPUTS = 'MIDI files, note JSON (jam transcribe --json) or audio (WAV, MP3, FLAC, OGG; transcribed first)';
 
 function builder(yargs: Argv): Argv<AnalyzeArgs> {
-  return yargs
-    .positional('inputs', { type: 'string', describe: `What to analyse: ${INPUTS}; - reads standard input` })
+  return batchOptions(yargs)
+    .positional('inputs', { type: 'string', describe: `What to analyse: ${INPUTS}, folders (searched below) or quoted patterns; - reads standard input` })
     .option('format', { requiresArg: true, alias: 'F', type: 'string', default: 'table', describe: 'table (bars, chords, numerals, keys) or lab (MIREX .lab, Harte chord labels)' })
     .option('json', { type: 'boolean', default: false, describe: 'Print each analysis as one JSON line instead' })
     .option('output', { requiresArg: true, alias: 'o', type: 'string', describe: 'Write the result to this file instead of standard output (one input only)' })
@@ -54,31 +49,34 @@ function builder(yargs: Argv): Argv<AnalyzeArgs> {
     .example('$0 analyze song.mid --format lab > song.lab', 'Chords as a MIREX .lab file')
     .example('$0 analyze songs/*.mid --json > analyses.jsonl', 'One JSON line per song')
     .example('$0 analyze take.wav --annotate take.mid', 'Transcribe, analyse, and write a MIDI file with chord markers')
-    .example('$0 transcribe take.wav --json | $0 analyze -', 'Analyse notes from a transcription') as unknown as Argv<AnalyzeArgs>;
+    .example('$0 transcribe take.wav --json | $0 analyze -', 'Analyse notes from a transcription')
+    .example('$0 analyze songs/ --format lab --out-dir labs/ --report report.json', 'A .lab per song, mirrored under labs/; run it again to resume') as unknown as Argv<AnalyzeArgs>;
 }
 
 async function handler(parsed: AnalyzeArgs): Promise<void> {
-  const args = { ...parsed, inputs: parsed.inputs.map(userArg), output: parsed.output === undefined ? undefined : userArg(parsed.output) };
+  const args = { ...parsed, inputs: (parsed.inputs ?? []).map(userArg), output: parsed.output === undefined ? undefined : userArg(parsed.output) };
   const profile = checkProfile(args.profile);
   const format = checkFormat(args);
-  const plans = planOutputs(args, format);
+  const setup = await batchSetup(args, args.inputs, PIECE_EXTENSIONS, 'jam analyze song.mid');
+  // Counted as typed too: the same file named twice is still two inputs for one -o.
+  checkOutputChoice(args, args.inputs, Math.max(args.inputs.length, setup.inputs.length));
+  const targets = new Map(setup.inputs.map((input) => [input.path, targetOf(input, args, format)]));
   if (args.annotate !== undefined) checkCanCreate(args.annotate, args.force);
   if (args.outDir) await makeOutputFolder(args.outDir);
 
-  let failures = 0;
-  for (const plan of plans) {
-    try {
-      await analyzeOne(plan, profile, format, args);
-    } catch (error) {
-      failures++;
-      reportError(error, args.debug);
-      if (args.json && plan.target === undefined) process.stdout.write(JSON.stringify({ input: plan.input, error: (error as Error).message }) + '\n');
-    }
-  }
-  if (failures > 0) {
-    if (plans.length > 1) warn(`${failures} of ${plans.length} inputs failed`);
-    process.exitCode = 1;
-  }
+  await runCommandBatch({
+    command: 'analyze',
+    setup,
+    items: planBatch(setup.inputs, (input) => ({ [format]: targets.get(input.path), annotated: args.annotate })),
+    // On standard output the analyses are the JSON lines, and a failure's line joins them; results in files are listed by path.
+    jsonLines: [...targets.values()].every((target) => target === undefined),
+    skippedLine: (record) => record.outputs[format],
+    work: async (item, context) => {
+      const target = targets.get(item.input);
+      const { text, result } = await analyzeOne(item.input, target, profile, format, args, context.overwrite, context.onProgress);
+      return { result, print: () => printResult(target, text, setup.batch, args) };
+    },
+  }, args);
 }
 
 function checkProfile(name: string): ProfileName {
@@ -92,25 +90,19 @@ function checkFormat(args: AnalyzeArgs): Format | 'json' {
   return args.json ? 'json' : args.format;
 }
 
-function planOutputs(args: AnalyzeArgs, format: Format | 'json'): Plan[] {
-  if (args.output !== undefined && args.inputs.length > 1) throw usageError(`-o names one output file but ${args.inputs.length} inputs were given; use --out-dir for several`);
+function checkOutputChoice(args: AnalyzeArgs, positional: string[], inputs: number): void {
+  if (args.output !== undefined && inputs > 1) throw usageError(`-o names one output file but ${inputs} inputs were given; use --out-dir for several`);
   if (args.output !== undefined && args.outDir !== undefined) throw usageError('-o and --out-dir both say where to write; choose one');
-  if (args.annotate !== undefined && args.inputs.length > 1) throw usageError(`--annotate names one MIDI file but ${args.inputs.length} inputs were given; annotate them one at a time`);
-  if (args.inputs.filter((input) => input === '-').length > 1) throw usageError('- (standard input) can be given only once');
-  const plans = args.inputs.map((input): Plan => {
-    if (args.output !== undefined && args.output !== '-') return { input, target: args.output };
-    if (args.outDir === undefined) return { input };
-    const stem = input === '-' ? 'stdin' : path.basename(input, path.extname(input));
-    return { input, target: path.join(args.outDir, `${stem}${EXTENSIONS[format]}`) };
-  });
-  const seen = new Map<string, string>();
-  for (const { input, target } of plans) {
-    if (target === undefined) continue;
-    const other = seen.get(path.resolve(target));
-    if (other !== undefined) throw usageError(`${other} and ${input} would both write ${target}; analyse them into different --out-dir folders`);
-    seen.set(path.resolve(target), input);
-  }
-  return plans;
+  if (args.annotate !== undefined && inputs > 1) throw usageError(`--annotate names one MIDI file but ${inputs} inputs were given; annotate them one at a time`);
+  if (positional.filter((input) => input === '-').length > 1) throw usageError('- (standard input) can be given only once');
+}
+
+/** Where an input's result is written: -o, or <stem>.txt/.lab/.json under --out-dir along its relative path; undefined for standard output. */
+function targetOf(input: BatchInput, args: AnalyzeArgs, format: Format | 'json'): string | undefined {
+  if (args.output !== undefined && args.output !== '-') return args.output;
+  if (args.outDir === undefined) return undefined;
+  const stem = input.path === '-' ? 'stdin' : path.basename(input.path, path.extname(input.path));
+  return path.join(outputFolder(input, args.outDir), `${stem}${EXTENSIONS[format]}`);
 }
 
 async function makeOutputFolder(folder: string): Promise<void> {
@@ -121,31 +113,42 @@ async function makeOutputFolder(folder: string): Promise<void> {
   }
 }
 
-async function analyzeOne(plan: Plan, profile: ProfileName, format: Format | 'json', args: AnalyzeArgs): Promise<void> {
-  const outputs = [plan.target, args.annotate].filter((file): file is string => file !== undefined);
+async function analyzeOne(
+  input: string, target: string | undefined, profile: ProfileName, format: Format | 'json', args: AnalyzeArgs, overwrite: boolean, onProgress: (fraction: number) => void,
+): Promise<{ text: string; result: WorkResult }> {
+  const outputs = [target, args.annotate].filter((file): file is string => file !== undefined);
+  if (target !== undefined && args.outDir !== undefined) await mkdir(path.dirname(target), { recursive: true });
   for (const file of outputs) {
-    if (plan.input !== '-' && path.resolve(file) === path.resolve(plan.input)) throw new JamError(`${plan.input}: the output would overwrite the input; choose another file name`);
-    checkCanCreate(file, args.force);
+    if (input !== '-' && path.resolve(file) === path.resolve(input)) throw new JamError(`${input}: the output would overwrite the input; choose another file name`);
+    checkCanCreate(file, overwrite);
   }
-  const progress = progressBar(path.basename(plan.input === '-' ? 'stdin' : plan.input), !args.quiet);
-  let piece: Piece;
-  try {
-    piece = await loadPiece(plan.input, { onProgress: progress.update });
-  } finally {
-    progress.done();
-  }
+  const timings: Record<string, number> = {};
+  let started = performance.now();
+  const piece = await loadPiece(input, { onProgress });
+  timings.load = round((performance.now() - started) / 1000);
   for (const warning of piece.warnings) warn(warning);
+  started = performance.now();
   const analysis = analyzePiece(piece, { profile });
-  if (analysis.notes === 0 && piece.warnings.length === 0) warn(`${plan.input}: no notes to analyse (drums are left out); the chords are all N`);
-  const text = format === 'json' ? `${JSON.stringify({ input: plan.input, ...analysis })}\n`
+  timings.analyze = round((performance.now() - started) / 1000);
+  if (analysis.notes === 0 && piece.warnings.length === 0) warn(`${input}: no notes to analyse (drums are left out); the chords are all N`);
+  const text = format === 'json' ? `${JSON.stringify({ input, ...analysis })}\n`
     : format === 'lab' ? formatLab(analysis.chords)
-    : formatTable(plan.input, analysis);
-  if (plan.target === undefined) process.stdout.write(text);
-  else await writeFileAtomic(plan.target, text);
+    : formatTable(input, analysis);
+  started = performance.now();
+  if (target !== undefined) await writeFileAtomic(target, text);
   if (args.annotate !== undefined) {
     const midi = piece.midi ?? notesToMidi(piece.notes, { tempo: analysis.grid.tempo });
     await writeFileAtomic(args.annotate, annotatedMidiBytes(midi, analysis));
   }
+  timings.write = round((performance.now() - started) / 1000);
+  const written = Object.fromEntries([[format, target], ['annotated', args.annotate]].filter((entry): entry is [string, string] => entry[1] !== undefined));
+  return { text, result: { outputs: written, duration: round(analysis.duration), noteCount: analysis.notes, key: analysis.key?.name ?? null, timings } };
+}
+
+/** The result on standard output, in input order; results in files are listed by path when piped, in a batch. */
+function printResult(target: string | undefined, text: string, batch: boolean, args: AnalyzeArgs): void {
+  if (target === undefined) process.stdout.write(text);
+  else if (batch && !args.quiet && !process.stdout.isTTY) process.stdout.write(`${target}\n`);
 }
 
 /** The analysis for a reader: a heading, then a row per chord with its bar, time, numeral and any new key. */
@@ -172,7 +175,7 @@ function clock(seconds: number): string {
 }
 
 export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
-  command: 'analyze <inputs..>',
+  command: 'analyze [inputs..]',
   describe: 'Find the key, chords and Roman numerals of MIDI files, note JSON or audio',
   builder,
   handler,

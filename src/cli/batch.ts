@@ -160,7 +160,7 @@ function showRecord(record: FileRecord, error: unknown, batch: CommandBatch, arg
 }
 
 function showSummary(summary: Summary, stopped: string | undefined, batch: CommandBatch, args: BatchArgs): void {
-  if (args.json && batch.setup.batch) process.stdout.write(`${JSON.stringify({ summary, ...(stopped ? { stopped } : {}) })}\n`);
+  if (args.json && batch.jsonLines && batch.setup.batch) process.stdout.write(`${JSON.stringify({ summary, ...(stopped ? { stopped } : {}) })}\n`);
   const shard = batch.setup.shard ? ` (shard ${batch.setup.shard.index}/${batch.setup.shard.count})` : '';
   if (stopped !== undefined) {
     warn(`stopped (${stopped}) after ${summary.files - summary.notRun} of ${summary.files} inputs${shard}; run the same command again to go on`);

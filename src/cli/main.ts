@@ -14,6 +14,7 @@ import { portsCommand } from './ports.js';
 import { progressionCommand } from './progression.js';
 import { recordCommand } from './record.js';
 import { reportError } from './report.js';
+import { reportCommand } from './reportCommand.js';
 import { transcribeCommand } from './transcribe.js';
 import { viewCommand } from './view.js';
 
@@ -32,6 +33,7 @@ export function buildCli(argv: string[]) {
     .command(progressionCommand)
     .command(packCommand)
     .command(viewCommand)
+    .command(reportCommand)
     .command(liveCommand)
     .command(playCommand)
     .command(recordCommand)

@@ -97,7 +97,8 @@ async function handler(parsed: TranscribeArgs): Promise<void> {
   };
   checkTranscribeOptions(options);
   const setup = await batchSetup(args, args.inputs, AUDIO_EXTENSIONS, 'jam transcribe take.wav');
-  checkOutputChoice(args, args.inputs, setup.inputs.length);
+  // Counted as typed too: the same file named twice is still two inputs for one -o.
+  checkOutputChoice(args, args.inputs, Math.max(args.inputs.length, setup.inputs.length));
   const paths = new Map(setup.inputs.map((input) => [input.path, outputPathsFor(input.path, {
     output: args.output, outDir: outputFolder(input, args.outDir), noteEvents: args.saveNoteEvents, modelOutputs: args.saveModelOutputs, sonify: args.sonify, plot: args.plot, analysis: args.analyze,
   })]));
