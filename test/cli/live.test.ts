@@ -1,0 +1,249 @@
+/**
+ * `jam live`, `play`, `record`, `ports` and `devices` end to end, through the real command line (bin/jam.js over
+ * dist/) in child processes: PCM piped from sox and files played in real time through the real streaming
+ * transcriber into NDJSON and --record files, Ctrl-C, SIGTERM and a crash in the middle of a take, and the one-line
+ * errors of a machine with no MIDI system and no sound card (this one). A run costs about 3 s, mostly the model.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { encodeWav } from '../../src/audio/wav.js';
+import { missingMidiSystem } from '../../src/midi/ports.js';
+import { midiNotes } from '../../src/midi/read.js';
+import { scoreNotes } from '../../src/transcribe/score.js';
+import type { LiveEvent, NoteEvent } from '../../src/types.js';
+import { checkCompiledCli, expectOneLineError, FIXTURES, JAM, lines, listFiles, runJam, type JamRun } from '../helpers/cli.js';
+
+const HAS_SOX = spawnSync('sox', ['--version'], { stdio: 'ignore' }).status === 0;
+const NO_MIDI = missingMidiSystem();
+const SAMPLE_RATE = 22050;
+/** Streamed notes against the offline transcription of the same audio: the benchmark (npm run bench:live) measures the real figure. */
+const MIN_F1_AGAINST_OFFLINE = 0.7;
+
+beforeAll(checkCompiledCli);
+
+const it = test.extend<{ work: string }>({
+  work: async ({}, use) => {
+    const folder = mkdtempSync(join(tmpdir(), 'jam-live-'));
+    try {
+      await use(folder);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  },
+});
+
+/** Half-second sine tones with short gaps between them: 1.8 s of audio that transcribes to one note each. */
+function tones(pitches: number[]): Float32Array {
+  const note = 0.5 * SAMPLE_RATE;
+  const step = 0.6 * SAMPLE_RATE;
+  const samples = new Float32Array(pitches.length * step);
+  pitches.forEach((pitch, n) => {
+    const frequency = 440 * 2 ** ((pitch - 69) / 12);
+    for (let i = 0; i < note; i++) samples[n * step + i] = 0.5 * Math.sin((2 * Math.PI * frequency * i) / SAMPLE_RATE);
+  });
+  return samples;
+}
+
+function events(ndjson: string): LiveEvent[] {
+  return lines(ndjson).map((line) => JSON.parse(line) as LiveEvent);
+}
+
+/** Pairs note-ons with note-offs as a listener would hear them; fails on a note-off that ends nothing. */
+function notesOf(stream: LiveEvent[]): { notes: NoteEvent[]; sounding: number } {
+  const open = new Map<number, LiveEvent[]>();
+  const notes: NoteEvent[] = [];
+  for (const event of stream) {
+    if (event.type === 'on') open.set(event.pitch, [...(open.get(event.pitch) ?? []), event]);
+    if (event.type !== 'off') continue;
+    const on = open.get(event.pitch)?.shift();
+    expect(on, `note-off without a note-on: ${JSON.stringify(event)}`).toBeDefined();
+    notes.push({ pitch: event.pitch, start: on!.time, end: event.time, velocity: on!.type === 'on' ? on!.velocity : 0 });
+  }
+  return { notes, sounding: [...open.values()].reduce((sum, list) => sum + list.length, 0) };
+}
+
+function recorded(file: string): NoteEvent[] {
+  return midiNotes(readFileSync(file), file);
+}
+
+/** A MIDI file's tick (1/960 s at its 120 BPM and 480 ticks per beat), with room for rounding. */
+const TICK_SECONDS = 1 / 960;
+
+/** The record file holds the notes of the NDJSON stream, to the MIDI file's tick. */
+function expectSameNotes(file: NoteEvent[], stream: NoteEvent[]): void {
+  const order = (notes: NoteEvent[]) => [...notes].sort((a, b) => a.start - b.start || a.pitch - b.pitch);
+  const [kept, heard] = [order(file), order(stream)];
+  expect(kept.map((note) => note.pitch)).toEqual(heard.map((note) => note.pitch));
+  kept.forEach((note, i) => {
+    expect(Math.abs(note.start - heard[i].start)).toBeLessThanOrEqual(TICK_SECONDS);
+    expect(Math.abs(note.end - heard[i].end)).toBeLessThanOrEqual(TICK_SECONDS);
+  });
+}
+
+async function offlineNotes(work: string, audio: string): Promise<NoteEvent[]> {
+  const run = await runJam(['transcribe', audio, '-o', join(work, 'offline.mid'), '--json'], { cwd: work });
+  expect(run.code, run.stderr).toBe(0);
+  return JSON.parse(lines(run.stdout)[0]).notes;
+}
+
+/** A PCM rendering of an audio file by sox: raw samples, no header. */
+function soxPcm(audio: string, args: string[]): Buffer {
+  const result = spawnSync('sox', [audio, '-t', 'raw', ...args, '-'], { maxBuffer: 64 * 1024 * 1024 });
+  expect(result.status, String(result.stderr)).toBe(0);
+  return result.stdout;
+}
+
+/**
+ * Starts jam and sends `signal` once it has printed `afterLines` NDJSON lines on stdout (so the take is under way);
+ * resolves with the run once it has exited.
+ */
+function runAndSignal(args: string[], cwd: string, signal: NodeJS.Signals, afterLines: number): Promise<JamRun & { signalled: boolean }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [JAM, ...args], { cwd, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let signalled = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      out.push(chunk);
+      if (!signalled && lines(Buffer.concat(out).toString()).length >= afterLines) {
+        signalled = true;
+        child.kill(signal);
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const stdoutBytes = Buffer.concat(out);
+      resolve({ code, stdout: stdoutBytes.toString(), stdoutBytes, stderr: Buffer.concat(err).toString(), signalled });
+    });
+  });
+}
+
+describe('jam live, the real pipeline', () => {
+  it.skipIf(!HAS_SOX)('transcribes float and 16-bit PCM piped from sox into NDJSON and a MIDI file, like the offline transcription', async ({ work }) => {
+    const audio = join(FIXTURES, 'scale.wav');
+    const [float, int16, offline] = await Promise.all([
+      runJam(['live', '--stdin', '--rate', '48000', '--channels', '2', '--events', '-', '--record', 'take.mid'], { cwd: work, input: soxPcm(audio, ['-e', 'floating-point', '-b', '32', '-c', '2', '-r', '48000']) }),
+      runJam(['live', '--stdin', '--format', 's16le', '--rate', '22050', '--events', '-'], { cwd: work, input: soxPcm(audio, ['-e', 'signed', '-b', '16', '-c', '1', '-r', '22050']) }),
+      offlineNotes(work, audio),
+    ]);
+    for (const run of [float, int16]) {
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toBe('');
+    }
+    const { notes, sounding } = notesOf(events(float.stdout));
+    expect(sounding).toBe(0);
+    expectSameNotes(recorded(join(work, 'take.mid')), notes);
+    expect(scoreNotes(offline, notes).f1).toBeGreaterThanOrEqual(MIN_F1_AGAINST_OFFLINE);
+    expect(scoreNotes(offline, notesOf(events(int16.stdout)).notes).f1).toBeGreaterThanOrEqual(MIN_F1_AGAINST_OFFLINE);
+    expect(listFiles(work).filter((file) => file.endsWith('.partial'))).toEqual([]);
+  });
+
+  it('plays a file in real time into an NDJSON file and a MIDI file: the same events as without pacing, every note ended', async ({ work }) => {
+    writeFileSync(join(work, 'tones.wav'), encodeWav([tones([69, 72, 76])], SAMPLE_RATE));
+    const [realtime, fast] = await Promise.all([
+      runJam(['live', 'tones.wav', '--realtime', '--events', 'take.ndjson', '--record', 'take.mid'], { cwd: work }),
+      runJam(['live', 'tones.wav', '--events', '-'], { cwd: work }),
+    ]);
+    expect(realtime.code, realtime.stderr).toBe(0);
+    expect(realtime.stdout).toBe('');
+    expect(fast.code, fast.stderr).toBe(0);
+    const stream = events(readFileSync(join(work, 'take.ndjson'), 'utf8'));
+    // Times are on the audio clock, so pacing changes when events are sent, not what they say.
+    expect(stream).toEqual(events(fast.stdout));
+    const { notes, sounding } = notesOf(stream);
+    expect(notes.length).toBeGreaterThanOrEqual(2);
+    expect(sounding).toBe(0);
+    expectSameNotes(recorded(join(work, 'take.mid')), notes);
+  });
+
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    it(`on ${signal} in the middle of a take ends every note, finishes the MIDI file and exits ${code}`, async ({ work }) => {
+      const run = await runAndSignal(['live', join(FIXTURES, 'chords.wav'), '--realtime', '--events', '-', '--record', 'take.mid'], work, signal, 1);
+      expect(run.signalled).toBe(true);
+      expect(run.code, run.stderr).toBe(code);
+      const stream = events(run.stdout);
+      const { notes, sounding } = notesOf(stream);
+      expect(sounding).toBe(0);
+      expect(stream.at(-1)?.type).toBe('off');
+      // Stopped before the end of the 6.5 s clip, with what was played kept.
+      expect(Math.max(...stream.map((event) => event.time))).toBeLessThan(6);
+      expectSameNotes(recorded(join(work, 'take.mid')), notes);
+      expect(listFiles(work)).toEqual(['take.mid']);
+    });
+  }
+
+  it('killed outright (a crash), still leaves a whole MIDI file of the notes that had ended', async ({ work }) => {
+    const run = await runAndSignal(['live', join(FIXTURES, 'chords.wav'), '--realtime', '--events', '-', '--record', 'take.mid'], work, 'SIGKILL', 16);
+    expect(run.code).toBeNull();
+    // The kill may cut the last line short.
+    const ended = notesOf(events(run.stdout.slice(0, run.stdout.lastIndexOf('\n') + 1))).notes;
+    const kept = recorded(join(work, 'take.mid'));
+    // Rewritten a quarter of a second after note-offs: the first chord, long ended, is there; the last notes may not be.
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThanOrEqual(ended.length);
+    expectSameNotes(kept, ended.slice(0, kept.length));
+  });
+});
+
+describe('jam live, play, record, ports, devices: what the user did wrong, in one line', () => {
+  it('needs somewhere for the notes to go', async ({ work }) => {
+    expectOneLineError(await runJam(['live', join(FIXTURES, 'scale.wav')], { cwd: work }), 2, '--record FILE', /give somewhere for the notes to go/);
+  });
+
+  it('needs exactly one source, and --realtime only for a file', async ({ work }) => {
+    const [none, two, realtime] = await Promise.all([
+      runJam(['live', '--events', '-'], { cwd: work }),
+      runJam(['live', 'a.wav', '--stdin', '--events', '-'], { cwd: work }),
+      runJam(['live', '--stdin', '--realtime', '--events', '-'], { cwd: work }),
+    ]);
+    expectOneLineError(none, 2, '--stdin', /give a source/);
+    expectOneLineError(two, 2, '--input', /only one source/);
+    expectOneLineError(realtime, 2, '--realtime', /live already/);
+  });
+
+  it('checks MIDI options and an existing --record file before any work', async ({ work }) => {
+    writeFileSync(join(work, 'take.mid'), 'mine');
+    const [channel, program, existing] = await Promise.all([
+      runJam(['live', '--stdin', '--events', '-', '--channel', '17'], { cwd: work }),
+      runJam(['live', '--stdin', '--events', '-', '--program', '0'], { cwd: work }),
+      runJam(['live', '--stdin', '--record', 'take.mid'], { cwd: work }),
+    ]);
+    expectOneLineError(channel, 2, '--channel 17', /1 to 16/);
+    expectOneLineError(program, 2, '--program 0', /1 to 128/);
+    expectOneLineError(existing, 1, 'take.mid', /--force/);
+    expect(readFileSync(join(work, 'take.mid'), 'utf8')).toBe('mine');
+  });
+
+  it.skipIf(!NO_MIDI)('says in one line that there is no MIDI system, for live --to, play, record and ports', async ({ work }) => {
+    const runs = await Promise.all([
+      runJam(['live', join(FIXTURES, 'scale.wav'), '--to', 'Synth'], { cwd: work }),
+      runJam(['play', join(FIXTURES, 'scale.mid'), '--to', '0'], { cwd: work }),
+      runJam(['record', '--from', '0', '-o', 'take.mid'], { cwd: work }),
+      runJam(['ports'], { cwd: work }),
+    ]);
+    for (const run of runs) expectOneLineError(run, 1, '/dev/snd/seq', /^jam: no MIDI system: .*use --record or --events instead$/);
+    expect(existsSync(join(work, 'take.mid'))).toBe(false);
+  });
+
+  it('needs a port to play to', async ({ work }) => {
+    expectOneLineError(await runJam(['play', join(FIXTURES, 'scale.mid')], { cwd: work }), 2, '--to PORT', /jam ports lists them/);
+  });
+
+  it.skipIf(existsSync('/dev/snd'))('says in one line that there is no audio input, for devices and live --input; devices --json is empty', async ({ work }) => {
+    const [devices, live, json] = await Promise.all([
+      runJam(['devices'], { cwd: work }),
+      runJam(['live', '--input', '0', '--events', '-'], { cwd: work }),
+      runJam(['devices', '--json'], { cwd: work }),
+    ]);
+    expectOneLineError(devices, 1, 'no audio input devices found', /--stdin/);
+    expectOneLineError(live, 1, 'no audio input devices found', /--stdin/);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual([]);
+  });
+});
