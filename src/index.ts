@@ -41,6 +41,20 @@ export { notesToMidi, notesToMidiBytes, midiToBytes, bendValue, type Midi, type 
 export { midiNotes, midiFromBytes } from './midi/read.js';
 export { sonify } from './midi/sonify.js';
 
+export { runLive, type LiveSource, type LiveTranscriber, type LiveSink, type LiveOptions, type LiveSummary } from './live/pipeline.js';
+export { pcmSource, openFileSource, type FileSourceOptions } from './live/sources.js';
+export { PcmDecoder, PCM_FORMATS, type PcmFormat, type PcmLayout } from './live/pcm.js';
+export { listInputDevices, findInputDevice, inputSource, type InputDevice } from './live/input.js';
+export { portSink, DEFAULT_BEND_RANGE, type PortSinkOptions } from './live/portSink.js';
+export { recordSink, type RecordSink, type RecordOptions } from './live/recordSink.js';
+export { eventsSink, eventsFileSink } from './live/eventsSink.js';
+export { NoteCollector } from './live/noteCollector.js';
+export { systemClock, type Clock } from './live/clock.js';
+export { listPorts, openOutput, openOutputs, openVirtualOutput, openInput, findPort, missingMidiSystem, type MidiOutputPort, type PortList } from './midi/ports.js';
+export { midiTimeline, type TimedMessage } from './midi/timeline.js';
+export { playTimeline, type PlayOptions, type PlaySummary } from './midi/player.js';
+export { InputEventReader } from './midi/inputEvents.js';
+
 export type { Analysis, BeatGrid, ChordRole, ChordSegment, KeyEstimate, KeySegment, Mode, ProfileName } from './theory/types.js';
 export { analyzeFile, analyzeMidi, analyzeNotes, analyzePiece, type AnalyzeOptions } from './theory/analyze.js';
 export { loadPiece, pieceFromBytes, pieceFromMidi, type Piece, type PieceKind } from './theory/load.js';

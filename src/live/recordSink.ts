@@ -4,7 +4,7 @@
  * of the last rewrite, never half a file; only notes still sounding or ended in the last moments are missing.
  */
 import { writeFileAtomic } from '../files.js';
-import { midiToBytes, notesToMidi } from '../midi/write.js';
+import { notesToMidiBytes } from '../midi/write.js';
 import type { LiveEvent } from '../types.js';
 import { NoteCollector } from './noteCollector.js';
 import type { LiveSink } from './pipeline.js';
@@ -27,7 +27,7 @@ export interface RecordSink extends LiveSink {
 /** Creates `file` (empty and whole) and returns a sink that keeps it up to date. */
 export async function recordSink(file: string, { program, trackName = 'jam live', rewriteMs = REWRITE_MS }: RecordOptions = {}): Promise<RecordSink> {
   const collector = new NoteCollector();
-  const render = (): Uint8Array => midiToBytes(notesToMidi(collector.notes, { program, trackName }));
+  const render = (): Uint8Array => notesToMidiBytes(collector.notes, { program, trackName });
   await writeFileAtomic(file, render());
 
   let writing: Promise<void> = Promise.resolve();
