@@ -65,13 +65,12 @@ function builder(yargs: Argv): Argv<LiveArgs> {
     .option('minimum-note-length', { requiresArg: true, type: 'number', default: DEFAULT_MIN_NOTE_LENGTH_MS, describe: 'Shortest note kept, in ms' })
     .option('minimum-frequency', { requiresArg: true, type: 'number', describe: 'Lowest note frequency kept, in Hz' })
     .option('maximum-frequency', { requiresArg: true, type: 'number', describe: 'Highest note frequency kept, in Hz' })
-    .option('engine', { requiresArg: true, type: 'string', choices: ENGINE_NAMES, default: DEFAULT_ENGINE, describe: 'Inference engine' })
+    .option('engine', { requiresArg: true, type: 'string', choices: ENGINE_NAMES, default: DEFAULT_ENGINE, describe: 'Inference engine: onnx (fast), tfjs, tfjs-node' })
     .option('threads', { requiresArg: true, type: 'number', default: LIVE_THREADS, describe: 'Threads for the onnx engine' })
-    .example('$0 live --input 0 --to "Synth"', 'Play a synth from the first microphone or line input')
-    .example('arecord -f FLOAT_LE -r 48000 -c 1 -t raw | $0 live --stdin --rate 48000 --to 1', 'Live audio through a pipe')
-    .example('sox take.wav -t raw -e signed -b 16 -c 2 -r 44100 - | $0 live --stdin --format s16le --channels 2 --rate 44100 --events -', 'Notes as JSON lines from any PCM')
-    .example('$0 live take.wav --realtime --virtual jam --record take.mid', 'Play a file in real time to a virtual port, recording what is played')
-    .example('$0 live take.wav --events - | jq -c "select(.type == \\"on\\")"', 'A file as fast as possible, as JSON lines') as unknown as Argv<LiveArgs>;
+    .example('$0 live --input 0 --to Synth', 'A microphone or line input playing a synth')
+    .example('arecord -t raw -f FLOAT_LE -r 48000 | $0 live --stdin --to 1', 'Raw PCM through a pipe')
+    .example('$0 live take.wav --realtime --virtual jam --record take.mid', 'A file at its own pace, to a virtual port and a file')
+    .example('$0 live take.wav --events -', 'A file as fast as jam can, as JSON lines') as unknown as Argv<LiveArgs>;
 }
 
 async function handler(parsed: LiveArgs): Promise<void> {

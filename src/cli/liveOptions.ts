@@ -16,7 +16,7 @@ export interface PortArgs {
 
 export const portOptions = {
   to: { requiresArg: true, type: 'string', describe: 'A MIDI output port, by index or (part of its) name, as jam ports lists them; repeat for several' },
-  virtual: { requiresArg: true, type: 'string', describe: 'Also open a virtual MIDI output of this name that other programs connect to (ALSA, CoreMIDI)' },
+  virtual: { requiresArg: true, type: 'string', describe: 'Open a virtual MIDI output of this name, which other programs connect to (ALSA, CoreMIDI)' },
   channel: { requiresArg: true, type: 'number', default: 1, describe: 'MIDI channel, 1-16' },
   program: { requiresArg: true, type: 'number', describe: 'General MIDI program to select, 1-128 (e.g. 82 for Lead 2 (sawtooth))' },
   'bend-range': { requiresArg: true, type: 'number', default: DEFAULT_BEND_RANGE, describe: 'Pitch-bend range in semitones, told to the synth on connect (RPN 0)' },
