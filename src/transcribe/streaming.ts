@@ -129,17 +129,18 @@ export class StreamingTranscriber {
     const outputs = await this.engine.run(this.window, 1);
     const firstFrame = start / FFT_HOP;
     const trusted = ANNOT_N_FRAMES - this.tuning.contextFrames;
-    const from = this.nextFrame - firstFrame;
+    const from = Math.max(0, this.tracker.firstNeeded - firstFrame);
     const to = Math.min(trusted, frameLimit - firstFrame);
-    if (from < 0) throw new Error('StreamingTranscriber: the hop is longer than the trusted part of a window');
-    const events: LiveEvent[] = [];
-    const bendPeaks = bendPeaksOf(rows(outputs.contour, N_FREQ_BINS_CONTOURS, from, to), Math.max(0, to - from));
-    for (let k = from; k < to; k++) {
-      const frame = { note: row(outputs, 'note', k), onset: row(outputs, 'onset', k), bendPeaks: bendPeaks.subarray((k - from) * N_FREQ_BINS_NOTES, (k - from + 1) * N_FREQ_BINS_NOTES) };
-      events.push(...this.tracker.addFrame(frame));
-      this.nextFrame++;
-    }
-    return events;
+    if (this.tracker.firstNeeded < firstFrame) throw new Error('StreamingTranscriber: the hop is longer than the trusted part of a window');
+    if (to <= from) return [];
+    const bendPeaks = bendPeaksOf(rows(outputs.contour, N_FREQ_BINS_CONTOURS, from, to), to - from);
+    const frames = Array.from({ length: to - from }, (_, i) => ({
+      note: row(outputs, 'note', from + i),
+      onset: row(outputs, 'onset', from + i),
+      bendPeaks: bendPeaks.subarray(i * N_FREQ_BINS_NOTES, (i + 1) * N_FREQ_BINS_NOTES),
+    }));
+    this.nextFrame = firstFrame + to;
+    return this.tracker.update(firstFrame + from, frames);
   }
 }
 

@@ -9,7 +9,7 @@
  * keeps are sent; with fewer, notes are sent sooner and a note that turns out shorter than the minimum is sent
  * anyway (it cannot be taken back). The melodia trick, which traces leftover energy from the whole recording's
  * strongest cells outward in both directions, needs the future and is not done. Inferred onsets are rescaled by
- * the running maxima of the frames so far instead of the whole recording's.
+ * the maxima of the frames so far instead of the whole recording's, starting from typical whole-recording maxima.
  */
 import type { LiveEvent } from '../types.js';
 import {
@@ -64,8 +64,16 @@ interface TrackedNote {
   lastBend: number;
 }
 
+/**
+ * Whole-recording maxima of the onset posterior and of the note posterior's rise, typical of what the model gives
+ * (measured on the fixtures: 0.91–0.96 and 0.16–0.19, so the inferred onsets' scale is 5.1–6.0). The stream's
+ * maxima start from these: from the first frames alone the scale would be far too large early in a stream.
+ */
+const TYPICAL_MAX_ONSET = 0.94;
+const TYPICAL_MAX_RISE = 0.16;
+
 /** Frames kept: an onset peak at t looks at t - 1 … t + 1, and the inferred onset at t - 1 looks further back. */
-const RECENT_FRAMES = INFERRED_ONSET_FRAME_DIFFS + 3;
+export const RECENT_FRAMES = INFERRED_ONSET_FRAME_DIFFS + 3;
 
 /** The time of a model frame on the audio clock. */
 export function frameTime(frame: number): number {
@@ -82,11 +90,12 @@ export class StreamingNoteTracker {
   private readonly confirmFrames: number;
   private readonly minFrequency?: number;
   private readonly maxFrequency?: number;
-  /** The last frames (newest last), as many as the onset peaks and inferred onsets look back. */
-  private readonly recent: ModelFrame[] = [];
+  /** The latest estimates of the frames around the ones being settled, by frame index. */
+  private readonly recent = new Map<number, ModelFrame>();
+  /** Frames known so far (the next frame's index). */
   private frames = 0;
-  private maxOnset = 0;
-  private maxRise = 0;
+  private maxOnset = TYPICAL_MAX_ONSET;
+  private maxRise = TYPICAL_MAX_RISE;
   private notes: TrackedNote[] = [];
 
   constructor(options: NoteTrackerOptions = {}) {
@@ -101,16 +110,32 @@ export class StreamingNoteTracker {
     this.maxFrequency = options.maxFrequency;
   }
 
-  /** Adds the next frame; returns the events that became certain. The frame's arrays are copied. */
-  addFrame(frame: ModelFrame): LiveEvent[] {
-    const copy = { note: frame.note.slice(), onset: frame.onset.slice(), bendPeaks: frame.bendPeaks.slice() };
-    constrainFrequency(copy.note, copy.onset, this.minFrequency, this.maxFrequency);
-    this.recent.push(copy);
-    if (this.recent.length > RECENT_FRAMES) this.recent.shift();
-    this.frames++;
-    this.updateMaxima();
-    // Frame t is settled once frame t + 1 is known (an onset peak is a maximum over t - 1 … t + 1).
-    return this.frames >= 2 ? this.settle(this.frames - 2) : [];
+  /** The first frame the next `update` must give: the tracker looks back this far from the frames it settles. */
+  get firstNeeded(): number {
+    return Math.max(0, this.frames - RECENT_FRAMES);
+  }
+
+  /**
+   * The latest estimates of frames `first` … `first + frames.length - 1` (from one run of the model, so that the
+   * comparisons between neighbouring frames are made within one window); they must start at or before `firstNeeded`. Returns the events that became certain.
+   */
+  update(first: number, frames: readonly ModelFrame[]): LiveEvent[] {
+    if (first > this.firstNeeded || first + frames.length < this.frames) {
+      throw new Error(`StreamingNoteTracker: frames ${first}…${first + frames.length - 1} leave a gap`);
+    }
+    frames.forEach((frame, i) => {
+      const copy = { note: frame.note.slice(), onset: frame.onset.slice(), bendPeaks: frame.bendPeaks.slice() };
+      constrainFrequency(copy.note, copy.onset, this.minFrequency, this.maxFrequency);
+      this.recent.set(first + i, copy);
+    });
+    const events: LiveEvent[] = [];
+    for (; this.frames < first + frames.length; this.frames++) {
+      this.updateMaxima(this.frames);
+      // Frame t is settled once frame t + 1 is known (an onset peak is a maximum over t - 1 … t + 1).
+      if (this.frames >= 1) events.push(...this.settle(this.frames - 1));
+    }
+    for (const index of this.recent.keys()) if (index < this.frames - RECENT_FRAMES) this.recent.delete(index);
+    return events;
   }
 
   /** End of stream: what the frames so far still hold, then a note-off for every note sounding. */
@@ -139,9 +164,24 @@ export class StreamingNoteTracker {
       }
     }
     for (const note of this.byPitchDescending()) {
-      if (this.notes.includes(note) && !note.sent && note.lastAbove - note.start + 1 >= this.confirmFrames) this.send(note, events);
+      if (this.notes.includes(note) && !note.sent && this.confirmed(note)) this.send(note, events);
     }
     return events;
+  }
+
+  /**
+   * A note is confirmed when it has lasted `confirmFrames` frames and no undecided note that would cut it shorter
+   * (a later onset on its own or a neighbouring semitone) is still waiting to be confirmed.
+   */
+  private confirmed(note: TrackedNote): boolean {
+    if (note.lastAbove - note.start + 1 < this.confirmFrames) return false;
+    return !this.notes.some((other) => !other.sent && other !== note && this.cuts(other, note) && other.start < note.start + this.confirmFrames);
+  }
+
+  /** Whether `later`, once confirmed, takes the energy of `earlier` from its start on (as offline, where later onsets go first). */
+  private cuts(later: TrackedNote, earlier: TrackedNote): boolean {
+    if (Math.abs(later.bin - earlier.bin) > 1) return false;
+    return earlier.start < later.start || (earlier.start === later.start && earlier.bin === later.bin - 1);
   }
 
   /** One more frame of a note's energy: as note_creation.py follows a note until it stays below for `tolerance` frames. */
@@ -170,9 +210,7 @@ export class StreamingNoteTracker {
   /** A confirmed note: ends what it takes the energy of, then its note-on and bends so far. */
   private send(note: TrackedNote, events: LiveEvent[]): void {
     for (const other of [...this.notes]) {
-      if (other === note || Math.abs(other.bin - note.bin) > 1) continue;
-      const earlier = other.start < note.start || (other.start === note.start && other.bin === note.bin - 1);
-      if (!earlier) continue;
+      if (other === note || !this.cuts(note, other)) continue;
       if (other.sent) this.close(other, events, note.start);
       else this.drop(other);
     }
@@ -223,12 +261,13 @@ export class StreamingNoteTracker {
   }
 
   private frameAt(t: number): ModelFrame {
-    return this.recent[this.recent.length - (this.frames - t)];
+    const frame = this.recent.get(t);
+    if (!frame) throw new Error(`StreamingNoteTracker: frame ${t} is not held`);
+    return frame;
   }
 
-  /** The running maxima the inferred onsets are rescaled by, updated with the newest frame. */
-  private updateMaxima(): void {
-    const t = this.frames - 1;
+  /** The running maxima the inferred onsets are rescaled by, updated with frame t. */
+  private updateMaxima(t: number): void {
     const { onset } = this.frameAt(t);
     for (let bin = 0; bin < N_FREQ_BINS_NOTES; bin++) {
       this.maxOnset = Math.max(this.maxOnset, onset[bin]);
@@ -247,7 +286,7 @@ export class StreamingNoteTracker {
 
   private onsetStrength(t: number, bin: number): number {
     const predicted = this.frameAt(t).onset[bin];
-    if (!this.inferOnsets || this.maxRise === 0) return predicted;
+    if (!this.inferOnsets) return predicted;
     return Math.max(predicted, this.rise(t, bin) * (this.maxOnset / this.maxRise));
   }
 }
