@@ -1,20 +1,22 @@
 /**
- * Ctrl-C and SIGTERM. Most commands just exit (130, 143: 128 + the signal's number). A command with something to
- * put right first (live notes sounding on a synth, a file to finish) asks for a stop signal: the first Ctrl-C
- * aborts it and the command exits after cleaning up, with the same code; a second Ctrl-C exits at once.
+ * Ctrl-C and SIGTERM (and a reader of standard output that goes away). Most commands just exit (130, 143: 128 + the
+ * signal's number). A command with something to put right first (live notes sounding on a synth, a file to finish)
+ * asks for a stop signal: the first Ctrl-C aborts it and the command exits after cleaning up, with the same code; a
+ * second Ctrl-C exits at once.
  */
 const EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 
 let stopper: AbortController | undefined;
 
 export function handleSignals(): void {
-  for (const [name, code] of Object.entries(EXIT_CODES)) {
-    process.on(name, () => {
-      if (!stopper || stopper.signal.aborted) process.exit(code);
-      process.exitCode = code;
-      stopper.abort();
-    });
-  }
+  for (const [name, code] of Object.entries(EXIT_CODES)) process.on(name, () => stopOrExit(code));
+}
+
+/** Stops the command that asked for a stop signal, to exit with `code` once it has cleaned up; or exits now. */
+export function stopOrExit(code: number): void {
+  if (!stopper || stopper.signal.aborted) process.exit(code);
+  process.exitCode = code;
+  stopper.abort();
 }
 
 /** A signal that Ctrl-C or SIGTERM aborts, for a command that cleans up before it exits. */

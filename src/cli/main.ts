@@ -6,7 +6,7 @@ import { analyzeCommand } from './analyze.js';
 import { STDIO_ARG } from './args.js';
 import { devicesCommand } from './devices.js';
 import { evalCommand } from './eval.js';
-import { handleSignals } from './interrupt.js';
+import { handleSignals, stopOrExit } from './interrupt.js';
 import { liveCommand } from './live.js';
 import { packCommand } from './pack.js';
 import { playCommand } from './play.js';
@@ -86,7 +86,7 @@ export async function main(argv: string[]): Promise<void> {
   // A reader that stops early (jam … | head) is not an error.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;
-    process.exit(0);
+    stopOrExit(0);
   });
   handleSignals();
   try {

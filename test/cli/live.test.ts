@@ -4,7 +4,7 @@
  * transcriber into NDJSON and --record files, Ctrl-C, SIGTERM and a crash in the middle of a take, and the one-line
  * errors of a machine with no MIDI system and no sound card (this one). A run costs about 3 s, mostly the model.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,20 +97,20 @@ function soxPcm(audio: string, args: string[]): Buffer {
 }
 
 /**
- * Starts jam and sends `signal` once it has printed `afterLines` NDJSON lines on stdout (so the take is under way);
- * resolves with the run once it has exited.
+ * Starts jam and calls `stop` once it has printed `afterLines` NDJSON lines on stdout (so the take is under way);
+ * resolves with the run (what it printed before and after) once it has exited.
  */
-function runAndSignal(args: string[], cwd: string, signal: NodeJS.Signals, afterLines: number): Promise<JamRun & { signalled: boolean }> {
+function runAndStop(args: string[], cwd: string, afterLines: number, stop: (child: ChildProcess) => void): Promise<JamRun & { stopped: boolean }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [JAM, ...args], { cwd, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    let signalled = false;
+    let stopped = false;
     child.stdout.on('data', (chunk: Buffer) => {
       out.push(chunk);
-      if (!signalled && lines(Buffer.concat(out).toString()).length >= afterLines) {
-        signalled = true;
-        child.kill(signal);
+      if (!stopped && lines(Buffer.concat(out).toString()).length >= afterLines) {
+        stopped = true;
+        stop(child);
       }
     });
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
@@ -119,7 +119,7 @@ function runAndSignal(args: string[], cwd: string, signal: NodeJS.Signals, after
     child.on('close', (code) => {
       clearTimeout(timer);
       const stdoutBytes = Buffer.concat(out);
-      resolve({ code, stdout: stdoutBytes.toString(), stdoutBytes, stderr: Buffer.concat(err).toString(), signalled });
+      resolve({ code, stdout: stdoutBytes.toString(), stdoutBytes, stderr: Buffer.concat(err).toString(), stopped });
     });
   });
 }
@@ -164,8 +164,8 @@ describe('jam live, the real pipeline', () => {
 
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     it(`on ${signal} in the middle of a take ends every note, finishes the MIDI file and exits ${code}`, async ({ work }) => {
-      const run = await runAndSignal(['live', join(FIXTURES, 'chords.wav'), '--realtime', '--events', '-', '--record', 'take.mid'], work, signal, 1);
-      expect(run.signalled).toBe(true);
+      const run = await runAndStop(['live', join(FIXTURES, 'chords.wav'), '--realtime', '--events', '-', '--record', 'take.mid'], work, 1, (child) => child.kill(signal));
+      expect(run.stopped).toBe(true);
       expect(run.code, run.stderr).toBe(code);
       const stream = events(run.stdout);
       const { notes, sounding } = notesOf(stream);
@@ -178,8 +178,18 @@ describe('jam live, the real pipeline', () => {
     });
   }
 
+  it('when the reader of --events - goes away (jam live … | head), ends the take cleanly and exits 0', async ({ work }) => {
+    const run = await runAndStop(['live', join(FIXTURES, 'chords.wav'), '--realtime', '--events', '-', '--record', 'take.mid'], work, 1, (child) => child.stdout!.destroy());
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toBe('');
+    const kept = recorded(join(work, 'take.mid'));
+    expect(kept.length).toBeGreaterThan(0);
+    expect(Math.max(...kept.map((note) => note.end))).toBeLessThan(6);
+    expect(listFiles(work)).toEqual(['take.mid']);
+  });
+
   it('killed outright (a crash), still leaves a whole MIDI file of the notes that had ended', async ({ work }) => {
-    const run = await runAndSignal(['live', join(FIXTURES, 'chords.wav'), '--realtime', '--events', '-', '--record', 'take.mid'], work, 'SIGKILL', 16);
+    const run = await runAndStop(['live', join(FIXTURES, 'chords.wav'), '--realtime', '--events', '-', '--record', 'take.mid'], work, 16, (child) => child.kill('SIGKILL'));
     expect(run.code).toBeNull();
     // The kill may cut the last line short.
     const ended = notesOf(events(run.stdout.slice(0, run.stdout.lastIndexOf('\n') + 1))).notes;
