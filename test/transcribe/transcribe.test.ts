@@ -12,6 +12,7 @@ import { scoreNotes } from '../../src/transcribe/score.js';
 import { transcribe } from '../../src/transcribe/transcribe.js';
 import { bendPeaksOf, outputToNotes } from '../../src/transcribe/noteCreation.js';
 import { basicPitchModelDir } from '../../src/transcribe/tfjsEngine.js';
+import type { NoteEvent } from '../../src/types.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures');
 const fixture = (name: string) => path.join(FIXTURES, name);
@@ -32,6 +33,13 @@ describe('transcribing the fixtures against their source MIDI (MIREX note F1, on
       console.log(`${audio}: ${result.notes.length} notes, P ${scores.precision.toFixed(3)} R ${scores.recall.toFixed(3)} F1 ${scores.f1.toFixed(3)}`);
       expect(scores.f1).toBeGreaterThanOrEqual(minF1);
       expect(result.warnings).toEqual([]);
+      // The MIDI file holds the same notes, to the tick (960 a second at 120 bpm).
+      const inOrder = (notes: NoteEvent[]) => [...notes].sort((a, b) => a.start - b.start || a.pitch - b.pitch);
+      const written = inOrder(midiNotes(result.midi, `${audio}.mid`));
+      const found = inOrder(result.notes);
+      expect(written.map((note) => [note.pitch, note.velocity])).toEqual(found.map((note) => [note.pitch, note.velocity]));
+      const drift = Math.max(...written.flatMap((note, i) => [Math.abs(note.start - found[i].start), Math.abs(note.end - found[i].end)]));
+      expect(drift).toBeLessThan(1.5 / 960);
     });
   }
 
