@@ -54,6 +54,7 @@ export { listPorts, openOutput, openOutputs, openVirtualOutput, openInput, findP
 export { midiTimeline, type TimedMessage } from './midi/timeline.js';
 export { playTimeline, type PlayOptions, type PlaySummary } from './midi/player.js';
 export { InputEventReader } from './midi/inputEvents.js';
+export { recordPort, type MidiInputPort, type RecordPortOptions } from './midi/recorder.js';
 
 export type { Analysis, BeatGrid, ChordRole, ChordSegment, KeyEstimate, KeySegment, Mode, ProfileName } from './theory/types.js';
 export { analyzeFile, analyzeMidi, analyzeNotes, analyzePiece, type AnalyzeOptions } from './theory/analyze.js';

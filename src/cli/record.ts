@@ -1,11 +1,8 @@
 /** `jam record`: a MIDI input port → a MIDI file, kept whole while recording, finished on Ctrl-C. */
-import { once } from 'node:events';
 import type { Argv, CommandModule } from 'yargs';
 import { checkCanCreate } from '../files.js';
-import { systemClock } from '../live/clock.js';
-import { recordSink } from '../live/recordSink.js';
-import { InputEventReader } from '../midi/inputEvents.js';
 import { openInput } from '../midi/ports.js';
+import { recordPort } from '../midi/recorder.js';
 import { exitIfStopped, stopSignal } from './interrupt.js';
 import { checkPortArgs, portOptions } from './liveOptions.js';
 
@@ -33,17 +30,9 @@ async function handler(args: RecordArgs): Promise<void> {
   const input = await openInput(args.from);
   const signal = stopSignal();
   try {
-    const sink = await recordSink(args.output, { trackName: 'jam record' });
-    const reader = new InputEventReader(bendRange);
-    const started = systemClock.now();
-    input.on('message', (_delta, message) => {
-      const event = reader.read(message, (systemClock.now() - started) / 1000);
-      if (event) sink.write(event);
-    });
     if (!args.quiet && process.stderr.isTTY) process.stderr.write(`jam: recording ${input.name} → ${args.output}; Ctrl-C to stop\n`);
-    await once(signal, 'abort');
-    await sink.close();
-    if (!args.quiet && process.stderr.isTTY) process.stderr.write(`jam: ${sink.notes.length} notes → ${args.output}\n`);
+    const notes = await recordPort(input, args.output, { bendRange, signal });
+    if (!args.quiet && process.stderr.isTTY) process.stderr.write(`jam: ${notes.length} notes → ${args.output}\n`);
   } finally {
     input.closePort();
   }
