@@ -67,13 +67,24 @@ describe('playTimeline', () => {
     expect(sent).toHaveLength(6);
   });
 
-  it('plays a short timeline in real time into a port, in order, every message once', async () => {
-    const timeline = steadyTimeline(20, 0.005);
+  it('plays a short MIDI file in real time into a port: every message once, in order, notes released', async () => {
+    const midi = new Midi();
+    const track = midi.addTrack();
+    track.instrument.number = 81;
+    track.addCC({ number: 7, value: 100 / 127, time: 0 });
+    // @tonejs/midi writes a bend's value as the signed 14-bit number (and reads it back as a fraction of 8192).
+    track.addPitchBend({ value: 4096, time: 0.05 });
+    for (let i = 0; i < 8; i++) track.addNote({ midi: 60 + i, time: i * 0.02, duration: 0.015, velocity: 0.7 });
+    const timeline = midiTimeline(new Midi(midi.toArray()));
     const sent: number[][] = [];
     const summary = await playTimeline(timeline, (message) => sent.push(message));
-    expect(summary.sent).toBe(20);
-    expect(sent.slice(0, 20)).toEqual(timeline.map((event) => event.message));
-    expect(sent.slice(20)).toEqual([[0xb0, 123, 0]]);
+    expect(summary).toEqual({ sent: timeline.length, stopped: false });
+    expect(sent.slice(0, 2)).toEqual([[0xc0, 81], [0xb0, 7, 100]]);
+    expect(sent).toContainEqual([0xe0, 0, 96]);
+    const notes = sent.map(parseMessage).filter((message) => message.kind === 'on' || message.kind === 'off');
+    expect(notes).toHaveLength(16);
+    expect(notes.filter((message) => message.kind === 'on').map((message) => 'pitch' in message && message.pitch)).toEqual([60, 61, 62, 63, 64, 65, 66, 67]);
+    expect(sent.at(-1)).toEqual([0xb0, 123, 0]);
   });
 });
 
