@@ -22,12 +22,12 @@ function isAbort(error: unknown, signal: AbortSignal): boolean {
 
 /** Raw interleaved PCM from `stream` (e.g. process.stdin), downmixed and resampled. */
 export function pcmSource(stream: Readable, layout: PcmLayout, name = 'standard input'): LiveSource {
+  if ((stream as Readable & { isTTY?: boolean }).isTTY) {
+    throw new JamError(`${name} is a terminal; pipe raw PCM into jam, e.g. sox take.wav -t raw -e float -b 32 -c 1 -r 48000 - | jam live --stdin --rate 48000 --to 0`);
+  }
   return {
     name,
     async *chunks(signal) {
-      if ((stream as Readable & { isTTY?: boolean }).isTTY) {
-        throw new JamError(`${name} is a terminal; pipe raw PCM into jam, e.g. sox take.wav -t raw -e float -b 32 -c 1 -r 48000 - | jam live --stdin --rate 48000 --to 0`);
-      }
       const decoder = new PcmDecoder(layout, AUDIO_SAMPLE_RATE);
       try {
         for await (const bytes of addAbortSignal(signal, stream)) {
