@@ -73,7 +73,7 @@ export function inputSource(device: InputDevice): LiveSource {
         for await (const block of queue) yield resampler ? resampler.push(block) : block;
       } finally {
         signal.removeEventListener('abort', stop);
-        for (const track of stream.getTracks()) track.stop();
+        // Closing the context ends the capture (the package's MediaStream has no tracks to stop).
         await context.close();
       }
     },
