@@ -5,6 +5,7 @@
  * finish. Records come out in input order, whatever order the work finishes in.
  */
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { JamError } from '../errors.js';
 import { removeStaleTemporaries } from '../files.js';
 import { round, type FileRecord } from './report.js';
@@ -59,6 +60,16 @@ export interface RunResult {
   records: FileRecord[];
   /** "fail-fast", or the abort reason, when the batch stopped before every input was tried. */
   stopped?: string;
+}
+
+/**
+ * The engine threads each job gets: the machine's cores shared among the inputs worked on at once. On 2
+ * cores two jobs of one thread each beat one job of two threads (`npm run bench:batch`): whole files in
+ * parallel need no coordination between threads, and one job's decoding and note creation fill the gaps
+ * in the other's inference.
+ */
+export function threadsPerJob(jobs: number, inputs: number, cores = availableParallelism()): number {
+  return Math.max(1, Math.floor(cores / Math.max(1, Math.min(jobs, inputs))));
 }
 
 export async function runBatch(items: BatchItem[], work: Work, options: RunOptions): Promise<RunResult> {

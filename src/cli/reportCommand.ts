@@ -40,7 +40,7 @@ const mergeCommand: CommandModule<object, MergeArgs> = {
     if (output === '-') process.stdout.write(text);
     else {
       await writeFileAtomic(output, text);
-      if (!args.quiet) process.stderr.write(`${output}: ${summaryLine(merged.summary)}\n`);
+      if (!args.quiet && process.stderr.isTTY) process.stderr.write(`${output}: ${summaryLine(merged.summary)}\n`);
     }
     const { failed, notRun } = merged.summary;
     if (failed > 0) warn(`${failed} of ${merged.summary.files} inputs failed`);

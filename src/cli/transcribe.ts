@@ -1,9 +1,9 @@
 /** `jam transcribe`: audio files → MIDI files, with the Python basic-pitch CLI's options and more. */
 import { mkdir } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import type { Argv, CommandModule } from 'yargs';
 import { AUDIO_EXTENSIONS } from '../batch/inputs.js';
 import { outputFolder, planBatch } from '../batch/plan.js';
+import { threadsPerJob } from '../batch/run.js';
 import type { FileRecord } from '../batch/report.js';
 import { transcribeFile } from '../batch/transcribeFile.js';
 import { JamError, usageError } from '../errors.js';
@@ -43,7 +43,7 @@ interface TranscribeArgs extends BatchArgs {
   analyze: boolean;
   json: boolean;
   engine: EngineName;
-  threads: number;
+  threads?: number;
   batchSize: number;
 }
 
@@ -68,7 +68,7 @@ function builder(yargs: Argv): Argv<TranscribeArgs> {
     .option('analyze', { type: 'boolean', default: false, describe: 'Also analyse the notes: key and chords as <stem>.lab and <stem>.analysis.json' })
     .option('json', { type: 'boolean', default: false, describe: 'Print each result, notes included, as a JSON line on stdout (and a summary line for a folder or pattern)' })
     .option('engine', { requiresArg: true, type: 'string', choices: ENGINE_NAMES, default: DEFAULT_ENGINE, describe: 'Inference engine: onnx (ONNX Runtime, fast), tfjs (TensorFlow.js on WebAssembly), tfjs-node (needs @tensorflow/tfjs-node installed)' })
-    .option('threads', { requiresArg: true, type: 'number', default: availableParallelism(), describe: 'Threads for the onnx engine' })
+    .option('threads', { requiresArg: true, type: 'number', describe: 'Threads for the onnx engine (default: the cores shared among the --jobs)' })
     .option('batch-size', { requiresArg: true, type: 'number', default: DEFAULT_BATCH_SIZE, describe: 'Model windows per inference call' })
     .example('$0 transcribe take.wav', 'Write take.mid beside take.wav')
     .example('$0 transcribe *.mp3 --out-dir midi/', 'Transcribe several files into midi/')
@@ -99,13 +99,14 @@ async function handler(parsed: TranscribeArgs): Promise<void> {
   const setup = await batchSetup(args, args.inputs, AUDIO_EXTENSIONS, 'jam transcribe take.wav');
   // Counted as typed too: the same file named twice is still two inputs for one -o.
   checkOutputChoice(args, args.inputs, Math.max(args.inputs.length, setup.inputs.length));
+  const threads = args.threads ?? threadsPerJob(setup.jobs, setup.inputs.length);
   const paths = new Map(setup.inputs.map((input) => [input.path, outputPathsFor(input.path, {
     output: args.output, outDir: outputFolder(input, args.outDir), noteEvents: args.saveNoteEvents, modelOutputs: args.saveModelOutputs, sonify: args.sonify, plot: args.plot, analysis: args.analyze,
   })]));
   if (args.outDir) await makeOutputFolder(args.outDir);
   // Loaded at the first input that needs it, so a resumed run with nothing left to do starts at once.
   let engine: Promise<Engine> | undefined;
-  const loadOnce = (): Promise<Engine> => (engine ??= loadEngine(args.engine, args.threads).then((loaded) => {
+  const loadOnce = (): Promise<Engine> => (engine ??= loadEngine(args.engine, threads).then((loaded) => {
     if (loaded.fallbackReason) warn(loaded.fallbackReason);
     return loaded;
   }));
