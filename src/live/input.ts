@@ -53,23 +53,36 @@ export function findInputDevice(devices: InputDevice[], wanted: string): InputDe
 
 /** Live audio from an input device, resampled from the device's rate. */
 export function inputSource(device: InputDevice): LiveSource {
+  return contextSource(device.label, async () => {
+    const stream = await mediaDevices.getUserMedia({ audio: { deviceId: device.deviceId } }).catch((error: Error) => {
+      throw new JamError(`audio input "${device.label}" could not be opened (${error.message}); check that no other program holds it`);
+    });
+    const context = new webAudio.AudioContext({ latencyHint: 'interactive' });
+    return { context, input: context.createMediaStreamSource(stream) };
+  });
+}
+
+/**
+ * Live audio from the node `open` gives, read through a ScriptProcessor of its context into a ChunkQueue and
+ * resampled to the model's rate; the context is closed when the signal aborts.
+ */
+export function contextSource(name: string, open: () => Promise<{ context: AudioContext; input: AudioNode }>): LiveSource {
   return {
-    name: device.label,
+    name,
     async *chunks(signal) {
-      const stream = await mediaDevices.getUserMedia({ audio: { deviceId: device.deviceId } }).catch((error: Error) => {
-        throw new JamError(`audio input "${device.label}" could not be opened (${error.message}); check that no other program holds it`);
-      });
-      const context = new webAudio.AudioContext({ latencyHint: 'interactive' });
+      const { context, input } = await open();
       const queue = new ChunkQueue();
       const processor = context.createScriptProcessor(PROCESSOR_BUFFER, 1, 1);
       // A copy: the buffer is reused for the next callback.
       processor.onaudioprocess = (event) => queue.push(event.inputBuffer.getChannelData(0).slice());
-      context.createMediaStreamSource(stream).connect(processor);
+      input.connect(processor);
+      // A ScriptProcessor runs only while connected to the destination; it outputs silence.
       processor.connect(context.destination);
       const resampler = context.sampleRate === AUDIO_SAMPLE_RATE ? undefined : new Resampler(context.sampleRate, AUDIO_SAMPLE_RATE);
       const stop = (): void => queue.close();
       signal.addEventListener('abort', stop, { once: true });
       try {
+        if (signal.aborted) return;
         for await (const block of queue) yield resampler ? resampler.push(block) : block;
       } finally {
         signal.removeEventListener('abort', stop);
