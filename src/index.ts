@@ -31,6 +31,14 @@ export { StreamingNoteTracker, type ModelFrame, type NoteTrackerOptions } from '
 export { notesToCsv } from './transcribe/noteCsv.js';
 export { encodeNpz, type NpyArray } from './transcribe/npz.js';
 export { outputPathsFor, transcriptionFiles, type OutputChoice, type OutputPaths } from './transcribe/outputs.js';
+
+export { expandInputs, parsePathList, AUDIO_EXTENSIONS, PIECE_EXTENSIONS, type BatchInput, type Expansion, type Extensions } from './batch/inputs.js';
+export { parseShard, shardOf, inShard, type Shard } from './batch/shard.js';
+export { planBatch, outputFolder, shardItems } from './batch/plan.js';
+export { runBatch, threadsPerJob, type BatchItem, type Work, type WorkContext, type WorkResult, type Counts, type RunOptions, type RunResult } from './batch/run.js';
+export { summarize, mergeReports, parseReport, REPORT_FORMAT, type BatchReport, type FileRecord, type FileStatus, type Summary } from './batch/report.js';
+export { reportFile, earlierReport, REPORT_INTERVAL_MS, type ReportFile, type ReportHeader } from './batch/reportFile.js';
+export { transcribeFile, type FileTranscription, type TranscribeFileOptions } from './batch/transcribeFile.js';
 export * as constants from './transcribe/constants.js';
 
 export { decodeAudio, openAudio, readAudioBytes, downmix, STREAMING_MIN_SECONDS, type AudioStream, type DecodedAudio } from './audio/decode.js';
