@@ -52,7 +52,7 @@ export { sonify } from './midi/sonify.js';
 export { runLive, type LiveSource, type LiveTranscriber, type LiveSink, type LiveOptions, type LiveSummary } from './live/pipeline.js';
 export { pcmSource, openFileSource, type FileSourceOptions } from './live/sources.js';
 export { PcmDecoder, PCM_FORMATS, type PcmFormat, type PcmLayout } from './live/pcm.js';
-export { listInputDevices, findInputDevice, inputSource, type InputDevice } from './live/input.js';
+export { listInputDevices, findInputDevice, inputSource, contextSource, type InputDevice } from './live/input.js';
 export { portSink, DEFAULT_BEND_RANGE, type PortSinkOptions } from './live/portSink.js';
 export { recordSink, type RecordSink, type RecordOptions } from './live/recordSink.js';
 export { eventsSink, eventsFileSink } from './live/eventsSink.js';
