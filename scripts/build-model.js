@@ -1,17 +1,20 @@
 #!/usr/bin/env node
 // Writes models/basic-pitch.onnx: the ONNX Runtime engine's model, converted from the TensorFlow.js graph model
-// that the installed @spotify/basic-pitch ships (Apache-2.0). Run by `npm run build` after tsc, since it uses
+// that the installed @spotify/basic-pitch ships (Apache-2.0), and models/basic-pitch-tail.onnx, the same model
+// giving only a window's last TAIL_FRAMES frames (for streaming). Run by `npm run build` after tsc, since it uses
 // the compiled converter in dist/. The same installed model always gives the same bytes.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../dist/files.js';
+import { TAIL_FRAMES } from '../dist/transcribe/constants.js';
 import { convertGraphModel } from '../dist/transcribe/onnx/convert.js';
 import { readGraphModel } from '../dist/transcribe/onnx/graphModel.js';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TARGET = path.join(ROOT, 'models', 'basic-pitch.onnx');
+const TAIL_TARGET = path.join(ROOT, 'models', 'basic-pitch-tail.onnx');
 const SOURCE_PACKAGE = '@spotify/basic-pitch';
 
 function modelDir() {
@@ -27,9 +30,12 @@ try {
   const { json, weights } = readGraphModel(modelDir());
   const onnx = convertGraphModel(json, weights);
   await writeFileAtomic(TARGET, onnx);
+  const tail = convertGraphModel(json, weights, { tailFrames: TAIL_FRAMES });
+  await writeFileAtomic(TAIL_TARGET, tail);
   const { version } = require(`${SOURCE_PACKAGE}/package.json`);
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
-  console.log(`build-model: wrote ${path.relative(ROOT, TARGET)} (${onnx.length} bytes) from ${SOURCE_PACKAGE} ${version} in ${seconds} s`);
+  const written = [[TARGET, onnx], [TAIL_TARGET, tail]].map(([file, bytes]) => `${path.relative(ROOT, file)} (${bytes.length} bytes)`);
+  console.log(`build-model: wrote ${written.join(' and ')} from ${SOURCE_PACKAGE} ${version} in ${seconds} s`);
 } catch (error) {
   console.error(`build-model: cannot convert Basic Pitch's model to ONNX: ${error.message}`);
   process.exit(1);

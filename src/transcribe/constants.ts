@@ -16,6 +16,21 @@ export const ANNOT_N_FRAMES = ANNOTATIONS_FPS * AUDIO_WINDOW_LENGTH;
 /** Samples per model window (43 844). */
 export const AUDIO_N_SAMPLES = AUDIO_SAMPLE_RATE * AUDIO_WINDOW_LENGTH - FFT_HOP;
 
+/**
+ * The shortest window the model can run on, in output frames (a window of n × FFT_HOP + r samples gives n + 1
+ * frames): the constant-Q transform halves the audio's rate 8 times, and its lowest octave pads each side with a
+ * 128-sample reflection, which needs more than 128 samples there.
+ */
+export const MIN_WINDOW_FRAMES = 130;
+
+/**
+ * The tail model (models/basic-pitch-tail.onnx) gives a window's last TAIL_FRAMES frames; the first
+ * NETWORK_REACH_FRAMES of them differ from the whole window's (the convolutions reach that far in time), the
+ * rest are the same to the bit. Streaming needs no more than the rest, at about 40% of the whole window's cost.
+ */
+export const TAIL_FRAMES = 40;
+export const NETWORK_REACH_FRAMES = 10;
+
 /** Frames two neighbouring windows share; half of them is cut from each side of a window's output. */
 export const N_OVERLAPPING_FRAMES = 30;
 export const OVERLAP_LENGTH_SAMPLES = N_OVERLAPPING_FRAMES * FFT_HOP;

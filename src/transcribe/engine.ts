@@ -19,8 +19,15 @@ export interface WindowOutputs {
 
 export interface Engine {
   readonly name: EngineName;
-  /** Runs the model on `count` windows of AUDIO_N_SAMPLES samples laid end to end in `windows`. */
-  run(windows: Float32Array, count: number): Promise<WindowOutputs>;
+  /**
+   * Runs the model on `count` windows of `windowSamples` samples (default AUDIO_N_SAMPLES) laid end to end in
+   * `windows`; other lengths only where `flexibleWindows` is set.
+   */
+  run(windows: Float32Array, count: number, windowSamples?: number): Promise<WindowOutputs>;
+  /** Set when the model also takes windows of other lengths (MIN_WINDOW_FRAMES frames or more). */
+  readonly flexibleWindows?: boolean;
+  /** Where the engine has the tail model: runs one window of `windowSamples` and gives only its last TAIL_FRAMES frames. */
+  runTail?(window: Float32Array, windowSamples: number): Promise<WindowOutputs>;
   /** Set when the engine asked for could not load and this one stands in: the reason, for the user. */
   readonly fallbackReason?: string;
 }

@@ -6,7 +6,16 @@
  * so the events do not depend on how the audio was chunked.
  */
 import type { LiveEvent } from '../types.js';
-import { ANNOT_N_FRAMES, AUDIO_N_SAMPLES, FFT_HOP, N_FREQ_BINS_CONTOURS, N_FREQ_BINS_NOTES } from './constants.js';
+import {
+  ANNOT_N_FRAMES,
+  AUDIO_N_SAMPLES,
+  FFT_HOP,
+  MIN_WINDOW_FRAMES,
+  N_FREQ_BINS_CONTOURS,
+  N_FREQ_BINS_NOTES,
+  NETWORK_REACH_FRAMES,
+  TAIL_FRAMES,
+} from './constants.js';
 import type { Engine, WindowOutputs } from './engine.js';
 import { bendPeaksOf, framesForSamples } from './noteCreation.js';
 import { StreamingNoteTracker, type NoteTrackerOptions } from './streamingNotes.js';
@@ -21,15 +30,20 @@ export interface LatencyTuning {
   hopFrames: number;
   /** Frames of audio a frame needs after it before it is trusted. */
   contextFrames: number;
-  /** Frames a note must have lasted before its note-on is sent (the minimum note length + 1 sends only kept notes). */
+  /**
+   * Frames a note must have lasted before its note-on is sent; the minimum note length + 1 or more (Infinity)
+   * sends only the notes offline note creation keeps.
+   */
   confirmFrames: number;
+  /** Frames of the window the model runs on (MIN_WINDOW_FRAMES to ANNOT_N_FRAMES); 2 s windows where the engine needs them. */
+  windowFrames: number;
 }
 
 /** Chosen by measurement: see docs/live.md. */
 export const LATENCY_TUNINGS: Readonly<Record<LatencySetting, LatencyTuning>> = {
-  low: { hopFrames: 4, contextFrames: 4, confirmFrames: 1 },
-  balanced: { hopFrames: 6, contextFrames: 6, confirmFrames: 3 },
-  accurate: { hopFrames: 8, contextFrames: 12, confirmFrames: 12 },
+  low: { hopFrames: 4, contextFrames: 4, confirmFrames: 2, windowFrames: MIN_WINDOW_FRAMES },
+  balanced: { hopFrames: 6, contextFrames: 4, confirmFrames: 4, windowFrames: MIN_WINDOW_FRAMES },
+  accurate: { hopFrames: 8, contextFrames: 12, confirmFrames: Infinity, windowFrames: MIN_WINDOW_FRAMES },
 };
 
 export interface StreamingOptions extends Omit<NoteTrackerOptions, 'confirmFrames'> {
@@ -71,8 +85,8 @@ class AudioRing {
 export class StreamingTranscriber {
   private readonly tuning: LatencyTuning;
   private readonly tracker: StreamingNoteTracker;
-  private readonly ring = new AudioRing(AUDIO_N_SAMPLES);
-  private readonly window = new Float32Array(AUDIO_N_SAMPLES);
+  private readonly ring: AudioRing;
+  private readonly window: Float32Array;
   /** The next window to run: window n gives frames (n - 1) × hop … n × hop - 1. */
   private nextWindow = 1;
   /** The next frame the tracker needs. */
@@ -84,6 +98,9 @@ export class StreamingTranscriber {
     options: StreamingOptions = {},
   ) {
     this.tuning = { ...LATENCY_TUNINGS[options.latency ?? DEFAULT_LATENCY], ...options.tuning };
+    if (!engine.flexibleWindows) this.tuning.windowFrames = ANNOT_N_FRAMES;
+    this.window = new Float32Array(windowSamples(this.tuning.windowFrames));
+    this.ring = new AudioRing(this.window.length);
     this.tracker = new StreamingNoteTracker({ ...options, confirmFrames: this.tuning.confirmFrames });
   }
 
@@ -114,11 +131,11 @@ export class StreamingTranscriber {
 
   /** Sample index of window n's first sample: a whole number of frames, so its frames fall on the stream's grid. */
   private windowStart(n: number): number {
-    return (n * this.tuning.hopFrames - ANNOT_N_FRAMES + this.tuning.contextFrames) * FFT_HOP;
+    return (n * this.tuning.hopFrames - this.tuning.windowFrames + this.tuning.contextFrames) * FFT_HOP;
   }
 
   private windowEnd(n: number): number {
-    return this.windowStart(n) + AUDIO_N_SAMPLES;
+    return this.windowStart(n) + this.window.length;
   }
 
   /** Runs the next window and gives the tracker its trusted new frames (those before `frameLimit`). */
@@ -126,22 +143,33 @@ export class StreamingTranscriber {
     const start = this.windowStart(this.nextWindow);
     this.nextWindow++;
     this.ring.read(start, this.window);
-    const outputs = await this.engine.run(this.window, 1);
     const firstFrame = start / FFT_HOP;
-    const trusted = ANNOT_N_FRAMES - this.tuning.contextFrames;
+    const { windowFrames } = this.tuning;
+    const trusted = windowFrames - this.tuning.contextFrames;
     const from = Math.max(0, this.tracker.firstNeeded - firstFrame);
     const to = Math.min(trusted, frameLimit - firstFrame);
     if (this.tracker.firstNeeded < firstFrame) throw new Error('StreamingTranscriber: the hop is longer than the trusted part of a window');
     if (to <= from) return [];
-    const bendPeaks = bendPeaksOf(rows(outputs.contour, N_FREQ_BINS_CONTOURS, from, to), to - from);
-    const frames = Array.from({ length: to - from }, (_, i) => ({
-      note: row(outputs, 'note', from + i),
-      onset: row(outputs, 'onset', from + i),
+    // The tail model gives the same frames at a fraction of the cost when the frames needed are in its exact part.
+    const tailFirst = windowFrames - TAIL_FRAMES;
+    const useTail = this.engine.runTail !== undefined && from >= tailFirst + NETWORK_REACH_FRAMES;
+    const outputs = useTail ? await this.engine.runTail!(this.window, this.window.length) : await this.engine.run(this.window, 1, this.window.length);
+    const first = from - (useTail ? tailFirst : 0);
+    const count = to - from;
+    const bendPeaks = bendPeaksOf(rows(outputs.contour, N_FREQ_BINS_CONTOURS, first, first + count), count);
+    const frames = Array.from({ length: count }, (_, i) => ({
+      note: row(outputs, 'note', first + i),
+      onset: row(outputs, 'onset', first + i),
       bendPeaks: bendPeaks.subarray(i * N_FREQ_BINS_NOTES, (i + 1) * N_FREQ_BINS_NOTES),
     }));
     this.nextFrame = firstFrame + to;
     return this.tracker.update(firstFrame + from, frames);
   }
+}
+
+/** Samples of a window that gives `frames` frames, cut as the 2 s window is (the same samples past the last frame). */
+function windowSamples(frames: number): number {
+  return (frames - 1) * FFT_HOP + (AUDIO_N_SAMPLES - (ANNOT_N_FRAMES - 1) * FFT_HOP);
 }
 
 function rows(data: Float32Array, bins: number, from: number, to: number): Float32Array {

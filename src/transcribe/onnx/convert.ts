@@ -6,6 +6,11 @@
  * TensorFlow layout and meaning (ONNX Runtime cancels the transposes it can when it loads the model).
  * Integer tensors (shapes, axes, paddings) become int64, the type ONNX wants for them. An op, fused op or
  * attribute the converter does not know is an error naming the node: nothing is guessed.
+ *
+ * The time axis is made dynamic: the graph's Reshapes name the input's 43 844 samples and the outputs' 172 frames,
+ * and those entries become -1 (ONNX Runtime infers them), so the model also runs on windows of other lengths.
+ * A tail model (`tailFrames`) computes only a window's last frames: the constant-Q transform and its
+ * normalisation still see the whole window, then the network runs on the last frames alone (for streaming).
  */
 import { MODEL_OUTPUT_NAMES } from '../constants.js';
 import type { GraphAttr, GraphModelJson, GraphNode } from './graphModel.js';
@@ -14,13 +19,29 @@ import { DataType, encodeModel, type AttributeValue, type NodeProto, type Tensor
 /** Opset 18 is the first where every reduction takes its axes as an input; IR version 8 came with it. */
 const OPSET_VERSION = 18;
 const IR_VERSION = 8;
-/** The name of the dynamic first dimension of the input and outputs. */
+/** The names of the dynamic dimensions: the first of the input and outputs, then the input's and the outputs' second. */
 const BATCH = 'batch';
+const TIME_AXIS = 1;
+const INPUT_TIME = 'samples';
+const OUTPUT_TIME = 'frames';
+/** A Reshape target entry that ONNX infers from the tensor's size. */
+const INFERRED = -1;
 const NHWC_TO_NCHW = [0, 3, 1, 2];
 const NCHW_TO_NHWC = [0, 2, 3, 1];
 const HWIO_TO_OIHW = [3, 2, 0, 1];
 /** A slice end past any real dimension: ONNX clamps it to the dimension's size. */
 const TO_THE_END = Number.MAX_SAFE_INTEGER;
+
+/**
+ * The normalised log-CQT, `[batch, frames, bins, 1]`: the whole window's min and max have been applied, and what
+ * follows is convolutional in time, so a tail model cuts the time axis here.
+ */
+const NORMALISED_CQT = 'StatefulPartitionedCall/model_1/batch_normalization/FusedBatchNormV3';
+
+export interface ConversionOptions {
+  /** Output only the last this many frames of each window, computing the network on them alone. */
+  tailFrames?: number;
+}
 
 /** Ops that map one to one, with the same inputs, broadcasting and meaning. */
 const SAME_OP: Readonly<Record<string, string>> = {
@@ -62,8 +83,8 @@ const CONVERTERS: Readonly<Record<string, OpConverter>> = {
  * Converts a graph model (its `model.json` and its weight shards concatenated in manifest order) to the
  * bytes of an ONNX model. The same input always gives the same bytes.
  */
-export function convertGraphModel(json: GraphModelJson, weights: Uint8Array): Uint8Array {
-  const conversion = new Conversion(readConstants(json, weights));
+export function convertGraphModel(json: GraphModelJson, weights: Uint8Array, options: ConversionOptions = {}): Uint8Array {
+  const conversion = new Conversion(readConstants(json, weights), timeLengths(json), reshapeTargets(json));
   const inputs: ValueInfoProto[] = [];
   for (const node of topologicalOrder(json.modelTopology.node)) {
     if (node.op === 'Const') {
@@ -77,6 +98,10 @@ export function convertGraphModel(json: GraphModelJson, weights: Uint8Array): Ui
     const convert = CONVERTERS[node.op];
     if (!convert) throw new Error(`node "${node.name}": unknown op ${node.op}; the ONNX converter does not know how to map it`);
     convert(node, conversion);
+    if (options.tailFrames !== undefined && node.name === NORMALISED_CQT) cutTail(node, conversion, options.tailFrames);
+  }
+  if (options.tailFrames !== undefined && !conversion.nodes.some((node) => node.name === NORMALISED_CQT)) {
+    throw new Error(`the graph has no node ${NORMALISED_CQT} to cut a tail at; is this Basic Pitch's model.json?`);
   }
   // The ONNX model lists the outputs in this order (note, onset, contour); the engines read them by name.
   const outputs = Object.values(MODEL_OUTPUT_NAMES).map((name) => graphOutput(json, name));
@@ -99,15 +124,28 @@ interface ConstTensor {
 class Conversion {
   readonly nodes: NodeProto[] = [];
   private readonly used = new Map<string, TensorProto>();
+  /** Tensors that later nodes read under another name (the tail cut from a tensor, instead of the tensor). */
+  private readonly replaced = new Map<string, string>();
 
-  constructor(private readonly constants: ReadonlyMap<string, ConstTensor>) {}
+  constructor(
+    private readonly constants: ReadonlyMap<string, ConstTensor>,
+    /** The graph's fixed lengths of the time axis: the input's samples and the outputs' frames. */
+    readonly timeLengths: ReadonlySet<number>,
+    /** Nodes whose output is the target shape of a Reshape. */
+    readonly reshapeTargets: ReadonlySet<string>,
+  ) {}
 
   /** The ONNX name of a node's input; a constant becomes an initializer the first time it is used. */
   tensor(input: string): string {
     const name = tensorName(input);
     const constant = this.constants.get(name);
     if (constant && !this.used.has(name)) this.used.set(name, constantInitializer(name, constant));
-    return name;
+    return this.replaced.get(name) ?? name;
+  }
+
+  /** From now on, nodes that read `name` read `replacement` instead. */
+  replace(name: string, replacement: string): void {
+    this.replaced.set(name, replacement);
   }
 
   isConstant(name: string): boolean {
@@ -251,12 +289,28 @@ function shape(node: GraphNode, c: Conversion): void {
   c.add('Shape', node.name, [c.tensor(dataInputs(node)[0])]);
 }
 
-/** Pack stacks tensors along a new axis: each gets that axis, then they are concatenated along it. */
+/**
+ * Pack stacks tensors along a new axis: each gets that axis, then they are concatenated along it. In a Reshape's
+ * target shape, a constant that is the time axis's fixed length becomes -1, so that the time axis is dynamic.
+ */
 function pack(node: GraphNode, c: Conversion): void {
   const axis = intAttr(node, 'axis');
   const axes = c.int64s(part(node, 'axes'), [axis]);
-  const parts = dataInputs(node).map((input, i) => c.add('Unsqueeze', part(node, `unsqueeze_${i}`), [c.tensor(input), axes]));
+  const parts = dataInputs(node).map((input, i) => {
+    const value = isTimeLength(node, i, c) ? inferredLength(node, i, c) : c.tensor(input);
+    return c.add('Unsqueeze', part(node, `unsqueeze_${i}`), [value, axes]);
+  });
   c.add('Concat', node.name, parts, { axis });
+}
+
+function isTimeLength(node: GraphNode, index: number, c: Conversion): boolean {
+  if (!c.reshapeTargets.has(node.name) || !c.isConstant(tensorName(dataInputs(node)[index]))) return false;
+  const constant = c.constant(node, index);
+  return constant.dtype === 'int32' && constant.shape.length === 0 && c.timeLengths.has(intValues(constant)[0]);
+}
+
+function inferredLength(node: GraphNode, index: number, c: Conversion): string {
+  return c.initializer({ name: part(node, `time_${index}`), dataType: DataType.INT64, dims: [], rawData: int64Bytes([INFERRED]) });
 }
 
 /** ConcatV2's last input is the axis. */
@@ -323,6 +377,15 @@ function stridedSlice(node: GraphNode, c: Conversion): void {
   });
 }
 
+/** The last `frames` frames of the node's output (time is axis 1) stand in for all of it from here on. */
+function cutTail(node: GraphNode, c: Conversion, frames: number): void {
+  if (!Number.isInteger(frames) || frames < 1) throw new Error(`tailFrames ${frames}: use a whole number of frames, 1 or more`);
+  const starts = c.int64s(part(node, 'tail_starts'), [-frames]);
+  const ends = c.int64s(part(node, 'tail_ends'), [TO_THE_END]);
+  const axes = c.int64s(part(node, 'tail_axes'), [TIME_AXIS]);
+  c.replace(node.name, c.add('Slice', part(node, 'tail'), [node.name, starts, ends, axes]));
+}
+
 // --- the graph around the ops -------------------------------------------------------------------------------
 
 /** Nodes in an order where every node comes after its inputs' nodes (file order where it already is). */
@@ -345,8 +408,22 @@ function topologicalOrder(nodes: readonly GraphNode[]): GraphNode[] {
 
 function placeholderInput(node: GraphNode): ValueInfoProto {
   if (node.attr?.dtype?.type !== 'DT_FLOAT') throw unsupported(node, `input type ${node.attr?.dtype?.type}`);
-  const dims = (node.attr.shape?.shape?.dim ?? []).map(({ size }) => Number(size));
-  return { name: node.name, elemType: DataType.FLOAT, dims: dims.map(dimension) };
+  return { name: node.name, elemType: DataType.FLOAT, dims: placeholderDims(node).map((size, axis) => dimension(size, axis, INPUT_TIME)) };
+}
+
+function placeholderDims(node: GraphNode): number[] {
+  return (node.attr?.shape?.shape?.dim ?? []).map(({ size }) => Number(size));
+}
+
+/** The input's length in samples and the outputs' in frames, as the graph fixes them. */
+function timeLengths(json: GraphModelJson): Set<number> {
+  const placeholders = json.modelTopology.node.filter((node) => node.op === 'Placeholder');
+  const outputs = Object.values(json.signature?.outputs ?? {}).map((output) => (output.tensorShape?.dim ?? []).map(({ size }) => Number(size)));
+  return new Set([...placeholders.map(placeholderDims), ...outputs].map((dims) => dims[TIME_AXIS]).filter((size) => size > 0));
+}
+
+function reshapeTargets(json: GraphModelJson): Set<string> {
+  return new Set(json.modelTopology.node.filter((node) => node.op === 'Reshape').map((node) => tensorName(dataInputs(node)[1] ?? '')));
 }
 
 /** The output's type and shape, from the model's signature. */
@@ -356,13 +433,15 @@ function graphOutput(json: GraphModelJson, name: string): ValueInfoProto {
     throw new Error(`the graph has no output ${name}; is this Basic Pitch's model.json?`);
   }
   const dims = (entry.tensorShape?.dim ?? []).map(({ size }) => Number(size));
-  return { name, elemType: DataType.FLOAT, dims: dims.map(dimension) };
+  return { name, elemType: DataType.FLOAT, dims: dims.map((size, axis) => dimension(size, axis, OUTPUT_TIME)) };
 }
 
-function dimension(size: number, axis: number): number | string {
+/** The batch and time axes are dynamic; the others keep the graph's sizes. */
+function dimension(size: number, axis: number, time: string): number | string {
+  if (axis === 0 && size < 0) return BATCH;
+  if (axis === TIME_AXIS) return time;
   if (size >= 0) return size;
-  if (axis === 0) return BATCH;
-  throw new Error(`only the first dimension of an input or output may be dynamic, not dimension ${axis}`);
+  throw new Error(`only the batch and time dimensions of an input or output may be dynamic, not dimension ${axis}`);
 }
 
 // --- constants ----------------------------------------------------------------------------------------------

@@ -3,7 +3,16 @@ import path from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeAudio } from '../../../src/audio/decode.js';
-import { AUDIO_N_SAMPLES, AUDIO_SAMPLE_RATE, WINDOW_HOP_SAMPLES } from '../../../src/transcribe/constants.js';
+import {
+  ANNOT_N_FRAMES,
+  AUDIO_N_SAMPLES,
+  AUDIO_SAMPLE_RATE,
+  FFT_HOP,
+  MIN_WINDOW_FRAMES,
+  NETWORK_REACH_FRAMES,
+  TAIL_FRAMES,
+  WINDOW_HOP_SAMPLES,
+} from '../../../src/transcribe/constants.js';
 import type { Engine, WindowOutputs } from '../../../src/transcribe/engine.js';
 import { convertGraphModel } from '../../../src/transcribe/onnx/convert.js';
 import { MODEL_OUTPUT_NAMES as OUTPUT_NAMES } from '../../../src/transcribe/constants.js';
@@ -12,6 +21,7 @@ import { basicPitchModelDir, createTfjsEngine } from '../../../src/transcribe/tf
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const BUILT_MODEL = path.join(ROOT, 'models/basic-pitch.onnx');
+const BUILT_TAIL_MODEL = path.join(ROOT, 'models/basic-pitch-tail.onnx');
 /** The largest difference allowed between ONNX Runtime's and tfjs's outputs. */
 const TOLERANCE = 1e-4;
 const OUTPUTS = ['note', 'onset', 'contour'] as const;
@@ -34,8 +44,8 @@ function noise(length: number, seed: number): Float32Array {
   });
 }
 
-async function runOnnx(session: InferenceSession, windows: Float32Array, count: number): Promise<WindowOutputs> {
-  const results = await session.run({ [session.inputNames[0]]: new Tensor('float32', windows, [count, AUDIO_N_SAMPLES, 1]) });
+async function runOnnx(session: InferenceSession, windows: Float32Array, count: number, windowSamples = AUDIO_N_SAMPLES): Promise<WindowOutputs> {
+  const results = await session.run({ [session.inputNames[0]]: new Tensor('float32', windows, [count, windowSamples, 1]) });
   const [note, onset, contour] = OUTPUTS.map((output) => results[OUTPUT_NAMES[output]].data as Float32Array);
   return { note, onset, contour };
 }
@@ -94,6 +104,46 @@ describe('converting Basic Pitch to ONNX', () => {
     it('under tfjs’s names, outputs in the order note, onset, contour', () => {
       expect(session.inputNames).toEqual(['input_2']);
       expect(session.outputNames).toEqual(OUTPUTS.map((output) => OUTPUT_NAMES[output]));
+    });
+  });
+
+  it('built models/basic-pitch-tail.onnx with this converter', () => {
+    expect(existsSync(BUILT_TAIL_MODEL), `${BUILT_TAIL_MODEL} is missing: run npm run build`).toBe(true);
+    const fresh = convertGraphModel(model.json, model.weights, { tailFrames: TAIL_FRAMES });
+    expect(sameBytes(readFileSync(BUILT_TAIL_MODEL), fresh), `${BUILT_TAIL_MODEL} differs from a fresh conversion: run npm run build`).toBe(true);
+  });
+
+  describe('a dynamic time axis', () => {
+    /** A window that gives `frames` frames, cut as the 2 s window is. */
+    const samplesFor = (frames: number) => AUDIO_N_SAMPLES - (ANNOT_N_FRAMES - frames) * FFT_HOP;
+    let session: InferenceSession;
+    let chords: Float32Array;
+
+    beforeAll(async () => {
+      session = await InferenceSession.create(onnx);
+      chords = (await decodeAudio(readFileSync(path.join(ROOT, 'fixtures/chords.wav')), 'chords.wav', AUDIO_SAMPLE_RATE)).samples;
+    });
+
+    it(`runs on windows down to ${MIN_WINDOW_FRAMES} frames, and no shorter`, async () => {
+      const shortest = samplesFor(MIN_WINDOW_FRAMES);
+      const { note } = await runOnnx(session, chords.slice(0, shortest), 1, shortest);
+      expect(note.length).toBe(MIN_WINDOW_FRAMES * 88);
+      const tooShort = samplesFor(MIN_WINDOW_FRAMES - 1);
+      await expect(runOnnx(session, chords.slice(0, tooShort), 1, tooShort)).rejects.toThrow(/Pad/);
+    });
+
+    it('a tail model gives the last frames of the whole model, the same to the bit past the network’s reach', async () => {
+      const tail = await InferenceSession.create(convertGraphModel(model.json, model.weights, { tailFrames: TAIL_FRAMES }));
+      const samples = samplesFor(MIN_WINDOW_FRAMES);
+      const window = chords.slice(WINDOW_HOP_SAMPLES, WINDOW_HOP_SAMPLES + samples);
+      const whole = await runOnnx(session, window, 1, samples);
+      const last = await runOnnx(tail, window, 1, samples);
+      for (const output of OUTPUTS) {
+        const bins = whole[output].length / MIN_WINDOW_FRAMES;
+        expect(last[output].length).toBe(TAIL_FRAMES * bins);
+        const exact = (frames: Float32Array, from: number) => frames.subarray(from * bins);
+        expect(exact(last[output], NETWORK_REACH_FRAMES)).toEqual(exact(whole[output], MIN_WINDOW_FRAMES - TAIL_FRAMES + NETWORK_REACH_FRAMES));
+      }
     });
   });
 
