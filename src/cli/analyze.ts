@@ -5,7 +5,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { PIECE_EXTENSIONS, type BatchInput } from '../batch/inputs.js';
 import { outputFolder, planBatch } from '../batch/plan.js';
 import { round } from '../batch/report.js';
-import type { WorkResult } from '../batch/run.js';
+import { threadsPerJob, type WorkResult } from '../batch/run.js';
 import { JamError, usageError } from '../errors.js';
 import { checkCanCreate, writeFileAtomic } from '../files.js';
 import { annotatedMidiBytes } from '../midi/annotate.js';
@@ -15,6 +15,7 @@ import { PROFILE_NAMES, DEFAULT_PROFILE } from '../theory/keyProfiles.js';
 import { formatLab } from '../theory/lab.js';
 import { loadPiece } from '../theory/load.js';
 import type { Analysis, ProfileName } from '../theory/types.js';
+import type { TranscribeOptions } from '../transcribe/transcribe.js';
 import { userArg } from './args.js';
 import { batchOptions, batchSetup, runCommandBatch, type BatchArgs } from './batch.js';
 import { warn } from './report.js';
@@ -60,6 +61,7 @@ async function handler(parsed: AnalyzeArgs): Promise<void> {
   const setup = await batchSetup(args, args.inputs, PIECE_EXTENSIONS, 'jam analyze song.mid');
   // Counted as typed too: the same file named twice is still two inputs for one -o.
   checkOutputChoice(args, args.inputs, Math.max(args.inputs.length, setup.inputs.length));
+  const threads = threadsPerJob(setup.jobs, setup.inputs.length);
   const targets = new Map(setup.inputs.map((input) => [input.path, targetOf(input, args, format)]));
   if (args.annotate !== undefined) checkCanCreate(args.annotate, args.force);
   if (args.outDir) await makeOutputFolder(args.outDir);
@@ -73,7 +75,7 @@ async function handler(parsed: AnalyzeArgs): Promise<void> {
     skippedLine: (record) => record.outputs[format],
     work: async (item, context) => {
       const target = targets.get(item.input);
-      const { text, result } = await analyzeOne(item.input, target, profile, format, args, context.overwrite, context.onProgress);
+      const { text, result } = await analyzeOne(item.input, target, profile, format, args, context.overwrite, { onProgress: context.onProgress, threads });
       return { result, print: () => printResult(target, text, setup.batch, args) };
     },
   }, args);
@@ -114,7 +116,7 @@ async function makeOutputFolder(folder: string): Promise<void> {
 }
 
 async function analyzeOne(
-  input: string, target: string | undefined, profile: ProfileName, format: Format | 'json', args: AnalyzeArgs, overwrite: boolean, onProgress: (fraction: number) => void,
+  input: string, target: string | undefined, profile: ProfileName, format: Format | 'json', args: AnalyzeArgs, overwrite: boolean, transcription: TranscribeOptions,
 ): Promise<{ text: string; result: WorkResult }> {
   const outputs = [target, args.annotate].filter((file): file is string => file !== undefined);
   if (target !== undefined && args.outDir !== undefined) await mkdir(path.dirname(target), { recursive: true });
@@ -124,7 +126,7 @@ async function analyzeOne(
   }
   const timings: Record<string, number> = {};
   let started = performance.now();
-  const piece = await loadPiece(input, { onProgress });
+  const piece = await loadPiece(input, transcription);
   timings.load = round((performance.now() - started) / 1000);
   for (const warning of piece.warnings) warn(warning);
   started = performance.now();

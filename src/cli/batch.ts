@@ -27,6 +27,7 @@ const MAX_JOBS = 64;
 
 export interface BatchArgs {
   from?: string;
+  outDir?: string;
   jobs: number;
   skipExisting?: boolean;
   report?: string;
@@ -66,7 +67,15 @@ export async function batchSetup(args: BatchArgs, positional: string[], extensio
   const listed = from === undefined ? [] : parsePathList(await readPathList(from));
   if (positional.length === 0 && listed.length === 0) throw usageError(`give at least one input, e.g. ${example}`);
   const { inputs, batch } = await expandInputs(positional, extensions, listed);
-  return { inputs, batch, shard, jobs: args.jobs, skipExisting: args.skipExisting ?? batch };
+  // jam's own files are never inputs, or a second run would take the first run's JSON for notes to analyse.
+  const own = (file: string): boolean => (args.report !== undefined && path.resolve(file) === path.resolve(args.report)) || (args.outDir !== undefined && isInside(file, args.outDir));
+  const kept = batch ? inputs.filter((input) => input.path === '-' || !own(input.path)) : inputs;
+  return { inputs: kept, batch, shard, jobs: args.jobs, skipExisting: args.skipExisting ?? batch };
+}
+
+function isInside(file: string, folder: string): boolean {
+  const relative = path.relative(path.resolve(folder), path.resolve(file));
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
 }
 
 async function readPathList(from: string): Promise<string> {

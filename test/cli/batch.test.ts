@@ -255,13 +255,17 @@ describe.concurrent('jam transcribe <folder>', { timeout: TIMEOUT }, () => {
   });
 });
 
+function makeSongs(work: Workspace): void {
+  for (const [fixture, target] of [['chords.mid', 'songs/a/chords.mid'], ['scale.mid', 'songs/a/b/scale.mid'], ['bend.mid', 'songs/bend.mid']]) {
+    mkdirSync(dirname(work.file(target)), { recursive: true });
+    copyFileSync(join(FIXTURES, fixture), work.file(target));
+  }
+  writeFileSync(work.file('songs/broken.mid'), 'not MIDI');
+}
+
 describe.concurrent('jam analyze <folder>', { timeout: TIMEOUT }, () => {
   it('writes one .lab per MIDI file along the tree, with a report; a bad file fails alone', async ({ work }) => {
-    for (const [fixture, target] of [['chords.mid', 'songs/a/chords.mid'], ['scale.mid', 'songs/a/b/scale.mid'], ['bend.mid', 'songs/bend.mid']]) {
-      mkdirSync(dirname(work.file(target)), { recursive: true });
-      copyFileSync(join(FIXTURES, fixture), work.file(target));
-    }
-    writeFileSync(work.file('songs/broken.mid'), 'not MIDI');
+    makeSongs(work);
     const run = await work.jam(['analyze', 'songs', '--format', 'lab', '--out-dir', 'labs', '--report', 'report.json', '--jobs', '2']);
     expect(run.code).toBe(1);
     expect(work.files('labs')).toEqual(['a/b/scale.lab', 'a/chords.lab', 'bend.lab']);
@@ -275,5 +279,14 @@ describe.concurrent('jam analyze <folder>', { timeout: TIMEOUT }, () => {
     const again = await work.jam(['analyze', 'songs', '--format', 'lab', '--out-dir', 'labs', '--report', 'report.json']);
     expect(work.report().summary).toMatchObject({ skipped: 3, failed: 1 });
     expect(again.code).toBe(1);
+  });
+
+  it('never takes its own outputs or report for inputs, even inside the folder it reads', async ({ work }) => {
+    makeSongs(work);
+    const args = ['analyze', 'songs', '--json', '--out-dir', 'songs/json', '--report', 'songs/report.json'];
+    expect((await work.jam(args)).code).toBe(1);
+    expect(work.files('songs/json')).toEqual(['a/b/scale.json', 'a/chords.json', 'bend.json']);
+    expect((await work.jam(args)).code).toBe(1);
+    expect(work.report('songs/report.json').summary).toMatchObject({ files: 4, skipped: 3, failed: 1 });
   });
 });
