@@ -96,12 +96,13 @@ async function handler(parsed: LiveArgs): Promise<void> {
   const sinks: LiveSink[] = ports.map((output) => portSink(output, port));
   let handedOver = false;
   try {
-    if (args.events === '-') sinks.push(eventsSink(process.stdout));
-    else if (args.events !== undefined) sinks.push(await eventsFileSink(args.events));
-    if (args.record !== undefined) sinks.push(await recordSink(args.record, { program: port.program }));
+    // The model before the files: a failure to load it leaves nothing behind.
     const engine = await loadEngine(args.engine, args.threads);
     if (engine.fallbackReason) warn(engine.fallbackReason);
     const transcriber = new StreamingTranscriber(engine, options);
+    if (args.events === '-') sinks.push(eventsSink(process.stdout));
+    else if (args.events !== undefined) sinks.push(await eventsFileSink(args.events));
+    if (args.record !== undefined) sinks.push(await recordSink(args.record, { program: port.program }));
     const signal = stopSignal();
     const talk = !args.quiet && process.stderr.isTTY;
     if (talk) process.stderr.write(`jam: listening to ${source.name}${ports.length > 0 ? ` → ${ports.map((p) => p.name).join(', ')}` : ''}; Ctrl-C to stop\n`);
