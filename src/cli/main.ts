@@ -76,6 +76,11 @@ export function plainUsageMessage(message: string, argv: string[]): string {
   if (/^Not enough non-option arguments/.test(message)) return `give at least one input, e.g. jam ${argv[0] ?? 'transcribe'} take.wav`;
   const invalid = /^Invalid values:\s*Argument: (\S+), Given: (.*), Choices: (.*)$/s.exec(message);
   if (invalid) return `${optionName(invalid[1])} ${invalid[2].replace(/"/g, '')}: use one of ${invalid[3].trim()}`;
+  const missingOptions = /^Missing required arguments?: (.*)$/.exec(message);
+  if (missingOptions) {
+    const names = missingOptions[1].split(', ');
+    return `${names.map(optionName).join(' and ')} ${names.length > 1 ? 'are' : 'is'} needed`;
+  }
   const missingValue = /^Not enough arguments following: (.*)$/.exec(message);
   if (missingValue) return `${optionName(missingValue[1])} needs a value`;
   return message;

@@ -241,8 +241,10 @@ describe('jam live, play, record, ports, devices: what the user did wrong, in on
     expect(existsSync(join(work, 'take.mid'))).toBe(false);
   });
 
-  it('needs a port to play to', async ({ work }) => {
-    expectOneLineError(await runJam(['play', join(FIXTURES, 'scale.mid')], { cwd: work }), 2, '--to PORT', /jam ports lists them/);
+  it('play needs a port to play to, record a port and a file', async ({ work }) => {
+    const [play, record] = await Promise.all([runJam(['play', join(FIXTURES, 'scale.mid')], { cwd: work }), runJam(['record', '-o', 'take.mid'], { cwd: work })]);
+    expectOneLineError(play, 2, '--to PORT', /jam ports lists them/);
+    expectOneLineError(record, 2, '--from', /^jam: --from is needed/);
   });
 
   it.skipIf(existsSync('/dev/snd'))('says in one line that there is no audio input, for devices and live --input; devices --json is empty', async ({ work }) => {
