@@ -144,7 +144,7 @@ export class StreamingNoteTracker {
     for (const note of this.byPitchDescending()) {
       if (!this.notes.includes(note)) continue;
       if (!note.sent && this.kept(note)) this.send(note, events);
-      this.close(note, events);
+      if (note.sent) this.close(note, events);
     }
     this.notes = [];
     return events;
@@ -217,11 +217,7 @@ export class StreamingNoteTracker {
     note.sent = true;
     const pitch = note.bin + MIDI_OFFSET;
     const velocity = amplitudeToVelocity(note.energy / (note.lastAbove - note.start + 1));
-    const firstBend = this.bendOf(note.bends[0]);
-    if (firstBend !== 0) events.push({ type: 'bend', time: frameTime(note.start), pitch, value: firstBend });
-    note.lastBend = firstBend;
     events.push({ type: 'on', time: frameTime(note.start), pitch, velocity });
-    note.bends.shift();
     this.sendBends(note, events);
   }
 
