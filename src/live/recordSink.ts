@@ -1,7 +1,8 @@
 /**
  * A MIDI file of a live take that is always whole: it is written at once (empty), then rewritten atomically after
- * note-offs (at most every REWRITE_MS), and a last time on close. Ctrl-C, a crash or a power cut leaves the file
- * of the last rewrite, never half a file; only notes still sounding or ended in the last moments are missing.
+ * note-offs (REWRITE_MS later, or later in a long take), and a last time on close. Ctrl-C, a crash or a power cut
+ * leaves the file of the last rewrite, never half a file; only notes still sounding or ended in the last moments are
+ * missing.
  */
 import { writeFileAtomic } from '../files.js';
 import { notesToMidiBytes } from '../midi/write.js';
@@ -9,8 +10,13 @@ import type { LiveEvent } from '../types.js';
 import { NoteCollector } from './noteCollector.js';
 import type { LiveSink } from './pipeline.js';
 
-/** How stale the file may be after a note-off: rewriting costs time that grows with the take. */
+/** How stale the file may be after a note-off, in a short take. */
 export const REWRITE_MS = 250;
+/**
+ * The most of the time rewriting may take: its cost grows with the take (about 4 µs a note), so a long take is
+ * rewritten less often (an hour's 20 000 notes: every second or so) instead of taking over the CPU.
+ */
+const REWRITE_SHARE = 0.1;
 
 export interface RecordOptions {
   /** General MIDI program 0–127 written in the file. */
@@ -34,9 +40,16 @@ export async function recordSink(file: string, { program, trackName = 'jam live'
   let timer: NodeJS.Timeout | undefined;
   let failure: unknown;
   let lastTime = 0;
+  let lastCostMs = 0;
   const rewrite = (): Promise<void> => {
     timer = undefined;
-    writing = writing.then(() => writeFileAtomic(file, render())).catch((error) => void (failure ??= error));
+    writing = writing
+      .then(async () => {
+        const started = performance.now();
+        await writeFileAtomic(file, render());
+        lastCostMs = performance.now() - started;
+      })
+      .catch((error) => void (failure ??= error));
     return writing;
   };
 
@@ -45,7 +58,7 @@ export async function recordSink(file: string, { program, trackName = 'jam live'
     write(event: LiveEvent) {
       if (failure) throw failure;
       lastTime = Math.max(lastTime, event.time);
-      if (collector.add(event) && !timer) timer = setTimeout(rewrite, rewriteMs);
+      if (collector.add(event) && !timer) timer = setTimeout(rewrite, Math.max(rewriteMs, lastCostMs / REWRITE_SHARE));
     },
     async close() {
       clearTimeout(timer);
