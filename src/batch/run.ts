@@ -80,7 +80,7 @@ export async function runBatch(items: BatchItem[], work: Work, options: RunOptio
   let emitted = 0;
   let failedFast = false;
 
-  const report = (): void => {
+  const showProgress = (): void => {
     const toDo = items.length - counts.skipped;
     const partly = [...inFlight.values()].reduce((sum, fraction) => sum + fraction, 0);
     counts.fraction = toDo === 0 ? 1 : (counts.done + counts.failed + partly) / toDo;
@@ -92,7 +92,7 @@ export async function runBatch(items: BatchItem[], work: Work, options: RunOptio
     inFlight.delete(index);
     if (record.status === 'failed' && options.failFast) failedFast = true;
     for (; emitted < results.length && results[emitted] !== undefined; emitted++) options.onRecord?.(results[emitted]!, errors.get(emitted));
-    report();
+    showProgress();
   };
 
   const pending: number[] = [];
@@ -110,15 +110,17 @@ export async function runBatch(items: BatchItem[], work: Work, options: RunOptio
       inFlight.set(index, 0);
       const outcome = await attempt(items[index], work, options, (fraction) => {
         inFlight.set(index, fraction);
-        report();
+        showProgress();
       });
       if (outcome.error !== undefined) errors.set(index, outcome.error);
       finish(index, outcome.record);
     }
   };
-  report();
+  showProgress();
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.jobs, pending.length)) }, worker));
 
+  // Inputs skipped after one that never started (the batch stopped) still have their say.
+  for (; emitted < results.length; emitted++) if (results[emitted]) options.onRecord?.(results[emitted]!, errors.get(emitted));
   const records = results.filter((record): record is FileRecord => record !== undefined);
   const stopped = records.length === items.length ? undefined : failedFast ? 'fail-fast' : String(options.signal?.reason ?? 'stopped');
   return { records, stopped };

@@ -103,6 +103,14 @@ describe('runBatch', () => {
     expect(records.every((record) => existsSync(record.outputs.midi))).toBe(true);
   });
 
+  it('a stopped batch still records the inputs it skipped after the first one it never started', async () => {
+    writeFileSync(join(folder, 'take-3.mid'), 'x');
+    const order: string[] = [];
+    const { records } = await runBatch(items(4), writer(undefined, ['take-0.wav']), { ...options, skipExisting: true, failFast: true, onRecord: (record) => order.push(`${record.input} ${record.status}`) });
+    expect(order).toEqual(['take-0.wav failed', 'take-3.wav skipped']);
+    expect(records).toHaveLength(2);
+  });
+
   it('an input with a problem known in advance fails without being worked on', async () => {
     const work = writer();
     const { records } = await runBatch([{ ...item('a'), problem: 'a.wav: b.wav would write a.mid too' }], work, options);
