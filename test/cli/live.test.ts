@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { decodeAudio } from '../../src/audio/decode.js';
 import { encodeWav } from '../../src/audio/wav.js';
 import { missingMidiSystem } from '../../src/midi/ports.js';
 import { midiNotes } from '../../src/midi/read.js';
@@ -34,18 +35,6 @@ const it = test.extend<{ work: string }>({
     }
   },
 });
-
-/** Half-second sine tones with short gaps between them: 1.8 s of audio that transcribes to one note each. */
-function tones(pitches: number[]): Float32Array {
-  const note = 0.5 * SAMPLE_RATE;
-  const step = 0.6 * SAMPLE_RATE;
-  const samples = new Float32Array(pitches.length * step);
-  pitches.forEach((pitch, n) => {
-    const frequency = 440 * 2 ** ((pitch - 69) / 12);
-    for (let i = 0; i < note; i++) samples[n * step + i] = 0.5 * Math.sin((2 * Math.PI * frequency * i) / SAMPLE_RATE);
-  });
-  return samples;
-}
 
 function events(ndjson: string): LiveEvent[] {
   return lines(ndjson).map((line) => JSON.parse(line) as LiveEvent);
@@ -145,10 +134,12 @@ describe('jam live, the real pipeline', () => {
   });
 
   it('plays a file in real time into an NDJSON file and a MIDI file: the same events as without pacing, every note ended', async ({ work }) => {
-    writeFileSync(join(work, 'tones.wav'), encodeWav([tones([69, 72, 76])], SAMPLE_RATE));
+    const scale = await decodeAudio(readFileSync(join(FIXTURES, 'scale.wav')), 'scale.wav', SAMPLE_RATE);
+    // The first four notes of the scale: two seconds.
+    writeFileSync(join(work, 'clip.wav'), encodeWav([scale.samples.subarray(0, 2 * SAMPLE_RATE)], SAMPLE_RATE));
     const [realtime, fast] = await Promise.all([
-      runJam(['live', 'tones.wav', '--realtime', '--events', 'take.ndjson', '--record', 'take.mid'], { cwd: work }),
-      runJam(['live', 'tones.wav', '--events', '-'], { cwd: work }),
+      runJam(['live', 'clip.wav', '--realtime', '--events', 'take.ndjson', '--record', 'take.mid'], { cwd: work }),
+      runJam(['live', 'clip.wav', '--events', '-'], { cwd: work }),
     ]);
     expect(realtime.code, realtime.stderr).toBe(0);
     expect(realtime.stdout).toBe('');
