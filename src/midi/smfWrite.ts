@@ -1,6 +1,6 @@
 /**
- * Standard MIDI File bytes straight from tick-stamped channel messages, the writing half of smf.ts: a
- * format 1 file with a tempo track, then one track per instrument. Events are packed into numbers rather
+ * Standard MIDI File bytes straight from notes and pitch bends in ticks, the writing half of smf.ts: a
+ * format 1 file with a tempo track, then one track per channel. Events are packed into numbers rather
  * than objects, so an hour of notes and bends costs a few megabytes, not hundreds.
  */
 
@@ -47,6 +47,7 @@ const BEND_CENTRE = 0x2000;
 const CHUNK_HEADER_BYTES = 8;
 /** The most bytes one event takes: a four-byte delta time and a three-byte message. */
 const MAX_EVENT_BYTES = 7;
+const END_OF_TRACK = [META, META_END_OF_TRACK, 0];
 
 /** The file's bytes. At equal ticks the program comes first, then notes on and off in the order given, then bends. */
 export function encodeSmf(file: SmfFile): Uint8Array {
@@ -55,8 +56,6 @@ export function encodeSmf(file: SmfFile): Uint8Array {
   const header = chunk('MThd', Uint8Array.from([...bigEndian(MULTI_TRACK_FORMAT, 2), ...bigEndian(chunks.length, 2), ...bigEndian(file.ppq, 2)]));
   return concat([header, ...chunks]);
 }
-
-const END_OF_TRACK = [META, META_END_OF_TRACK, 0];
 
 /** A track's channel messages, each packed into a number as status << 16 | data1 << 8 | data2, with their ticks. */
 function trackEvents(track: SmfTrack): { ticks: number[]; messages: number[] } {
@@ -116,7 +115,10 @@ function trackName(name: string): Uint8Array {
   return Uint8Array.from([0, META, META_TRACK_NAME, ...length.subarray(0, lengthBytes), ...text]);
 }
 
-/** A variable-length quantity (seven bits a byte, most significant first) at `at`; returns the next offset. */
+/**
+ * A variable-length quantity (seven bits a byte, most significant first, at most four bytes: 77 hours at
+ * 120 bpm) at `at`; returns the next offset.
+ */
 function writeNumber(bytes: Uint8Array, at: number, value: number): number {
   let shift = 21;
   while (shift > 0 && value >> shift === 0) shift -= 7;
