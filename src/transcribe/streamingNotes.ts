@@ -75,6 +75,12 @@ const TYPICAL_MAX_RISE = 0.16;
 /** Frames kept: an onset peak at t looks at t - 1 … t + 1, and the inferred onset at t - 1 looks further back. */
 export const RECENT_FRAMES = INFERRED_ONSET_FRAME_DIFFS + 3;
 
+/** A note starting at an onset peak: frame t, note bin `bin`. */
+function noteFrom(t: number, bin: number, frame: ModelFrame): TrackedNote {
+  const bends = [frame.bendPeaks[bin]];
+  return { bin, start: t, lastAbove: t, below: 0, belowEnergy: 0, belowBends: [], energy: frame.note[bin], bends, sent: false, lastBend: 0 };
+}
+
 /** The time of a model frame on the audio clock. */
 export function frameTime(frame: number): number {
   return (frame * FFT_HOP) / AUDIO_SAMPLE_RATE;
@@ -117,7 +123,8 @@ export class StreamingNoteTracker {
 
   /**
    * The latest estimates of frames `first` … `first + frames.length - 1` (from one run of the model, so that the
-   * comparisons between neighbouring frames are made within one window); they must start at or before `firstNeeded`. Returns the events that became certain.
+   * comparisons between neighbouring frames are made within one window); they must start at or before
+   * `firstNeeded`. Returns the events that became certain.
    */
   update(first: number, frames: readonly ModelFrame[]): LiveEvent[] {
     if (first > this.firstNeeded || first + frames.length < this.frames) {
@@ -159,7 +166,7 @@ export class StreamingNoteTracker {
       for (let bin = MAX_FREQ_IDX; bin >= 0; bin--) {
         const strength = this.onsetStrength(t, bin);
         if (strength >= this.onsetThreshold && strength > this.onsetStrength(t - 1, bin) && strength > this.onsetStrength(t + 1, bin)) {
-          this.notes.push({ bin, start: t, lastAbove: t, below: 0, belowEnergy: 0, belowBends: [], energy: frame.note[bin], bends: [frame.bendPeaks[bin]], sent: false, lastBend: 0 });
+          this.notes.push(noteFrom(t, bin, frame));
         }
       }
     }
