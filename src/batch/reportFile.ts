@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { JamError } from '../errors.js';
-import { checkCanCreate, writeFileAtomic } from '../files.js';
+import { checkCanCreate, removeStaleTemporaries, writeFileAtomic } from '../files.js';
 import { isReport, REPORT_FORMAT, summarize, type BatchReport, type FileRecord } from './report.js';
 import type { Shard } from './shard.js';
 
@@ -29,10 +29,12 @@ export interface ReportFile {
 
 /**
  * The report an earlier run left at `file`, if any, for its records. Anything else already there is the
- * user's: it is not replaced without `force`.
+ * user's: it is not replaced without `force`. The temporary of a report being written when a run was killed
+ * is removed.
  */
 export async function earlierReport(file: string, force: boolean): Promise<BatchReport | undefined> {
   checkCanCreate(file, true);
+  await removeStaleTemporaries([file]);
   if (!existsSync(file)) return undefined;
   const text = await readFile(file, 'utf8').catch(() => '');
   let parsed: unknown;

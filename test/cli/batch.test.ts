@@ -158,6 +158,7 @@ describe.concurrent('jam transcribe <folder>', { timeout: TIMEOUT }, () => {
     for (const file of before) expect(readFileSync(work.file(join('midi', file))).subarray(0, 4).toString('latin1')).toBe('MThd');
     // What a kill during a write leaves: a temporary, which is not an output and is cleared on resume.
     writeFileSync(work.file('midi/day1/.take-8.mid.0badf00d.partial'), 'half a MIDI file');
+    writeFileSync(work.file('.report.json.0badf00d.partial'), '{"half a report');
 
     const resumed = await work.jam(args);
     expect(resumed.code, resumed.stderr).toBe(1);
