@@ -187,7 +187,8 @@ describe.concurrent('jam transcribe <folder>', { timeout: TIMEOUT }, () => {
 
   it('two shards cover every input exactly once, and jam report merge joins their reports', async ({ work }) => {
     const shard = (index: number) => work.jam(['transcribe', 'takes', '-d', 'midi', '--shard', `${index}/2`, '--report', `shard-${index}.json`, '--jobs', '1']);
-    const runs = [await shard(1), await shard(2)];
+    // Side by side, as two CI machines would run them.
+    const runs = await Promise.all([shard(1), shard(2)]);
     for (const run of runs) expect([0, 1]).toContain(run.code);
     const [one, two] = [work.report('shard-1.json'), work.report('shard-2.json')];
     const inputs = (report: { files: Array<{ input: string }> }) => report.files.map((file) => file.input);
