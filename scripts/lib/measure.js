@@ -34,13 +34,19 @@ export function checkTools(options) {
   if (!fs.existsSync('/usr/bin/time')) throw new Error('/usr/bin/time not found: apt-get install time');
 }
 
-/** The piece as MIDI and as a 44.1 kHz stereo WAV rendered by FluidSynth, in bench-out/. */
+/**
+ * The piece as MIDI and as a 44.1 kHz stereo WAV rendered by FluidSynth, in bench-out/. Each is written under
+ * a private name and renamed, so a benchmark running at the same time never reads half a file.
+ */
 export function renderPiece() {
   fs.mkdirSync(OUT, { recursive: true });
   const midPath = path.join(OUT, 'piece.mid');
   const wavPath = path.join(OUT, 'piece.wav');
-  fs.writeFileSync(midPath, pieceMidi().toArray());
-  renderWav(midPath, wavPath, { gain: RENDER_GAIN, sampleRate: RENDER_RATE });
+  const partial = (file) => `${file}.${process.pid}.partial`;
+  fs.writeFileSync(partial(midPath), pieceMidi().toArray());
+  renderWav(partial(midPath), partial(wavPath), { gain: RENDER_GAIN, sampleRate: RENDER_RATE });
+  fs.renameSync(partial(midPath), midPath);
+  fs.renameSync(partial(wavPath), wavPath);
   return { midPath, wavPath };
 }
 
