@@ -5,7 +5,7 @@ import type { TranscribeOptions } from '../transcribe/transcribe.js';
 import type { NoteEvent } from '../types.js';
 import { estimateBeatGrid } from './beats.js';
 import { PITCH_CLASSES, spanChroma, sumSpans, type SpanChroma } from './chroma.js';
-import { chordName, inversionBass, NO_CHORD, recognizeChords, stateQuality, stateRoot, stateTriad, withAddedNotes } from './chords.js';
+import { chordName, inversionBass, NO_CHORD, recognizeChords, statePitchClasses, stateQuality, stateRoot, stateTriad, withAddedNotes } from './chords.js';
 import { homeKeyScores, keyCorrelations, keyFromScores, keyIndex, keyOf, keyPath, keyPitchClass, type HarmonyEvent } from './key.js';
 import { DEFAULT_PROFILE } from './keyProfiles.js';
 import { loadPiece, pieceFromMidi, type Piece } from './load.js';
@@ -133,7 +133,7 @@ function harmonyByBar(runs: ChordRun[], boundaries: number[], bars: BarSpans): H
 function harmonyOf(runs: ChordRun[], boundaries: number[]): HarmonyEvent[] {
   return runs
     .filter((run) => run.state !== NO_CHORD)
-    .map((run) => ({ root: stateRoot(run.state), triad: stateTriad(run.state), duration: boundaries[run.to] - boundaries[run.from] }));
+    .map((run) => ({ root: stateRoot(run.state), triad: stateTriad(run.state), pitchClasses: statePitchClasses(run.state), duration: boundaries[run.to] - boundaries[run.from] }));
 }
 
 /** The bars as spans: their edges from 0 to the end, and the number of the first (0 when it is a pickup). */

@@ -14,6 +14,11 @@ export interface ChordQuality {
   numeralCase: 'upper' | 'lower';
   numeralSuffix: string;
   prior: number;
+  /**
+   * Never recognition's first guess: reached from its triad when its added notes are held, or named by
+   * its notes (see withAddedNotes), so the richer vocabulary costs recognition nothing. Listed last.
+   */
+  extensionOnly?: boolean;
 }
 
 export const CHORD_VOCABULARY: readonly ChordQuality[] = [
@@ -34,4 +39,16 @@ export const CHORD_VOCABULARY: readonly ChordQuality[] = [
   { name: 'maj9', tonal: 'maj9', suffix: 'maj9', harte: 'maj9', numeralCase: 'upper', numeralSuffix: 'maj9', prior: -0.9 },
   { name: 'min9', tonal: 'm9', suffix: 'm9', harte: 'min9', numeralCase: 'lower', numeralSuffix: '9', prior: -0.9 },
   { name: 'add9', tonal: 'add9', suffix: 'add9', harte: 'maj(9)', numeralCase: 'upper', numeralSuffix: 'add9', prior: -0.8 },
+  { name: 'minadd9', tonal: 'madd9', suffix: 'madd9', harte: 'min(9)', numeralCase: 'lower', numeralSuffix: 'add9', prior: -0.9, extensionOnly: true },
+  { name: 'minmaj7', tonal: 'mMaj7', suffix: 'mMaj7', harte: 'minmaj7', numeralCase: 'lower', numeralSuffix: 'maj7', prior: -1, extensionOnly: true },
+  { name: '7sus4', tonal: '7sus4', suffix: '7sus4', harte: 'sus4(b7)', numeralCase: 'upper', numeralSuffix: '7sus4', prior: -0.9, extensionOnly: true },
+  // 9sus4 has the notes of tonal's "11" (1 5 b7 9 11), so one entry stands for both.
+  { name: '9sus4', tonal: '9sus4', suffix: '9sus4', harte: 'sus4(b7,9)', numeralCase: 'upper', numeralSuffix: '9sus4', prior: -1.1, extensionOnly: true },
+  { name: 'maj69', tonal: '69', suffix: '69', harte: 'maj6(9)', numeralCase: 'upper', numeralSuffix: '6/9', prior: -1.2, extensionOnly: true },
+  { name: 'min69', tonal: 'm69', suffix: 'm69', harte: 'min6(9)', numeralCase: 'lower', numeralSuffix: '6/9', prior: -1.3, extensionOnly: true },
+  { name: '7b9', tonal: '7b9', suffix: '7b9', harte: '7(b9)', numeralCase: 'upper', numeralSuffix: '7b9', prior: -1.2, extensionOnly: true },
+  { name: '7#9', tonal: '7#9', suffix: '7#9', harte: '7(#9)', numeralCase: 'upper', numeralSuffix: '7#9', prior: -1.3, extensionOnly: true },
+  { name: 'min11', tonal: 'm11', suffix: 'm11', harte: 'min11', numeralCase: 'lower', numeralSuffix: '11', prior: -1.2, extensionOnly: true },
+  { name: '13', tonal: '13', suffix: '13', harte: '13', numeralCase: 'upper', numeralSuffix: '13', prior: -1.2, extensionOnly: true },
+  { name: 'maj7#11', tonal: 'maj7#11', suffix: 'maj7#11', harte: 'maj7(#11)', numeralCase: 'upper', numeralSuffix: 'maj7#11', prior: -1.3, extensionOnly: true },
 ];

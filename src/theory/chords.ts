@@ -9,7 +9,7 @@
  * on the whole chord: held notes count, passing ones do not.
  */
 import { ChordType, Interval, Note } from 'tonal';
-import { PITCH_CLASSES, total, type SpanChroma } from './chroma.js';
+import { PITCH_CLASSES, sumSpans, total, type SpanChroma } from './chroma.js';
 import { CHORD_VOCABULARY, type ChordQuality } from './chordVocabulary.js';
 import { smoothPath } from './smoothing.js';
 import { plainSpelling, semitones } from './spelling.js';
@@ -30,12 +30,15 @@ const CHORD_IN_SILENCE = -6;
 /** A bass note counts as an inversion when it holds at least this share of the chord's bass. */
 const INVERSION_SHARE = 0.5;
 /**
- * A chord's added notes (the seventh of C7, the ninth of Cadd9) must sound in this share of its beats,
- * each time with at least this share of the beat's note weight: held through the chord, not passed by.
+ * A chord's added notes (the seventh of C7, the ninth of Cadd9) must sound in this share of the beats its
+ * most persistent note sounds in, each time with at least this share of the beat's note weight: held
+ * through the chord, not passed by.
  */
 const ADDED_NOTE_PERSISTENCE = 0.75;
 const ADDED_NOTE_PRESENCE = 0.08;
-/** A third heard in no more than this share of a chord's beats is missing. */
+/** A chord's bass is a bass line when its clarity (see chroma.ts) averages at least this over the chord. */
+const BASS_LINE_CLARITY = 0.5;
+/** A third heard in no more than this share of the beats of the chord's most persistent note is missing. */
 const ABSENT_THIRD_PRESENCE = 0.25;
 /** What takes a missing third's place: a fourth (sus4) or a second (sus2). */
 const SUSPENSIONS = [{ semitone: 5, quality: 'sus4' }, { semitone: 2, quality: 'sus2' }];
@@ -77,6 +80,16 @@ const TEMPLATES: readonly Template[] = CHORD_VOCABULARY.map((quality) => {
 /** States: chord (root, quality) is quality × 12 + root; the last state is "no chord". */
 const CHORD_STATES = TEMPLATES.length * PITCH_CLASSES + 1;
 export const NO_CHORD = CHORD_STATES - 1;
+/**
+ * Recognition guesses among the qualities before the first extension-only one (the vocabulary lists them
+ * first), and "no chord", which it numbers right after them; the added-note decision reaches the rest.
+ */
+const GUESSED_QUALITIES = TEMPLATES.findIndex((template) => template.quality.extensionOnly);
+const GUESSED_CHORDS = (GUESSED_QUALITIES < 0 ? TEMPLATES.length : GUESSED_QUALITIES) * PITCH_CLASSES;
+const GUESSED_STATES = GUESSED_CHORDS + 1;
+if (TEMPLATES.slice(GUESSED_CHORDS / PITCH_CLASSES).some((template) => !template.quality.extensionOnly)) {
+  throw new Error('the chord vocabulary must list its extension-only qualities last');
+}
 
 export function chordState(root: number, quality: string): number {
   return qualityIndex(quality) * PITCH_CLASSES + root;
@@ -105,23 +118,23 @@ export function statePitchClasses(state: number): number[] {
 }
 
 /**
- * Every span's score for every state, `[span * CHORD_STATES + state]`, each span's counted `weights[span]`
- * times (its length in beats).
+ * Every span's score for every guessed state, `[span * GUESSED_STATES + state]` (no chord is
+ * GUESSED_CHORDS), each span's counted `weights[span]` times (its length in beats).
  */
-export function chordScores(chroma: SpanChroma, weights: Float64Array): Float64Array {
+function chordScores(chroma: SpanChroma, weights: Float64Array): Float64Array {
   const spans = chroma.notes.length / PITCH_CLASSES;
-  const scores = new Float64Array(spans * CHORD_STATES);
+  const scores = new Float64Array(spans * GUESSED_STATES);
   const notes = new Float64Array(2 * PITCH_CLASSES);
   const bass = new Float64Array(2 * PITCH_CLASSES);
   for (let span = 0; span < spans; span++) {
-    const row = span * CHORD_STATES;
+    const row = span * GUESSED_STATES;
     const weight = weights[span];
     if (unfold(notes, chroma.notes, span) === 0) {
-      scores.fill(CHORD_IN_SILENCE * weight, row, row + NO_CHORD);
+      scores.fill(CHORD_IN_SILENCE * weight, row, row + GUESSED_CHORDS);
       continue;
     }
     const bassWeight = unfold(bass, chroma.bass, span) > 0 ? BASS_WEIGHT * chroma.bassClarity[span] : 0;
-    for (let q = 0; q < TEMPLATES.length; q++) {
+    for (let q = 0; q < GUESSED_CHORDS / PITCH_CLASSES; q++) {
       const template = TEMPLATES[q];
       const steps = template.semitones;
       for (let root = 0; root < PITCH_CLASSES; root++) {
@@ -140,7 +153,7 @@ export function chordScores(chroma: SpanChroma, weights: Float64Array): Float64A
         scores[row + q * PITCH_CLASSES + root] = score * weight;
       }
     }
-    scores[row + NO_CHORD] = (Math.log(1 / PITCH_CLASSES) * (1 + bassWeight) - NO_CHORD_PENALTY) * weight;
+    scores[row + GUESSED_CHORDS] = (Math.log(1 / PITCH_CLASSES) * (1 + bassWeight) - NO_CHORD_PENALTY) * weight;
   }
   return scores;
 }
@@ -162,7 +175,7 @@ function unfold(into: Float64Array, values: Float64Array, span: number): number 
  * cost of a new chord starting there.
  */
 export function recognizeChords(chroma: SpanChroma, weights: Float64Array, changeCost: (span: number) => number): Int32Array {
-  return smoothPath(chordScores(chroma, weights), CHORD_STATES, changeCost);
+  return smoothPath(chordScores(chroma, weights), GUESSED_STATES, changeCost).map((state) => (state === GUESSED_CHORDS ? NO_CHORD : state));
 }
 
 /** For each quality, the qualities sharing its triad (root, third, fifth), fewest notes first: C, C6, C7, Cmaj7, C9, … */
@@ -178,37 +191,83 @@ function sameTriad(a: Template, b: Template): boolean {
 
 /**
  * Decides a chord's added notes on the whole of its span (spans `from` to `to`, each `weights[span]`
- * beats long): of the chords on the
- * same root and triad, the richest whose added notes all sound through the span. A melody that passes
- * over a seventh does not make a seventh chord; a seventh held in the accompaniment does. A major or
- * minor chord whose third is hardly heard while a fourth or second is held is a suspended chord.
+ * beats long): of the chords on the same root and triad, the richest whose added notes all sound through
+ * the span about as persistently as the chord's own most persistent note. A melody that passes over a
+ * seventh does not make a seventh chord; a seventh held in the accompaniment does, and so does one that
+ * an arpeggio or a comping pattern sounds as often as the root. A major or minor chord whose third is
+ * hardly heard is a suspended chord when a fourth or second is held (with its own added notes: G7sus4).
+ * Last, when a note held as long as the chord's own is still left out, and the
+ * chord with it is a chord of the vocabulary on another root, that is the chord (unless a bass line has
+ * named the root already): E G B with C held throughout is Cmaj7 on its third, not Em with a stray note.
  */
 export function withAddedNotes(state: number, chroma: SpanChroma, weights: Float64Array, from: number, to: number): number {
   if (state === NO_CHORD) return state;
   const root = stateRoot(state);
-  const quality = Math.floor(state / PITCH_CLASSES);
-  const beats = total(weights, from, to);
-  const presence = (semitone: number): number => {
-    let sounding = 0;
-    for (let span = from; span < to; span++) {
-      const sum = total(chroma.notes, span * PITCH_CLASSES, (span + 1) * PITCH_CLASSES);
-      if (sum > 0 && chroma.notes[span * PITCH_CLASSES + ((root + semitone) % PITCH_CLASSES)] / sum >= ADDED_NOTE_PRESENCE) sounding += weights[span];
-    }
-    return sounding / beats;
-  };
+  const rawPresence = notePresence(root, chroma, weights, from, to);
+  const reference = Math.max(...TEMPLATES[Math.floor(state / PITCH_CLASSES)].semitones.map(rawPresence));
+  const presence = (semitone: number): number => (reference > 0 ? rawPresence(semitone) / reference : 0);
   const held = (semitone: number): boolean => presence(semitone) >= ADDED_NOTE_PERSISTENCE;
+  let quality = Math.floor(state / PITCH_CLASSES);
   const triad = TEMPLATES[quality].semitones.slice(0, 3);
   const third = triad.find((semitone) => semitone === MINOR_THIRD || semitone === MAJOR_THIRD);
   if (third !== undefined && triad.includes(PERFECT_FIFTH) && presence(third) <= ABSENT_THIRD_PRESENCE) {
     const suspension = SUSPENSIONS.find(({ semitone }) => held(semitone));
-    if (suspension) return qualityIndex(suspension.quality) * PITCH_CLASSES + root;
+    if (suspension) quality = qualityIndex(suspension.quality);
   }
+  const base = TEMPLATES[quality].semitones.slice(0, 3);
   let best = FAMILIES[quality][0];
   for (const candidate of FAMILIES[quality]) {
-    const added = TEMPLATES[candidate].semitones.filter((semitone) => !triad.includes(semitone));
+    const added = TEMPLATES[candidate].semitones.filter((semitone) => !base.includes(semitone));
     if (added.every(held) && TEMPLATES[candidate].semitones.length >= TEMPLATES[best].semitones.length) best = candidate;
   }
-  return best * PITCH_CLASSES + root;
+  const decided = best * PITCH_CLASSES + root;
+  let heldMask = STATE_MASKS[decided];
+  for (let semitone = 0; semitone < PITCH_CLASSES; semitone++) if (held(semitone)) heldMask |= 1 << ((root + semitone) % PITCH_CLASSES);
+  if (heldMask === STATE_MASKS[decided] || hasBassLine(chroma, weights, from, to)) return decided;
+  return chordOfNotes(heldMask, sumSpans(chroma.bass, from, to)) ?? decided;
+}
+
+/** Whether a bass line stands apart below the chord for most of its span: then the bass has already named the root. */
+function hasBassLine(chroma: SpanChroma, weights: Float64Array, from: number, to: number): boolean {
+  let clarity = 0;
+  for (let span = from; span < to; span++) clarity += chroma.bassClarity[span] * weights[span];
+  return clarity / total(weights, from, to) >= BASS_LINE_CLARITY;
+}
+
+/** Each state's pitch classes as a 12-bit mask (no chord: 0). */
+const STATE_MASKS: Int32Array = Int32Array.from({ length: CHORD_STATES }, (_, state) =>
+  state === NO_CHORD ? 0 : statePitchClasses(state).reduce((mask, pc) => mask | (1 << pc), 0));
+
+/** The chord of the vocabulary with exactly these pitch classes: rooted on the strongest bass, then the likeliest quality. */
+function chordOfNotes(mask: number, bass: Float64Array): number | null {
+  let best: number | null = null;
+  const rank = (state: number): [number, number] => [bass[stateRoot(state)], stateQuality(state).prior];
+  for (let state = 0; state < NO_CHORD; state++) {
+    if (STATE_MASKS[state] !== mask) continue;
+    if (best === null) best = state;
+    else {
+      const [bassNow, priorNow] = rank(state);
+      const [bassBest, priorBest] = rank(best);
+      if (bassNow > bassBest || (bassNow === bassBest && priorNow > priorBest)) best = state;
+    }
+  }
+  return best;
+}
+
+/**
+ * How persistently each pitch class (in semitones above `root`) sounds over spans `from` to `to`: the
+ * share of the sounding beats in which it has at least ADDED_NOTE_PRESENCE of the note weight.
+ */
+function notePresence(root: number, chroma: SpanChroma, weights: Float64Array, from: number, to: number): (semitone: number) => number {
+  const sounding = new Float64Array(PITCH_CLASSES);
+  let beats = 0;
+  for (let span = from; span < to; span++) {
+    const sum = total(chroma.notes, span * PITCH_CLASSES, (span + 1) * PITCH_CLASSES);
+    if (sum === 0) continue;
+    beats += weights[span];
+    for (let pc = 0; pc < PITCH_CLASSES; pc++) if (chroma.notes[span * PITCH_CLASSES + pc] / sum >= ADDED_NOTE_PRESENCE) sounding[pc] += weights[span];
+  }
+  return (semitone) => (beats > 0 ? sounding[(root + semitone) % PITCH_CLASSES] / beats : 0);
 }
 
 function qualityIndex(name: string): number {

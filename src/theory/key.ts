@@ -86,10 +86,11 @@ export function keyFromScores(scores: ArrayLike<number>): KeyEstimate {
   return keyOf(best, 1 / sum);
 }
 
-/** A chord of the piece as key finding weighs it: its root, whether it is a major or minor triad, its length. */
+/** A chord of the piece as key finding weighs it: its root, whether it is a major or minor triad, its pitch classes, its length. */
 export interface HarmonyEvent {
   root: number;
   triad: Mode | null;
+  pitchClasses: number[];
   duration: number;
 }
 
@@ -103,40 +104,62 @@ export interface HomeEvidenceWeights {
   firstChord: number;
   /** Times the share of chord changes that are cadences (V → I). */
   cadences: number;
+  /** Times the share of the chord time spent on chords whose notes are all the key's own. */
+  chordsInKey: number;
 }
 
-const HOME_EVIDENCE: HomeEvidenceWeights = { tonicShare: 0.3, lastChord: 0.1, firstChord: 0.05, cadences: 0.4 };
+const HOME_EVIDENCE: HomeEvidenceWeights = { tonicShare: 0.2, lastChord: 0.1, firstChord: 0.2, cadences: 0.4, chordsInKey: 0.2 };
 const DOMINANT_STEP = 7;
+/** Pitch classes above the tonic that chords of the key may use: the scale, and in minor the raised leading tone (V, vii°). */
+const KEY_SCALES: Readonly<Record<Mode, readonly number[]>> = {
+  major: [0, 2, 4, 5, 7, 9, 11],
+  minor: [0, 2, 3, 5, 7, 8, 10, 11],
+};
 
 /**
  * Key scores that weigh, besides the notes' correlation with each key, what the chords say about home:
- * how long the key's tonic triad sounds, whether the piece starts and ends on it, and how often a major
- * chord on the key's fifth resolves to it (a cadence). Profiles alone confuse a key with its relative
- * minor or with the key a fifth away, which share most of their notes; the chords tell them apart.
+ * how long the key's tonic triad sounds, whether the piece starts and ends on it, how often a major
+ * chord on the key's fifth resolves to it (a cadence), and how much of the time its chords keep to the
+ * key's notes. Profiles alone confuse a key with its relative minor or with the key a fifth away, which
+ * share most of their notes; the chords tell them apart (I IV V IV is C major, not F: its G chord has B).
  */
 export function homeKeyScores(correlations: Float64Array, chords: HarmonyEvent[], weights = HOME_EVIDENCE): Float64Array {
   const total = chords.reduce((sum, event) => sum + event.duration, 0);
   const scores = Float64Array.from(correlations);
   if (chords.length === 0 || total === 0) return scores;
   const changes = Math.max(1, chords.length - 1);
+  const masks = chords.map((event) => pitchClassMask(event.pitchClasses));
   for (let index = 0; index < KEYS; index++) {
     const tonic = index % PITCH_CLASSES;
     const mode = MODES[Math.floor(index / PITCH_CLASSES)];
     const isTonic = (event: HarmonyEvent) => event.root === tonic && event.triad === mode;
     const isDominant = (event: HarmonyEvent) => event.root === (tonic + DOMINANT_STEP) % PITCH_CLASSES && event.triad === 'major';
+    const scale = KEY_SCALE_MASKS[index];
     let tonicTime = 0;
+    let inKeyTime = 0;
     let cadences = 0;
     chords.forEach((event, i) => {
       if (isTonic(event)) tonicTime += event.duration;
+      if ((masks[i] & ~scale) === 0) inKeyTime += event.duration;
       if (i > 0 && isTonic(event) && isDominant(chords[i - 1])) cadences++;
     });
     scores[index] += weights.tonicShare * (tonicTime / total)
       + weights.lastChord * Number(isTonic(chords[chords.length - 1]))
       + weights.firstChord * Number(isTonic(chords[0]))
-      + weights.cadences * (cadences / changes);
+      + weights.cadences * (cadences / changes)
+      + weights.chordsInKey * (inKeyTime / total);
   }
   return scores;
 }
+
+/** Pitch classes as a 12-bit mask. */
+function pitchClassMask(pitchClasses: readonly number[]): number {
+  return pitchClasses.reduce((mask, pc) => mask | (1 << pc), 0);
+}
+
+/** Each key's KEY_SCALES as a mask of pitch classes, by key index. */
+const KEY_SCALE_MASKS: readonly number[] = Array.from({ length: KEYS }, (_, index) =>
+  pitchClassMask(KEY_SCALES[MODES[Math.floor(index / PITCH_CLASSES)]].map((step) => (index + step) % PITCH_CLASSES)));
 
 /** Within a window of bars, the chords speak for a local tonic by how long it sounds and by cadences. */
 const LOCAL_EVIDENCE: HomeEvidenceWeights = { ...HOME_EVIDENCE, firstChord: 0, lastChord: 0 };

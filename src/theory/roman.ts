@@ -33,10 +33,10 @@ const TONICISABLE_NUMERALS: Record<Mode, Array<string | null>> = {
   minor: [null, null, 'III', 'iv', 'V', 'VI', 'VII'],
 };
 /** Chords that act as dominants, and as leading-tone chords, of the chord they point to. */
-const DOMINANT_QUALITIES = new Set(['maj', '7', '9']);
+const DOMINANT_QUALITIES = new Set(['maj', '7', '9', '13', '7b9', '7#9']);
 const LEADING_TONE_QUALITIES = new Set(['dim', 'dim7', 'hdim7']);
 /** Qualities whose pull to their target is strong enough to be read as secondary without resolving. */
-const ALWAYS_SECONDARY = new Set(['7', '9', 'dim7']);
+const ALWAYS_SECONDARY = new Set(['7', '9', '13', '7b9', '7#9', 'dim7']);
 /** A dominant sits a fifth above its target; a leading-tone chord a semitone below. */
 const DOMINANT_INTERVAL = '5P';
 const LEADING_TONE_INTERVAL = '7M';

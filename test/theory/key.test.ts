@@ -51,10 +51,10 @@ describe('homeKeyScores', () => {
     // The notes of C major and A minor are the same; the chords say A minor: Am most of the time, E → Am.
     const correlations = keyCorrelations(weightsOf([0, 2, 4, 5, 7, 9, 11], 1), 'albrecht-shanahan');
     const harmony = [
-      { root: 9, triad: 'minor' as const, duration: 4 },
-      { root: 5, triad: 'major' as const, duration: 2 },
-      { root: 4, triad: 'major' as const, duration: 2 },
-      { root: 9, triad: 'minor' as const, duration: 4 },
+      { root: 9, triad: 'minor' as const, pitchClasses: [], duration: 4 },
+      { root: 5, triad: 'major' as const, pitchClasses: [], duration: 2 },
+      { root: 4, triad: 'major' as const, pitchClasses: [], duration: 2 },
+      { root: 9, triad: 'minor' as const, pitchClasses: [], duration: 4 },
     ];
     const scores = homeKeyScores(correlations, harmony);
     expect(scores[keyIndex(9, 'minor')]).toBeGreaterThan(scores[keyIndex(0, 'major')]);
