@@ -37,7 +37,7 @@ const INVERSION_SHARE = 0.5;
 const ADDED_NOTE_PERSISTENCE = 0.75;
 const ADDED_NOTE_PRESENCE = 0.08;
 /** A chord's bass is a bass line when its clarity (see chroma.ts) averages at least this over the chord. */
-const BASS_LINE_CLARITY = 0.5;
+const BASS_LINE_CLARITY = 0.8;
 /** A third heard in no more than this share of the beats of the chord's most persistent note is missing. */
 const ABSENT_THIRD_PRESENCE = 0.25;
 /** What takes a missing third's place: a fourth (sus4) or a second (sus2). */
