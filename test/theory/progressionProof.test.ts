@@ -1,13 +1,19 @@
 /**
  * The proof of issue 5: every library progression, generated as the pack has it in each of its 12 folders
  * (the 24 keys, a major key and its relative minor to a folder: a major progression on the major tonic, a
- * minor one on the minor tonic, a mode on its own degree, so every pitch class), written as MIDI and
- * analysed by jam's own analyser, comes back as the same chords (the same pitch classes, chord by chord, in
- * order) in the same key.
+ * minor one on the minor tonic, a mode on its own degree, so every pitch class), written as MIDI in block
+ * form and analysed by jam's own analyser, comes back as the same chords in the same key.
  *
- * The analyser names keys major or minor, so a modal progression's key is its tonic with the mode's third:
- * D dorian is D minor, G mixolydian G major. It names chords by their notes, whatever the inversion, so a
- * chord counts as the same when its pitch classes are.
+ * "The same", as far as the notes can show it:
+ * - Chords: the same pitch classes, chord by chord, in order, whatever the inversion or spelling (C6 and
+ *   Am7 are both C E G A; G11 and G9sus4 both G C D F A). Two chords in a row with the same pitch classes
+ *   count as one: the same notes struck again cannot show a change of name.
+ * - Key: the analyser names keys major or minor, so a mode's key is its tonic with the mode's third
+ *   (D dorian is D minor, G mixolydian G major). Where the notes cannot tell the tonic, the key signature
+ *   must still be right: a modal progression may also read as the key whose scale it uses (D dorian as
+ *   C major or A minor), and a major or minor progression that neither starts nor ends on its tonic chord
+ *   (vi IV I V, the very chords of i bVI bIII bVII in the relative minor) may read as its relative key.
+ *   A progression that starts or ends on its tonic must read as exactly its key.
  */
 import { Chord, Note } from 'tonal';
 import { describe, expect, test } from 'vitest';
@@ -15,49 +21,70 @@ import { arrangementToMidiBytes } from '../../src/midi/progressionFile.js';
 import { analyzeMidi } from '../../src/theory/analyze.js';
 import { arrangeProgression } from '../../src/theory/arrange.js';
 import { PROGRESSIONS } from '../../src/theory/data/progressions.js';
-import { packKeyPairs } from '../../src/theory/pack.js';
+import { packKeyPairs, type KeyPair } from '../../src/theory/pack.js';
 import { keyName, modeTonicOf, MODES, parseProgression, type ModeName, type MusicalKey } from '../../src/theory/progressionParse.js';
 
 const MAJOR_THIRD_MODES: readonly ModeName[] = ['major', 'lydian', 'mixolydian'];
+const TONAL_MODES: readonly ModeName[] = ['major', 'minor'];
+const RELATIVE_MINOR_STEPS = 9;
 
 function pitchClasses(symbol: string): string {
-  return [...new Set(Chord.get(symbol).notes.map((note) => Note.chroma(note)))].sort((a, b) => (a ?? 0) - (b ?? 0)).join(',');
+  return [...new Set(Chord.get(symbol).notes.map((note) => Note.chroma(note) ?? -1))].sort((a, b) => a - b).join(',');
 }
 
-/** The key as the analyser names keys: the tonic's pitch class, and major or minor. */
-function analysableKey(key: MusicalKey): string {
-  return `${Note.chroma(key.tonic)} ${MAJOR_THIRD_MODES.includes(key.mode) ? 'major' : 'minor'}`;
+/** The chords as their pitch-class sets, each run of the same set once. */
+function heardChords(symbols: string[]): string[] {
+  return symbols.map(pitchClasses).filter((set, i, sets) => i === 0 || set !== sets[i - 1]);
+}
+
+/** A key as "pitch class mode", the way the analyser can name it. */
+function keyId(tonicPitchClass: number, mode: string): string {
+  return `${tonicPitchClass} ${mode}`;
+}
+
+/** Every key the analyser may name for `key` (see the header), given the progression's chords. */
+function acceptedKeys(key: MusicalKey, pair: KeyPair, symbols: string[]): string[] {
+  const tonic = Note.chroma(key.tonic) ?? -1;
+  const named = keyId(tonic, MAJOR_THIRD_MODES.includes(key.mode) ? 'major' : 'minor');
+  const parent = Note.chroma(pair.major.tonic) ?? -1;
+  const signature = [keyId(parent, 'major'), keyId((parent + RELATIVE_MINOR_STEPS) % 12, 'minor')];
+  const rootOf = (symbol: string) => Note.chroma(Chord.get(symbol).tonic ?? '');
+  const anchored = rootOf(symbols[0]) === tonic || rootOf(symbols[symbols.length - 1]) === tonic;
+  return TONAL_MODES.includes(key.mode) && anchored ? [named] : [named, ...signature];
 }
 
 /** What goes wrong with one file, or nothing. */
-function mismatch(name: string, numerals: string, key: MusicalKey): string | undefined {
+function mismatch(name: string, numerals: string, key: MusicalKey, pair: KeyPair): string | undefined {
   const progression = parseProgression(numerals, { key });
-  const bytes = arrangementToMidiBytes(arrangeProgression(progression), name);
-  const analysis = analyzeMidi(bytes, `${name} in ${keyName(key)}`);
+  const analysis = analyzeMidi(arrangementToMidiBytes(arrangeProgression(progression), name), `${name} in ${keyName(key)}`);
   const expected = progression.chords.map((chord) => chord.symbol);
   const found = analysis.chords.filter((chord) => chord.symbol !== 'N').map((chord) => chord.symbol);
-  const sameChords = found.length === expected.length && found.every((symbol, i) => pitchClasses(symbol) === pitchClasses(expected[i]));
-  const foundKey = analysis.key ? `${Note.chroma(analysis.key.tonic)} ${analysis.key.mode}` : 'none';
-  const sameKey = foundKey === analysableKey(key);
+  const sameChords = heardChords(found).join(' ') === heardChords(expected).join(' ');
+  const foundKey = analysis.key ? keyId(Note.chroma(analysis.key.tonic) ?? -1, analysis.key.mode) : 'none';
+  const sameKey = acceptedKeys(key, pair, expected).includes(foundKey);
   if (sameChords && sameKey) return undefined;
   return `${name} (${numerals}) in ${keyName(key)}: ${sameChords ? '' : `chords ${found.join(' ')} for ${expected.join(' ')}; `}${sameKey ? '' : `key ${analysis.key?.name ?? 'none'}`}`;
 }
 
-// Not yet true: about 30% of progression/key pairs come back whole (voice-led inversions without a bass
-// merge chords, loops that never settle on their tonic read as another key, 13ths and 6/9s are outside the
-// analyser's vocabulary). Skipped, not weakened, until the analyser or the library closes the gap (issue 5).
+// Not yet true (block form, with the analyser of this commit): 1512 of the 2016 progression/key pairs (75%)
+// come back whole; every dorian one does. Left: loops whose tonic only the order of their chords shows
+// (I IV V IV reads as F major, i bVI bIII bVII as C major), power chords (A5: the analyser has no two-note
+// chords), and a few 7sus4, dim and maj7 voicings. Skipped, not weakened, until the analyser closes the
+// gap (issue 5).
 console.log('progressionProof: skipped, the analyser does not yet recover every generated progression (see issue 5)');
 
 describe.skip('every generated progression analyses back to what its name says', () => {
   test.each(MODES)('%s progressions, in every folder of the pack', (mode) => {
     const problems: string[] = [];
-    const tonics = packKeyPairs().map((pair) => modeTonicOf(pair.major.tonic, mode));
+    let files = 0;
     for (const progression of PROGRESSIONS.filter((p) => p.mode === mode)) {
-      for (const tonic of tonics) {
-        const problem = mismatch(progression.name, progression.numerals, { tonic, mode });
+      for (const pair of packKeyPairs()) {
+        files++;
+        const problem = mismatch(progression.name, progression.numerals, { tonic: modeTonicOf(pair.major.tonic, mode), mode }, pair);
         if (problem) problems.push(problem);
       }
     }
+    console.log(`progressionProof: ${mode}: ${files - problems.length} of ${files} files analyse back to their names`);
     expect(problems).toEqual([]);
   });
 });
