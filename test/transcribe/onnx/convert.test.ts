@@ -63,6 +63,13 @@ describe('converting Basic Pitch to ONNX', () => {
     expect(sameBytes(convertGraphModel(model.json, model.weights), onnx)).toBe(true);
   });
 
+  it('folds frequency bins into channels for the 3×39 and the contours’ 5×5 convolutions, and no others', () => {
+    const text = Buffer.from(onnx).toString('latin1');
+    // Each folded convolution has one target shape for reading its input as frequency blocks.
+    const folded = [...new Set(text.match(/StatefulPartitionedCall[\w/-]+(?=:s2d_shape)/g))];
+    expect(folded.sort()).toEqual(['StatefulPartitionedCall/model_1/contours-reduced/BiasAdd', 'StatefulPartitionedCall/model_1/re_lu_1/Relu']);
+  });
+
   it('built models/basic-pitch.onnx from the installed model with this converter', () => {
     expect(existsSync(BUILT_MODEL), `${BUILT_MODEL} is missing: run npm run build`).toBe(true);
     expect(sameBytes(readFileSync(BUILT_MODEL), onnx), `${BUILT_MODEL} differs from a fresh conversion: run npm run build`).toBe(true);
