@@ -122,7 +122,7 @@ export async function runBatch(items: BatchItem[], work: Work, options: RunOptio
   // Inputs skipped after one that never started (the batch stopped) still have their say.
   for (; emitted < results.length; emitted++) if (results[emitted]) options.onRecord?.(results[emitted]!, errors.get(emitted));
   const records = results.filter((record): record is FileRecord => record !== undefined);
-  const stopped = records.length === items.length ? undefined : failedFast ? 'fail-fast' : String(options.signal?.reason ?? 'stopped');
+  const stopped = records.length === items.length ? undefined : failedFast ? 'fail-fast' : stopReason(options.signal);
   return { records, stopped };
 }
 
@@ -144,4 +144,10 @@ async function attempt(item: BatchItem, work: Work, options: RunOptions, onProgr
 function skippedRecord(item: BatchItem, earlier: FileRecord | undefined): FileRecord {
   const known = earlier?.status === 'done' ? { duration: earlier.duration, noteCount: earlier.noteCount, key: earlier.key } : {};
   return { input: item.input, status: 'skipped', outputs: item.outputs, ...known, seconds: 0 };
+}
+
+/** What stopped the batch: an abort's message (SIGINT, SIGTERM) or the reason it was given. */
+function stopReason(signal: AbortSignal | undefined): string {
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error ? reason.message : String(reason ?? 'stopped');
 }

@@ -4,7 +4,6 @@
  * flight, the progress bar with the files-done count, the report, the summary and the exit code.
  */
 import { readFile } from 'node:fs/promises';
-import { constants } from 'node:os';
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { expandInputs, parsePathList, type BatchInput, type Extensions } from '../batch/inputs.js';
@@ -15,6 +14,7 @@ import { runBatch, type BatchItem, type Counts, type WorkContext, type WorkResul
 import { parseShard, type Shard } from '../batch/shard.js';
 import { JamError, usageError } from '../errors.js';
 import { userArg } from './args.js';
+import { stopSignal } from './interrupt.js';
 import { progressBar } from './progress.js';
 import { reportError, warn } from './report.js';
 
@@ -107,8 +107,6 @@ export interface CommandBatch {
   jsonLines: boolean;
 }
 
-const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
-
 /** Runs the batch: prints each input's outcome in input order, keeps the report, and sets the exit code. */
 export async function runCommandBatch(batch: CommandBatch, args: BatchArgs): Promise<Summary> {
   const { setup } = batch;
@@ -117,8 +115,8 @@ export async function runCommandBatch(batch: CommandBatch, args: BatchArgs): Pro
   const report = reportFile(args.report, { command: batch.command, shard: setup.shard, total: items.length });
   const progress = progressBar(items.length === 1 ? displayName(items[0].input) : filesDone(0, items.length, 0), !args.quiet && !args.json);
   const prints = new Map<string, (record: FileRecord) => void>();
-  const stop = new AbortController();
-  const restoreSignals = stopOnSignals(stop);
+  const stop = stopSignal();
+  stop.addEventListener('abort', () => warn(`${(stop.reason as Error).message}: stopping after the inputs in flight (again to stop at once)`));
 
   const result = await runBatch(
     items,
@@ -132,7 +130,7 @@ export async function runCommandBatch(batch: CommandBatch, args: BatchArgs): Pro
       skipExisting: setup.skipExisting,
       force: args.force,
       failFast: args.failFast,
-      signal: stop.signal,
+      signal: stop,
       earlier: new Map((earlier?.files ?? []).map((record) => [record.input, record])),
       onRecord(record, error) {
         report.add(record);
@@ -146,12 +144,11 @@ export async function runCommandBatch(batch: CommandBatch, args: BatchArgs): Pro
       },
     },
   );
-  restoreSignals();
   progress.done();
   const final = await report.finish(result.stopped);
   showSummary(final.summary, result.stopped, batch, args);
-  if (result.stopped !== undefined && result.stopped in constants.signals) process.exitCode = 128 + constants.signals[result.stopped as NodeJS.Signals];
-  else if (final.summary.failed > 0) process.exitCode = 1;
+  // A stop by Ctrl-C or SIGTERM has set its own exit code (interrupt.ts).
+  if (!stop.aborted && final.summary.failed > 0) process.exitCode = 1;
   return final.summary;
 }
 
@@ -193,25 +190,3 @@ function displayName(input: string): string {
   return input === '-' ? 'stdin' : path.basename(input);
 }
 
-/**
- * Ctrl-C (or SIGTERM) starts nothing new and lets the inputs in flight finish, so their outputs and the
- * report are whole; a second one stops at once (temporaries are still removed on exit). Returns the undo.
- */
-function stopOnSignals(stop: AbortController): () => void {
-  const saved = STOP_SIGNALS.map((signal) => [signal, process.listeners(signal)] as const);
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (stop.signal.aborted) process.exit(128 + constants.signals[signal]);
-    stop.abort(signal);
-    warn(`${signal}: stopping after the inputs in flight (again to stop at once)`);
-  };
-  for (const signal of STOP_SIGNALS) {
-    process.removeAllListeners(signal);
-    process.on(signal, onSignal);
-  }
-  return () => {
-    for (const [signal, listeners] of saved) {
-      process.removeListener(signal, onSignal);
-      for (const listener of listeners) process.on(signal, listener as NodeJS.SignalsListener);
-    }
-  };
-}

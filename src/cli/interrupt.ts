@@ -9,14 +9,17 @@ const EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 let stopper: AbortController | undefined;
 
 export function handleSignals(): void {
-  for (const [name, code] of Object.entries(EXIT_CODES)) process.on(name, () => stopOrExit(code));
+  for (const [name, code] of Object.entries(EXIT_CODES)) process.on(name, () => stopOrExit(code, name));
 }
 
-/** Stops the command that asked for a stop signal, to exit with `code` once it has cleaned up; or exits now. */
-export function stopOrExit(code: number): void {
+/**
+ * Stops the command that asked for a stop signal, to exit with `code` once it has cleaned up; or exits now. The
+ * abort reason is an AbortError whose message is `reason` (SIGINT, SIGTERM, EPIPE), as timers and streams expect.
+ */
+export function stopOrExit(code: number, reason: string): void {
   if (!stopper || stopper.signal.aborted) process.exit(code);
   process.exitCode = code;
-  stopper.abort();
+  stopper.abort(new DOMException(reason, 'AbortError'));
 }
 
 /** A signal that Ctrl-C or SIGTERM aborts, for a command that cleans up before it exits. */

@@ -1,44 +1,49 @@
 /** The `jam` command line: one yargs command module per command, over the library in src/index.ts. */
 import { readFileSync } from 'node:fs';
-import yargs from 'yargs';
+import yargs, { type CommandModule } from 'yargs';
 import { usageError } from '../errors.js';
-import { analyzeCommand } from './analyze.js';
 import { STDIO_ARG } from './args.js';
-import { devicesCommand } from './devices.js';
-import { evalCommand } from './eval.js';
 import { handleSignals, stopOrExit } from './interrupt.js';
-import { liveCommand } from './live.js';
-import { packCommand } from './pack.js';
-import { playCommand } from './play.js';
-import { portsCommand } from './ports.js';
-import { progressionCommand } from './progression.js';
-import { recordCommand } from './record.js';
 import { reportError } from './report.js';
-import { reportCommand } from './reportCommand.js';
-import { transcribeCommand } from './transcribe.js';
-import { viewCommand } from './view.js';
+
+/** Commands differ in their arguments; yargs checks each against its own builder. */
+type Command = CommandModule<object, any>;
+
+/**
+ * Each command's module, imported only when it is needed: the modules pull in the engines, tonal and the audio
+ * decoder, and importing all of them for one command costs a noticeable part of a second at every start.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  transcribe: async () => (await import('./transcribe.js')).transcribeCommand,
+  analyze: async () => (await import('./analyze.js')).analyzeCommand,
+  eval: async () => (await import('./eval.js')).evalCommand,
+  progression: async () => (await import('./progression.js')).progressionCommand,
+  pack: async () => (await import('./pack.js')).packCommand,
+  view: async () => (await import('./view.js')).viewCommand,
+  report: async () => (await import('./reportCommand.js')).reportCommand,
+  live: async () => (await import('./live.js')).liveCommand,
+  play: async () => (await import('./play.js')).playCommand,
+  record: async () => (await import('./record.js')).recordCommand,
+  ports: async () => (await import('./ports.js')).portsCommand,
+  devices: async () => (await import('./devices.js')).devicesCommand,
+};
+
+/** The command modules `argv` needs: its command's alone, or all of them for help, completion and mistakes. */
+function commandsFor(argv: string[]): Promise<Command[]> {
+  const named = Object.hasOwn(COMMANDS, argv[0]) ? COMMANDS[argv[0]] : undefined;
+  return Promise.all(named ? [named()] : Object.values(COMMANDS).map((load) => load()));
+}
 
 function packageVersion(): string {
   const json = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
   return json.version;
 }
 
-export function buildCli(argv: string[]) {
+export async function buildCli(argv: string[]) {
   return yargs(argv)
     .scriptName('jam')
     .usage('$0 <command> [options]\n\nAudio to MIDI with Basic Pitch, and MIDI to understanding.')
-    .command(transcribeCommand)
-    .command(analyzeCommand)
-    .command(evalCommand)
-    .command(progressionCommand)
-    .command(packCommand)
-    .command(viewCommand)
-    .command(reportCommand)
-    .command(liveCommand)
-    .command(playCommand)
-    .command(recordCommand)
-    .command(portsCommand)
-    .command(devicesCommand)
+    .command(await commandsFor(argv))
     .completion('completion', 'Print a shell completion script (bash or zsh): jam completion >> ~/.bashrc')
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print nothing but errors', global: true })
     .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces with errors', global: true })
@@ -91,11 +96,11 @@ export async function main(argv: string[]): Promise<void> {
   // A reader that stops early (jam … | head) is not an error.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;
-    stopOrExit(0);
+    stopOrExit(0, 'EPIPE');
   });
   handleSignals();
   try {
-    await buildCli(argv.map((arg) => (arg === '-' ? STDIO_ARG : arg))).parseAsync();
+    await (await buildCli(argv.map((arg) => (arg === '-' ? STDIO_ARG : arg)))).parseAsync();
   } catch (error) {
     process.exitCode = reportError(error, debug);
   }
