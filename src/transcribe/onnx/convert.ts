@@ -244,7 +244,8 @@ function conv2d(node: GraphNode, c: Conversion): void {
  * (the same bytes), convolved by a filter that gives each of the factor output bins of a block its own channels,
  * and the output read back as [B, T, W, C']. The sums are the same products, so the outputs are the same but for
  * rounding. Only stride-1, undilated SAME convolutions wide enough over frequency (axis 2) and with few enough
- * channels qualify; the frequency axis must be a multiple of the factor (Basic Pitch's 264 and 88 bins are).
+ * channels qualify. The graph does not say how many bins a tensor holds, so their number must be a multiple of
+ * the factor (Basic Pitch's 264 are); otherwise ONNX Runtime refuses the Reshape when the model runs.
  */
 const SPACE_TO_DEPTH = { factor: 8, minWidth: 5, maxChannels: 64 } as const;
 
