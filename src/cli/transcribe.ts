@@ -21,7 +21,6 @@ import type { TranscribeOptions } from '../transcribe/transcribe.js';
 import type { NoteEvent } from '../types.js';
 import { userArg } from './args.js';
 import { batchOptions, batchSetup, runCommandBatch, type BatchArgs } from './batch.js';
-import { plotTranscription } from './plot.js';
 import { warn } from './report.js';
 
 interface TranscribeArgs extends BatchArgs {
@@ -111,6 +110,8 @@ async function handler(parsed: TranscribeArgs): Promise<void> {
     return loaded;
   }));
 
+  // The piano roll pulls in tonal and the analyser: loaded only when asked for.
+  const plot = args.plot ? (await import('./plot.js')).plotTranscription : undefined;
   await runCommandBatch({
     command: 'transcribe',
     setup,
@@ -124,7 +125,7 @@ async function handler(parsed: TranscribeArgs): Promise<void> {
         engine: loadOnce,
         overwrite: context.overwrite,
         createFolders: args.outDir !== undefined,
-        extraFiles: itemPaths.plot ? (done) => [[itemPaths.plot!, plotTranscription(done, item.input)]] : undefined,
+        extraFiles: itemPaths.plot && plot ? (done) => [[itemPaths.plot!, plot(done, item.input)]] : undefined,
         stdout: (data) => process.stdout.write(data),
       });
       for (const warning of transcription.warnings) warn(warning);

@@ -90,8 +90,8 @@ export async function runModel(audio: Float32Array | AudioStream, engine: Engine
   let batch = buffers[0];
   const cutter = new WindowCutter();
   let inBatch = 0;
-  // The engine works on one batch (on its own threads, for ONNX Runtime) while the previous batch's
-  // outputs are stored here: at most two batches are under way at once.
+  // A batch's outputs are stored while the next one is cut and run: an engine that runs off the main thread
+  // overlaps the two (onnxruntime-node 1.30 runs on it, so there this only bounds the work to two batches).
   let storing: Promise<void> = Promise.resolve();
   const runBatch = async (): Promise<void> => {
     const count = inBatch;
