@@ -4,9 +4,25 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, statSync, unlinkSync } from 'node:fs';
-import { readdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { JamError } from './errors.js';
+
+/**
+ * Reads a file the user named; the usual mistakes (no such file, a folder, no permission) become one-line errors.
+ * `what` says what to give instead of a folder, e.g. "a MIDI file".
+ */
+export async function readInputFile(file: string, what: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new JamError(`${file}: no such file; check the path`);
+    if (code === 'EISDIR') throw new JamError(`${file}: is a folder; give ${what}`);
+    if (code === 'EACCES' || code === 'EPERM') throw new JamError(`${file}: cannot be read (permission denied); check the file's permissions`);
+    throw error;
+  }
+}
 
 const inFlight = new Set<string>();
 process.on('exit', () => {

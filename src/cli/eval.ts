@@ -2,9 +2,9 @@
  * `jam eval`: scores an estimate against a reference the way MIREX does (and mir_eval computes it):
  * notes (precision, recall, F1), chords (.lab files; root, majmin and sevenths recall) and keys.
  */
-import { readFile } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
 import { JamError } from '../errors.js';
+import { readInputFile } from '../files.js';
 import { chordScores, keyScore } from '../theory/evaluate.js';
 import { parseKey } from '../theory/key.js';
 import { parseLab } from '../theory/lab.js';
@@ -116,14 +116,7 @@ async function readKey(given: string): Promise<KeyEstimate> {
 }
 
 async function readText(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new JamError(`${file}: no such file; check the path`);
-    if (code === 'EISDIR') throw new JamError(`${file}: is a folder, not a file`);
-    throw error;
-  }
+  return (await readInputFile(file, 'a file')).toString('utf8');
 }
 
 export const evalCommand: CommandModule = {

@@ -1,7 +1,7 @@
 /** `jam play`: a MIDI file → MIDI output ports, on time, with its tempo map. */
-import { readFile } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
-import { JamError, usageError } from '../errors.js';
+import { usageError } from '../errors.js';
+import { readInputFile } from '../files.js';
 import { checkMidiIsWhole } from '../midi/wholeFile.js';
 import { playTimeline } from '../midi/player.js';
 import { openOutputs } from '../midi/ports.js';
@@ -29,7 +29,7 @@ function builder(yargs: Argv): Argv<PlayArgs> {
 async function handler(args: PlayArgs): Promise<void> {
   const to = portNames(args.to);
   if (to.length === 0 && args.virtual === undefined) throw usageError('give a port to play to: --to PORT (jam ports lists them) or --virtual NAME');
-  const bytes = await readMidiFile(args.file);
+  const bytes = await readInputFile(args.file, 'a MIDI file');
   checkMidiIsWhole(bytes, args.file);
   const timeline = midiTimeline(midiFromBytes(bytes, args.file));
   const ports = await openOutputs(to, args.virtual);
@@ -42,17 +42,6 @@ async function handler(args: PlayArgs): Promise<void> {
     for (const port of ports) port.closePort();
   }
   exitIfStopped(signal);
-}
-
-async function readMidiFile(file: string): Promise<Uint8Array> {
-  try {
-    return await readFile(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new JamError(`${file}: no such file; check the path`);
-    if (code === 'EISDIR') throw new JamError(`${file}: is a folder; give a MIDI file`);
-    throw new JamError(`${file}: cannot be read (${code ?? (error as Error).message}); check the file's permissions`);
-  }
 }
 
 export const playCommand: CommandModule<object, PlayArgs> = {

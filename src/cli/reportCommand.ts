@@ -1,9 +1,7 @@
 /** `jam report merge`: the reports of a sharded batch (one per CI machine) as one report. */
-import { readFile } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
 import { mergeReports, parseReport } from '../batch/report.js';
-import { JamError } from '../errors.js';
-import { checkCanCreate, writeFileAtomic } from '../files.js';
+import { checkCanCreate, readInputFile, writeFileAtomic } from '../files.js';
 import { userArg } from './args.js';
 import { summaryLine } from './batch.js';
 import { warn } from './report.js';
@@ -16,10 +14,7 @@ interface MergeArgs {
 }
 
 async function readReport(file: string) {
-  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new JamError(`${file}: ${error.code === 'ENOENT' ? 'no such file; check the path' : 'cannot be read'}`);
-  });
-  return parseReport(text, file);
+  return parseReport((await readInputFile(file, 'a report file')).toString('utf8'), file);
 }
 
 const mergeCommand: CommandModule<object, MergeArgs> = {

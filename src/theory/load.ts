@@ -3,8 +3,7 @@
  * length), note JSON (`jam transcribe --json`, or an array of notes), or audio, transcribed first.
  * The kind is told by the content (a MIDI file starts with "MThd", JSON with { or [), not by the name.
  */
-import { readFile } from 'node:fs/promises';
-import { JamError } from '../errors.js';
+import { readInputFile } from '../files.js';
 import { notesFromJson } from '../midi/noteJson.js';
 import { checkMidiIsWhole } from '../midi/wholeFile.js';
 import { midiFromBytes } from '../midi/read.js';
@@ -47,7 +46,7 @@ function looksLikeJson(bytes: Uint8Array): boolean {
 
 /** Reads `path` ("-" is standard input) and turns it into a piece; audio goes through `transcribe`. */
 export async function loadPiece(path: string, options: TranscribeOptions = {}): Promise<Piece> {
-  const bytes = path === '-' ? await readStandardInput() : await readInput(path);
+  const bytes = path === '-' ? await readStandardInput() : await readInputFile(path, `the files in it (e.g. ${path}/*.mid)`);
   return pieceFromBytes(bytes, path === '-' ? 'standard input' : path, options);
 }
 
@@ -82,18 +81,6 @@ export function pieceFromMidi(bytes: Uint8Array, name: string): Piece {
 
 function lastEnd(notes: NoteEvent[]): number {
   return notes.reduce((end, note) => Math.max(end, note.end), 0);
-}
-
-async function readInput(path: string): Promise<Uint8Array> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new JamError(`${path}: no such file; check the path`);
-    if (code === 'EISDIR') throw new JamError(`${path}: is a folder; give the files in it (e.g. ${path}/*.mid)`);
-    if (code === 'EACCES' || code === 'EPERM') throw new JamError(`${path}: cannot be read (permission denied)`);
-    throw error;
-  }
 }
 
 async function readStandardInput(): Promise<Uint8Array> {
