@@ -137,8 +137,12 @@ export class StreamingNoteTracker {
     });
     const events: LiveEvent[] = [];
     for (; this.frames < first + frames.length; this.frames++) {
-      this.updateMaxima(this.frames);
-      // Frame t is settled once frame t + 1 is known (an onset peak is a maximum over t - 1 … t + 1).
+      // Frame t is settled once frame t + 1 is known (an onset peak is a maximum over t - 1 … t + 1). The inferred
+      // onsets it compares are scaled by the largest onset before t - 1, not one of the three: otherwise the frame
+      // with the largest rise so far is scaled to exactly the onset next to it that set that maximum, and the tie
+      // loses the peak.
+      this.updateMaxRise(this.frames);
+      if (this.frames >= 3) this.updateMaxOnset(this.frames - 3);
       if (this.frames >= 1) events.push(...this.settle(this.frames - 1));
     }
     for (const index of this.recent.keys()) if (index < this.frames - RECENT_FRAMES) this.recent.delete(index);
@@ -269,13 +273,15 @@ export class StreamingNoteTracker {
     return frame;
   }
 
-  /** The running maxima the inferred onsets are rescaled by, updated with frame t. */
-  private updateMaxima(t: number): void {
-    const { onset } = this.frameAt(t);
-    for (let bin = 0; bin < N_FREQ_BINS_NOTES; bin++) {
-      this.maxOnset = Math.max(this.maxOnset, onset[bin]);
-      if (this.inferOnsets) this.maxRise = Math.max(this.maxRise, this.rise(t, bin));
-    }
+  /** One of the running maxima the inferred onsets are rescaled by, updated with frame t. */
+  private updateMaxRise(t: number): void {
+    if (!this.inferOnsets) return;
+    for (let bin = 0; bin < N_FREQ_BINS_NOTES; bin++) this.maxRise = Math.max(this.maxRise, this.rise(t, bin));
+  }
+
+  /** The other running maximum, updated with frame t. */
+  private updateMaxOnset(t: number): void {
+    for (const value of this.frameAt(t).onset) this.maxOnset = Math.max(this.maxOnset, value);
   }
 
   /** The smaller of the 1- and 2-frame rises of the note posterior, never negative (noteCreation's inferred onsets). */

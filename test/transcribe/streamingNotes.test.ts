@@ -80,6 +80,17 @@ describe('the streaming note tracker', () => {
     expect(track(rising, { inferOnsets: false })).toEqual([]);
   });
 
+  it('starts a note at an onset peak next to the largest rise so far, as offline where a later note rises more', () => {
+    // Frame 5 rises most so far and frame 6 holds the largest onset so far: scaled by maxima that held both, the
+    // inferred onset of frame 5 would tie with frame 6's onset and neither would be a peak.
+    const all = frames(80, [{ pitch: 60, start: 5, end: 30, onset: QUIET }, { pitch: 72, start: 50, end: 70, level: 0.95, onset: 0.98 }]);
+    const bin = 60 - MIDI_OFFSET;
+    all[5].note[bin] = 0.4;
+    all[6].note[bin] = 0.6;
+    all[6].onset[bin] = 0.97;
+    expect(notesOf(track(all))).toEqual(['on 60 @6', 'off 60 @30', 'on 72 @50', 'off 72 @70']);
+  });
+
   it('ends a note where a later note on the same or a neighbouring semitone starts', () => {
     const events = track(frames(80, [{ pitch: 60, start: 5, end: 50 }, { pitch: 61, start: 25, end: 50 }]));
     expect(notesOf(events)).toEqual(['on 60 @5', 'off 60 @25', 'on 61 @25', 'off 61 @50']);
