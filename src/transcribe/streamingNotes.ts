@@ -25,17 +25,10 @@ import {
   MIDI_OFFSET,
   N_FREQ_BINS_NOTES,
 } from './constants.js';
-import { amplitudeToVelocity, constrainFrequency, minNoteLengthFrames } from './noteCreation.js';
+import { amplitudeToVelocity, constrainFrequency, minNoteLengthFrames, type NoteCreationOptions } from './noteCreation.js';
 
-export interface NoteTrackerOptions {
-  onsetThreshold?: number;
-  frameThreshold?: number;
-  minNoteLengthMs?: number;
-  minFrequency?: number;
-  maxFrequency?: number;
-  inferOnsets?: boolean;
-  energyTolerance?: number;
-  pitchBends?: boolean;
+/** The offline rules' options (the melodia trick needs the whole recording), and when to send a note-on. */
+export interface NoteTrackerOptions extends Omit<NoteCreationOptions, 'melodiaTrick'> {
   /** Frames a note must have lasted before its note-on is sent (1 to the minimum note length + 1). */
   confirmFrames?: number;
 }
