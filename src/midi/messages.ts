@@ -4,11 +4,12 @@
  */
 export type MidiMessage = number[];
 
-const NOTE_OFF = 0x80;
-const NOTE_ON = 0x90;
+/** Status bytes of the channel messages, for channel 0 (the low four bits carry the channel); MIDI files use them too. */
+export const NOTE_OFF = 0x80;
+export const NOTE_ON = 0x90;
 const CONTROL_CHANGE = 0xb0;
-const PROGRAM_CHANGE = 0xc0;
-const PITCH_BEND = 0xe0;
+export const PROGRAM_CHANGE = 0xc0;
+export const PITCH_BEND = 0xe0;
 
 const RPN_MSB = 101;
 const RPN_LSB = 100;

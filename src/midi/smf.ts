@@ -6,6 +6,7 @@
  */
 import ToneMidi from '@tonejs/midi';
 import { JamError } from '../errors.js';
+import { NOTE_OFF, NOTE_ON, PROGRAM_CHANGE } from './messages.js';
 import { checkMidiIsWhole } from './wholeFile.js';
 
 const { Header } = ToneMidi;
@@ -29,19 +30,16 @@ export interface MidiFileContents {
 }
 
 const TRACK_CHUNK = 'MTrk';
-const CHUNK_HEADER_BYTES = 8;
+export const CHUNK_HEADER_BYTES = 8;
 const SEQUENCES_FORMAT = 2;
 /** The header's division with its top bit set counts SMPTE frames, not ticks per quarter note. */
 const SMPTE_DIVISION = 0x8000;
 const MICROSECONDS_PER_MINUTE = 60_000_000;
-const NOTE_OFF = 0x80;
-const NOTE_ON = 0x90;
-const PROGRAM_CHANGE = 0xc0;
 const CHANNEL_PRESSURE = 0xd0;
 const SYSEX = 0xf0;
 const SYSEX_CONTINUATION = 0xf7;
-const META = 0xff;
-const META_TEMPO = 0x51;
+export const META = 0xff;
+export const META_TEMPO = 0x51;
 const META_TIME_SIGNATURE = 0x58;
 
 interface Pending {

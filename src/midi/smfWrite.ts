@@ -3,6 +3,8 @@
  * format 1 file with a tempo track, then one track per channel. Events are packed into numbers rather
  * than objects, so an hour of notes and bends costs a few megabytes, not hundreds.
  */
+import { BEND_CENTRE, NOTE_OFF, NOTE_ON, PITCH_BEND, PROGRAM_CHANGE } from './messages.js';
+import { CHUNK_HEADER_BYTES, META, META_TEMPO } from './smf.js';
 
 /** A note in ticks. */
 export interface SmfNote {
@@ -34,17 +36,8 @@ export interface SmfFile {
 }
 
 const MULTI_TRACK_FORMAT = 1;
-const META = 0xff;
 const META_TRACK_NAME = 0x03;
 const META_END_OF_TRACK = 0x2f;
-const META_TEMPO = 0x51;
-const NOTE_OFF = 0x80;
-const NOTE_ON = 0x90;
-const PROGRAM_CHANGE = 0xc0;
-const PITCH_BEND = 0xe0;
-/** Pitch-wheel values are sent offset by half their 14-bit range. */
-const BEND_CENTRE = 0x2000;
-const CHUNK_HEADER_BYTES = 8;
 /** The most bytes one event takes: a four-byte delta time and a three-byte message. */
 const MAX_EVENT_BYTES = 7;
 const END_OF_TRACK = [META, META_END_OF_TRACK, 0];

@@ -8,6 +8,7 @@
 import ToneMidi from '@tonejs/midi';
 import type { NoteEvent } from '../types.js';
 import { PITCH_BEND_RANGE_SEMITONES } from '../transcribe/constants.js';
+import { BEND_CENTRE, bendPosition, MIDI_CHANNEL_COUNT } from './messages.js';
 import { encodeSmf, type SmfFile, type SmfTrack } from './smfWrite.js';
 
 const { Midi } = ToneMidi;
@@ -16,9 +17,6 @@ export type Midi = InstanceType<typeof Midi>;
 /** General MIDI program 5, Electric Piano 1 (0-based 4), the instrument basic-pitch writes. */
 export const TRANSCRIPTION_PROGRAM = 4;
 export const DRUM_CHANNEL = 9;
-const MIDI_CHANNELS = 16;
-/** Pitch bends are signed 14-bit values: ±8192 spans the bend range. */
-const PITCH_BEND_STEPS = 8192;
 /** Ticks per quarter note, as @tonejs/midi writes them. */
 const PPQ = 480;
 const DEFAULT_TEMPO = 120;
@@ -95,7 +93,7 @@ function layOut(notes: NoteEvent[], options: MidiWriteOptions): SmfFile {
 
 /** Channels in order, skipping the drum channel, wrapping after sixteen. */
 function channelForTrack(index: number): number {
-  const melodic = index % (MIDI_CHANNELS - 1);
+  const melodic = index % (MIDI_CHANNEL_COUNT - 1);
   return melodic >= DRUM_CHANNEL ? melodic + 1 : melodic;
 }
 
@@ -132,8 +130,7 @@ function addNote(track: SmfTrack, note: NoteEvent, withBends: boolean, { ticksOf
 
 /** Semitones → a signed 14-bit MIDI pitch-bend value for the ±2 semitone range, clipped to it. */
 export function bendValue(semitones: number): number {
-  const value = Math.round((semitones / PITCH_BEND_RANGE_SEMITONES) * PITCH_BEND_STEPS);
-  return Math.max(-PITCH_BEND_STEPS, Math.min(PITCH_BEND_STEPS - 1, value));
+  return bendPosition(semitones, PITCH_BEND_RANGE_SEMITONES) - BEND_CENTRE;
 }
 
 /** The bytes of a file built or edited with @tonejs/midi. */
