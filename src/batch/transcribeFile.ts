@@ -31,7 +31,7 @@ export interface TranscribeFileOptions {
   /** Create the outputs' folders (below --out-dir, mirroring the inputs' tree); otherwise they must exist. */
   createFolders: boolean;
   /** Files that need the transcription and the caller's drawing code (the piano roll), by path. */
-  extraFiles?: (transcription: Transcription) => Array<[string, string | Uint8Array]>;
+  extraFiles?: (transcription: Transcription, analysis?: Analysis) => Array<[string, string | Uint8Array]>;
   /** Where `-` (the MIDI file on standard output) goes. */
   stdout?: (data: Uint8Array | string) => void;
 }
@@ -57,9 +57,10 @@ export async function transcribeFile(input: string, paths: OutputPaths, options:
 
   const engine = options.engine ? await options.engine() : options.transcribe.engine;
   const transcription = await timed('transcribe', () => transcribe(input, { ...options.transcribe, engine, name }));
-  const analysis = paths.lab || paths.analysis ? await timed('analyze', () => analyzeNotes(transcription.notes, { duration: transcription.duration })) : undefined;
+  // The piano roll draws the same analysis, so --plot with --analyze analyses once.
+  const analysis = paths.lab || paths.analysis || paths.plot ? await timed('analyze', () => analyzeNotes(transcription.notes, { duration: transcription.duration })) : undefined;
   await timed('write', async () => {
-    const outputs = [...transcriptionFiles(transcription, paths), ...(options.extraFiles?.(transcription) ?? [])];
+    const outputs = [...transcriptionFiles(transcription, paths), ...(options.extraFiles?.(transcription, analysis) ?? [])];
     if (analysis && paths.lab) outputs.push([paths.lab, formatLab(analysis.chords)]);
     if (analysis && paths.analysis) outputs.push([paths.analysis, `${JSON.stringify({ input, ...analysis })}\n`]);
     for (const [file, data] of outputs) {
@@ -71,6 +72,6 @@ export async function transcribeFile(input: string, paths: OutputPaths, options:
   return {
     transcription,
     analysis,
-    result: { outputs, duration: round(transcription.duration), noteCount: transcription.notes.length, ...(analysis ? { key: analysis.key?.name ?? null } : {}), timings },
+    result: { outputs, duration: round(transcription.duration), noteCount: transcription.notes.length, ...(analysis && (paths.lab || paths.analysis) ? { key: analysis.key?.name ?? null } : {}), timings },
   };
 }

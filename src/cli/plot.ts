@@ -6,6 +6,7 @@ import path from 'node:path';
 import { overlayFromAnalysis, pianoRollSvg, type RollOptions, type RollOverlay } from '../midi/pianoRoll.js';
 import { canDrawText, svgToPng } from '../midi/rasterize.js';
 import { analyzeNotes } from '../theory/analyze.js';
+import type { Analysis } from '../theory/types.js';
 import type { Transcription } from '../transcribe/transcribe.js';
 import type { NoteEvent } from '../types.js';
 import { warn } from './report.js';
@@ -28,8 +29,11 @@ export function pictureFiles(notes: NoteEvent[], overlay: RollOverlay, options: 
   return files;
 }
 
-/** The SVG of a fresh transcription with its analysis, titled with its input's name. */
-export function plotTranscription(transcription: Pick<Transcription, 'notes' | 'duration'>, input: string): string {
-  const analysis = analyzeNotes(transcription.notes, { duration: transcription.duration });
+/** The SVG of a fresh transcription with its analysis (made here unless given), titled with its input's name. */
+export function plotTranscription(
+  transcription: Pick<Transcription, 'notes' | 'duration'>,
+  input: string,
+  analysis: Analysis = analyzeNotes(transcription.notes, { duration: transcription.duration }),
+): string {
   return pianoRollSvg(transcription.notes, overlayFromAnalysis(analysis), { title: input === '-' ? 'standard input' : path.basename(input) });
 }

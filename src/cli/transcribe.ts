@@ -125,7 +125,7 @@ async function handler(parsed: TranscribeArgs): Promise<void> {
         engine: loadOnce,
         overwrite: context.overwrite,
         createFolders: args.outDir !== undefined,
-        extraFiles: itemPaths.plot && plot ? (done) => [[itemPaths.plot!, plot(done, item.input)]] : undefined,
+        extraFiles: itemPaths.plot && plot ? (done, analysis) => [[itemPaths.plot!, plot(done, item.input, analysis)]] : undefined,
         stdout: (data) => process.stdout.write(data),
       });
       for (const warning of transcription.warnings) warn(warning);
