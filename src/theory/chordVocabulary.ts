@@ -21,6 +21,9 @@ export interface ChordQuality {
   extensionOnly?: boolean;
 }
 
+/** The notes an inversion may put in the bass and keep the chord's sound: its third, fifth and seventh (degrees above the root). */
+export const INVERSION_DEGREES: readonly number[] = [3, 5, 7];
+
 export const CHORD_VOCABULARY: readonly ChordQuality[] = [
   { name: 'maj', tonal: 'M', suffix: '', harte: 'maj', numeralCase: 'upper', numeralSuffix: '', prior: 0 },
   { name: 'min', tonal: 'm', suffix: 'm', harte: 'min', numeralCase: 'lower', numeralSuffix: '', prior: 0 },
@@ -39,6 +42,7 @@ export const CHORD_VOCABULARY: readonly ChordQuality[] = [
   { name: 'maj9', tonal: 'maj9', suffix: 'maj9', harte: 'maj9', numeralCase: 'upper', numeralSuffix: 'maj9', prior: -0.9 },
   { name: 'min9', tonal: 'm9', suffix: 'm9', harte: 'min9', numeralCase: 'lower', numeralSuffix: '9', prior: -0.9 },
   { name: 'add9', tonal: 'add9', suffix: 'add9', harte: 'maj(9)', numeralCase: 'upper', numeralSuffix: 'add9', prior: -0.8 },
+  { name: '5', tonal: '5', suffix: '5', harte: '5', numeralCase: 'upper', numeralSuffix: '5', prior: -1, extensionOnly: true },
   { name: 'minadd9', tonal: 'madd9', suffix: 'madd9', harte: 'min(9)', numeralCase: 'lower', numeralSuffix: 'add9', prior: -0.9, extensionOnly: true },
   { name: 'minmaj7', tonal: 'mMaj7', suffix: 'mMaj7', harte: 'minmaj7', numeralCase: 'lower', numeralSuffix: 'maj7', prior: -1, extensionOnly: true },
   { name: '7sus4', tonal: '7sus4', suffix: '7sus4', harte: 'sus4(b7)', numeralCase: 'upper', numeralSuffix: '7sus4', prior: -0.9, extensionOnly: true },

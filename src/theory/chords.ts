@@ -9,8 +9,8 @@
  * on the whole chord: held notes count, passing ones do not.
  */
 import { ChordType, Interval, Note } from 'tonal';
-import { PITCH_CLASSES, sumSpans, total, type SpanChroma } from './chroma.js';
-import { CHORD_VOCABULARY, type ChordQuality } from './chordVocabulary.js';
+import { MAJOR_THIRD, MINOR_THIRD, PERFECT_FIFTH, PITCH_CLASSES, sumSpans, total, type SpanChroma } from './chroma.js';
+import { CHORD_VOCABULARY, INVERSION_DEGREES, type ChordQuality } from './chordVocabulary.js';
 import { smoothPath } from './smoothing.js';
 import { plainSpelling, semitones } from './spelling.js';
 import type { Mode } from './types.js';
@@ -38,10 +38,12 @@ const ADDED_NOTE_PERSISTENCE = 0.75;
 const ADDED_NOTE_PRESENCE = 0.08;
 /** A chord's bass is a bass line when its clarity (see chroma.ts) averages at least this over the chord. */
 const BASS_LINE_CLARITY = 0.8;
-/** A third heard in no more than this share of the beats of the chord's most persistent note is missing. */
-const ABSENT_THIRD_PRESENCE = 0.25;
+/** A chord note heard in no more than this share of the beats of the chord's most persistent note is missing. */
+const ABSENT_NOTE_PRESENCE = 0.25;
 /** What takes a missing third's place: a fourth (sus4) or a second (sus2). */
 const SUSPENSIONS = [{ semitone: 5, quality: 'sus4' }, { semitone: 2, quality: 'sus2' }];
+/** With neither, and no third heard at all, the chord is root and fifth alone. */
+const POWER_CHORD = '5';
 
 export const NO_CHORD_SYMBOL = 'N';
 
@@ -56,12 +58,12 @@ interface Template {
   /** The same for the bass, on another chord note (the root is `BASS_ROOT`) and off the chord. */
   bassOnChordNote: number;
   bassOffChord: number;
+  /** Semitones above the root of its third, fifth and seventh: the notes an inversion puts in the bass. */
+  chordToneSteps: number[];
 }
 
+
 const BASS_ROOT = Math.log(BASS_ON_ROOT);
-const MINOR_THIRD = 3;
-const MAJOR_THIRD = 4;
-const PERFECT_FIFTH = 7;
 
 const TEMPLATES: readonly Template[] = CHORD_VOCABULARY.map((quality) => {
   const intervals = ChordType.get(quality.tonal).intervals;
@@ -74,6 +76,7 @@ const TEMPLATES: readonly Template[] = CHORD_VOCABULARY.map((quality) => {
     offChord: Math.log(NON_CHORD_SHARE / (PITCH_CLASSES - size)),
     bassOnChordNote: Math.log(BASS_ON_CHORD_NOTE / (size - 1)),
     bassOffChord: Math.log(BASS_ELSEWHERE / (PITCH_CLASSES - size)),
+    chordToneSteps: intervals.filter((interval) => INVERSION_DEGREES.includes(Interval.get(interval).num)).map((interval) => semitones(interval) % PITCH_CLASSES),
   };
 });
 
@@ -195,10 +198,12 @@ function sameTriad(a: Template, b: Template): boolean {
  * the span about as persistently as the chord's own most persistent note. A melody that passes over a
  * seventh does not make a seventh chord; a seventh held in the accompaniment does, and so does one that
  * an arpeggio or a comping pattern sounds as often as the root. A major or minor chord whose third is
- * hardly heard is a suspended chord when a fourth or second is held (with its own added notes: G7sus4).
- * Last, when a note held as long as the chord's own is still left out, and the
- * chord with it is a chord of the vocabulary on another root, that is the chord (unless a bass line has
- * named the root already): E G B with C held throughout is Cmaj7 on its third, not Em with a stray note.
+ * hardly heard is a suspended chord when a fourth or second is held (with its own added notes: G7sus4),
+ * and a power chord (A5) when neither is. Last, when the notes held as long as the chord's own are not
+ * the chord's, and they are exactly a chord of the vocabulary on another root, that is the chord: E G B
+ * with C held throughout is Cmaj7 on its third, not Em with a stray note; C E F A (an F chord over C) is
+ * Fmaj7, not C6 with an F; F B D is Bdim over F, not Fdim7 without its third. A bass line that has named
+ * the root keeps the chord, unless a note of the chord is missing.
  */
 export function withAddedNotes(state: number, chroma: SpanChroma, weights: Float64Array, from: number, to: number): number {
   if (state === NO_CHORD) return state;
@@ -210,9 +215,10 @@ export function withAddedNotes(state: number, chroma: SpanChroma, weights: Float
   let quality = Math.floor(state / PITCH_CLASSES);
   const triad = TEMPLATES[quality].semitones.slice(0, 3);
   const third = triad.find((semitone) => semitone === MINOR_THIRD || semitone === MAJOR_THIRD);
-  if (third !== undefined && triad.includes(PERFECT_FIFTH) && presence(third) <= ABSENT_THIRD_PRESENCE) {
+  if (third !== undefined && triad.includes(PERFECT_FIFTH) && presence(third) <= ABSENT_NOTE_PRESENCE) {
     const suspension = SUSPENSIONS.find(({ semitone }) => held(semitone));
     if (suspension) quality = qualityIndex(suspension.quality);
+    else if (presence(MINOR_THIRD) === 0 && presence(MAJOR_THIRD) === 0) quality = qualityIndex(POWER_CHORD);
   }
   const base = TEMPLATES[quality].semitones.slice(0, 3);
   let best = FAMILIES[quality][0];
@@ -221,9 +227,13 @@ export function withAddedNotes(state: number, chroma: SpanChroma, weights: Float
     if (added.every(held) && TEMPLATES[candidate].semitones.length >= TEMPLATES[best].semitones.length) best = candidate;
   }
   const decided = best * PITCH_CLASSES + root;
-  let heldMask = STATE_MASKS[decided];
-  for (let semitone = 0; semitone < PITCH_CLASSES; semitone++) if (held(semitone)) heldMask |= 1 << ((root + semitone) % PITCH_CLASSES);
-  if (heldMask === STATE_MASKS[decided] || hasBassLine(chroma, weights, from, to)) return decided;
+  let heldMask = 0;
+  for (let semitone = 0; semitone < PITCH_CLASSES; semitone++) {
+    const ownNote = (STATE_MASKS[decided] >> ((root + semitone) % PITCH_CLASSES)) & 1;
+    if (held(semitone) || (ownNote && presence(semitone) > ABSENT_NOTE_PRESENCE)) heldMask |= 1 << ((root + semitone) % PITCH_CLASSES);
+  }
+  const allThere = (STATE_MASKS[decided] & ~heldMask) === 0;
+  if (heldMask === STATE_MASKS[decided] || (allThere && hasBassLine(chroma, weights, from, to))) return decided;
   return chordOfNotes(heldMask, sumSpans(chroma.bass, from, to)) ?? decided;
 }
 
@@ -238,18 +248,25 @@ function hasBassLine(chroma: SpanChroma, weights: Float64Array, from: number, to
 const STATE_MASKS: Int32Array = Int32Array.from({ length: CHORD_STATES }, (_, state) =>
   state === NO_CHORD ? 0 : statePitchClasses(state).reduce((mask, pc) => mask | (1 << pc), 0));
 
-/** The chord of the vocabulary with exactly these pitch classes: rooted on the strongest bass, then the likeliest quality. */
+/**
+ * The chord of the vocabulary with exactly these pitch classes: rooted on the strongest bass, else with the
+ * bass on its third, fifth or seventh rather than on an added note (E G A C D over E is C6/9, not D9sus4),
+ * then the likeliest quality.
+ */
 function chordOfNotes(mask: number, bass: Float64Array): number | null {
   let best: number | null = null;
-  const rank = (state: number): [number, number] => [bass[stateRoot(state)], stateQuality(state).prior];
+  const rank = (state: number): number[] => [
+    bass[stateRoot(state)],
+    TEMPLATES[Math.floor(state / PITCH_CLASSES)].chordToneSteps.reduce((sum, step) => sum + bass[(stateRoot(state) + step) % PITCH_CLASSES], 0),
+    stateQuality(state).prior,
+  ];
+  const outranks = (a: number[], b: number[]): boolean => {
+    const differing = a.findIndex((value, i) => value !== b[i]);
+    return differing >= 0 && a[differing] > b[differing];
+  };
   for (let state = 0; state < NO_CHORD; state++) {
     if (STATE_MASKS[state] !== mask) continue;
-    if (best === null) best = state;
-    else {
-      const [bassNow, priorNow] = rank(state);
-      const [bassBest, priorBest] = rank(best);
-      if (bassNow > bassBest || (bassNow === bassBest && priorNow > priorBest)) best = state;
-    }
+    if (best === null || outranks(rank(state), rank(best))) best = state;
   }
   return best;
 }

@@ -6,6 +6,10 @@
 import type { NoteEvent } from '../types.js';
 
 export const PITCH_CLASSES = 12;
+/** Semitones above a root of the intervals that make a triad. */
+export const MINOR_THIRD = 3;
+export const MAJOR_THIRD = 4;
+export const PERFECT_FIFTH = 7;
 const MAX_VELOCITY = 127;
 /**
  * The lowest note is fully a bass when the next note up is at least this many semitones above it; in a

@@ -6,7 +6,7 @@
  */
 import { Note } from 'tonal';
 import { JamError } from '../errors.js';
-import { PITCH_CLASSES } from './chroma.js';
+import { MAJOR_THIRD, MINOR_THIRD, PERFECT_FIFTH, PITCH_CLASSES } from './chroma.js';
 import { smoothPath } from './smoothing.js';
 import { KEY_PROFILES } from './keyProfiles.js';
 import { tonicName } from './spelling.js';
@@ -106,50 +106,86 @@ export interface HomeEvidenceWeights {
   cadences: number;
   /** Times the share of the chord time spent on chords whose notes are all the key's own. */
   chordsInKey: number;
+  /** When the last change is a cadence into the tonic: V → I, or IV, iv or bVII → I. */
+  cadenceEnding: number;
+  /** When the last chord is the key's dominant: a half cadence, home is where it leads. */
+  dominantEnding: number;
 }
 
-const HOME_EVIDENCE: HomeEvidenceWeights = { tonicShare: 0.2, lastChord: 0.1, firstChord: 0.2, cadences: 0.4, chordsInKey: 0.2 };
-const DOMINANT_STEP = 7;
+/** A song is judged on its notes and how its chords dwell and cadence; its first and last chords may be an intro and a tag. */
+const SONG_EVIDENCE: HomeEvidenceWeights = { tonicShare: 0.2, lastChord: 0.1, firstChord: 0.2, cadences: 0.4, chordsInKey: 0.2, cadenceEnding: 0, dominantEnding: 0 };
+/**
+ * A progression of a few chords (a loop, a pack's file) is heard from its ends: home is where it starts,
+ * or where its last cadence leads; and its chords keep to the key's notes.
+ */
+const LOOP_EVIDENCE: HomeEvidenceWeights = { tonicShare: 0.1, lastChord: 0.1, firstChord: 0.6, cadences: 0, chordsInKey: 1.2, cadenceEnding: 0.3, dominantEnding: 0.3 };
+/** Pieces of at most this many chords are judged as loops. */
+const LOOP_CHORDS = 8;
+const DOMINANT_STEP = PERFECT_FIFTH;
+/** The roots, above the tonic, of the chords that cadence plagally or modally into it: IV or iv, and bVII (major). */
+const SUBDOMINANT_STEP = 5;
+const SUBTONIC_STEP = 10;
 /** Pitch classes above the tonic that chords of the key may use: the scale, and in minor the raised leading tone (V, vii°). */
 const KEY_SCALES: Readonly<Record<Mode, readonly number[]>> = {
   major: [0, 2, 4, 5, 7, 9, 11],
   minor: [0, 2, 3, 5, 7, 8, 10, 11],
 };
+/** Chords a major key borrows from its parallel minor, as common as its own: iv, bVI, bVII, bIII (root above the tonic, triad). */
+const BORROWED_CHORDS: readonly { step: number; triad: Mode }[] = [
+  { step: 5, triad: 'minor' }, { step: 8, triad: 'major' }, { step: 10, triad: 'major' }, { step: 3, triad: 'major' },
+];
 
 /**
  * Key scores that weigh, besides the notes' correlation with each key, what the chords say about home:
  * how long the key's tonic triad sounds, whether the piece starts and ends on it, how often a major
- * chord on the key's fifth resolves to it (a cadence), and how much of the time its chords keep to the
- * key's notes. Profiles alone confuse a key with its relative minor or with the key a fifth away, which
- * share most of their notes; the chords tell them apart (I IV V IV is C major, not F: its G chord has B).
+ * chord on the key's fifth resolves to it (a cadence), whether the last change cadences into it or the
+ * last chord is its dominant, and how much of the time its chords keep to the key's notes (or, in major,
+ * are the chords it borrows from minor). Profiles alone confuse a key with its relative minor or with the
+ * key a fifth away, which share most of their notes; the chords tell them apart (I IV V IV is C major,
+ * not F: its G chord has B). A chord with a fifth and no third (sus, power chord) can stand for either
+ * mode's tonic.
  */
-export function homeKeyScores(correlations: Float64Array, chords: HarmonyEvent[], weights = HOME_EVIDENCE): Float64Array {
+export function homeKeyScores(correlations: Float64Array, chords: HarmonyEvent[], weights = chords.length <= LOOP_CHORDS ? LOOP_EVIDENCE : SONG_EVIDENCE): Float64Array {
   const total = chords.reduce((sum, event) => sum + event.duration, 0);
   const scores = Float64Array.from(correlations);
   if (chords.length === 0 || total === 0) return scores;
   const changes = Math.max(1, chords.length - 1);
   const masks = chords.map((event) => pitchClassMask(event.pitchClasses));
+  const [first, last] = [chords[0], chords[chords.length - 1]];
+  const beforeLast = chords.length > 1 ? chords[chords.length - 2] : null;
   for (let index = 0; index < KEYS; index++) {
     const tonic = index % PITCH_CLASSES;
     const mode = MODES[Math.floor(index / PITCH_CLASSES)];
-    const isTonic = (event: HarmonyEvent) => event.root === tonic && event.triad === mode;
-    const isDominant = (event: HarmonyEvent) => event.root === (tonic + DOMINANT_STEP) % PITCH_CLASSES && event.triad === 'major';
+    const isTonic = (event: HarmonyEvent) => event.root === tonic && (event.triad === mode || (event.triad === null && isOpenFifth(event)));
+    const isOn = (event: HarmonyEvent, step: number) => event.root === (tonic + step) % PITCH_CLASSES;
+    const isDominant = (event: HarmonyEvent) => isOn(event, DOMINANT_STEP) && event.triad === 'major';
+    const leadsHome = (event: HarmonyEvent) => isDominant(event) || (isOn(event, SUBDOMINANT_STEP) && event.triad !== null) || (isOn(event, SUBTONIC_STEP) && event.triad === 'major');
+    const isBorrowed = (event: HarmonyEvent, mask: number) => mode === 'major' && (mask & ~MIXTURE_SCALE_MASKS[tonic]) === 0
+      && BORROWED_CHORDS.some(({ step, triad }) => isOn(event, step) && event.triad === triad);
     const scale = KEY_SCALE_MASKS[index];
     let tonicTime = 0;
     let inKeyTime = 0;
     let cadences = 0;
     chords.forEach((event, i) => {
       if (isTonic(event)) tonicTime += event.duration;
-      if ((masks[i] & ~scale) === 0) inKeyTime += event.duration;
+      if ((masks[i] & ~scale) === 0 || isBorrowed(event, masks[i])) inKeyTime += event.duration;
       if (i > 0 && isTonic(event) && isDominant(chords[i - 1])) cadences++;
     });
     scores[index] += weights.tonicShare * (tonicTime / total)
-      + weights.lastChord * Number(isTonic(chords[chords.length - 1]))
-      + weights.firstChord * Number(isTonic(chords[0]))
+      + weights.lastChord * Number(isTonic(last))
+      + weights.firstChord * Number(isTonic(first))
       + weights.cadences * (cadences / changes)
-      + weights.chordsInKey * (inKeyTime / total);
+      + weights.chordsInKey * (inKeyTime / total)
+      + weights.cadenceEnding * Number(beforeLast !== null && isTonic(last) && leadsHome(beforeLast))
+      + weights.dominantEnding * Number(isDominant(last));
   }
   return scores;
+}
+
+/** A chord with its root's fifth and neither third: suspended, or a power chord. */
+function isOpenFifth(event: HarmonyEvent): boolean {
+  const has = (step: number) => event.pitchClasses.includes((event.root + step) % PITCH_CLASSES);
+  return has(PERFECT_FIFTH) && !has(MAJOR_THIRD) && !has(MINOR_THIRD);
 }
 
 /** Pitch classes as a 12-bit mask. */
@@ -160,9 +196,12 @@ function pitchClassMask(pitchClasses: readonly number[]): number {
 /** Each key's KEY_SCALES as a mask of pitch classes, by key index. */
 const KEY_SCALE_MASKS: readonly number[] = Array.from({ length: KEYS }, (_, index) =>
   pitchClassMask(KEY_SCALES[MODES[Math.floor(index / PITCH_CLASSES)]].map((step) => (index + step) % PITCH_CLASSES)));
+/** The notes a major key's borrowed chords may use, by tonic: its own scale and its parallel minor's. */
+const MIXTURE_SCALE_MASKS: readonly number[] = Array.from({ length: PITCH_CLASSES }, (_, tonic) =>
+  KEY_SCALE_MASKS[keyIndex(tonic, 'major')] | KEY_SCALE_MASKS[keyIndex(tonic, 'minor')]);
 
 /** Within a window of bars, the chords speak for a local tonic by how long it sounds and by cadences. */
-const LOCAL_EVIDENCE: HomeEvidenceWeights = { ...HOME_EVIDENCE, firstChord: 0, lastChord: 0 };
+const LOCAL_EVIDENCE: HomeEvidenceWeights = { ...SONG_EVIDENCE, firstChord: 0, lastChord: 0 };
 
 /**
  * The key in force in each bar, given each bar's pitch-class weights (bar after bar, 12 each), the chords

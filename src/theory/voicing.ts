@@ -5,6 +5,7 @@
  * before (what `Voicing.get` does), so the inversions come from smooth voice leading, not a fixed rule.
  */
 import { Interval, Note, Voicing, type VoiceLeading } from 'tonal';
+import { INVERSION_DEGREES } from './chordVocabulary.js';
 
 export const VOICING_STYLES = ['close', 'open', 'drop-2', 'drop-3', 'spread'] as const;
 export type VoicingStyle = (typeof VOICING_STYLES)[number];
@@ -110,9 +111,21 @@ function withSlashBass(shape: Shape, chord: ChordToVoice): Shape {
   return [bass, ...shape];
 }
 
-/** Every inversion of `chord` in `style`, as tonal's voicing dictionaries hold them (`"3M 5P 8P"`). */
+/**
+ * Whether an inversion keeps the chord's sound: its lowest note is the third, fifth or seventh. A sixth,
+ * ninth, eleventh or thirteenth in the bass makes another chord (C6 over A is Am7, C6/9 over D is D9sus4),
+ * and a power chord turned over is a fourth.
+ */
+function keepsItsSound(inversion: Shape, chord: ChordToVoice): boolean {
+  const { num } = Interval.get(inversion[0]);
+  return chord.intervals.length > 2 && INVERSION_DEGREES.includes(((num - 1) % DEGREES_PER_OCTAVE) + 1);
+}
+const DEGREES_PER_OCTAVE = 7;
+
+/** Root position and the inversions that keep the chord's sound, in `style`, as tonal's voicing dictionaries hold them (`"3M 5P 8P"`). */
 export function voicingShapes(chord: ChordToVoice, style: VoicingStyle): Shape[] {
-  return closeInversions(chord.intervals).map((close) => withSlashBass(STYLE_SHAPES[style](close), chord));
+  const [root, ...inversions] = closeInversions(chord.intervals);
+  return [root, ...inversions.filter((inversion) => keepsItsSound(inversion, chord))].map((close) => withSlashBass(STYLE_SHAPES[style](close), chord));
 }
 
 /** Semitones the voices move from one voicing to the next; voicings of different sizes compare note by nearest note. */

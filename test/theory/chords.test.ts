@@ -33,6 +33,17 @@ describe('chord recognition', () => {
     }
   });
 
+  it('names each bar by the notes it holds, not by the chord of the bars around it', () => {
+    const block = (bar: number, pitches: number[]): NoteEvent[] => pitches.map((pitch) => ({ pitch, start: bar * 2, end: bar * 2 + 2, velocity: 80 }));
+    const notes = [
+      ...block(0, [60, 64, 67, 69]), // C6
+      ...block(1, [60, 64, 65, 69]), // C E F A: Fmaj7 over C, though C and E go on from the bar before
+      ...block(2, [65, 71, 74]), // F B D: Bdim over F, not Fdim7 without its third
+      ...block(3, [64, 67, 69, 72, 74]), // E G A C D: C6/9 over its third, not D9sus4 over its ninth
+    ];
+    expect(analyzeNotes(notes, { grid: grid(4) }).chords.map((chord) => chord.symbol)).toEqual(['C6', 'Fmaj7/C', 'Bdim/F', 'C69/E']);
+  });
+
   it('marks inversions with a slash bass, and Harte bass degrees', () => {
     const [first] = analyzeNotes(held('F', 0, 2, 'A'), { grid: grid(1) }).chords;
     expect(first).toMatchObject({ symbol: 'F/A', label: 'F:maj/3', bass: 'A', root: 'F' });

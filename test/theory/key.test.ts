@@ -1,8 +1,11 @@
-import { Key } from 'tonal';
+import { Chord, Key, Note } from 'tonal';
 import { describe, expect, it } from 'vitest';
 import { JamError } from '../../src/errors.js';
+import { analyzeNotes } from '../../src/theory/analyze.js';
 import { homeKeyScores, keyCorrelations, keyFromScores, keyIndex, keyOf, parseKey } from '../../src/theory/key.js';
 import { PROFILE_NAMES } from '../../src/theory/keyProfiles.js';
+import type { BeatGrid } from '../../src/theory/types.js';
+import type { NoteEvent } from '../../src/types.js';
 
 /** Pitch-class weights with weight 1 on each of the given pitch classes and `tonicWeight` on the first. */
 function weightsOf(pitchClasses: number[], tonicWeight = 2): number[] {
@@ -61,3 +64,28 @@ describe('homeKeyScores', () => {
     expect(keyFromScores(scores).name).toBe('A minor');
   });
 });
+
+describe('the key of a short progression', () => {
+  /** Triads, a bar each, as the pack writes them in block form. */
+  function loop(symbols: string[]): NoteEvent[] {
+    return symbols.flatMap((symbol, bar) => Chord.get(symbol).notes.map((note) => ({ pitch: (Note.midi(`${note}4`) as number), start: bar * 2, end: bar * 2 + 2, velocity: 80 })));
+  }
+  const keyOfLoop = (symbols: string[]) => analyzeNotes(loop(symbols), { grid: grid(symbols.length) }).key?.name;
+
+  it('is heard from where it starts, or from where its last cadence leads', () => {
+    expect(keyOfLoop(['Am', 'F', 'C', 'G'])).toBe('A minor');
+    expect(keyOfLoop(['Dm', 'G', 'C'])).toBe('C major');
+    expect(keyOfLoop(['Ab', 'Bb', 'C'])).toBe('C major');
+  });
+
+  it('counts the chords a major key borrows from its parallel minor as its own', () => {
+    expect(keyOfLoop(['C', 'Ab', 'Bb', 'C'])).toBe('C major');
+    expect(keyOfLoop(['C', 'Fm', 'C', 'G'])).toBe('C major');
+  });
+});
+
+/** 120 bpm, 4/4, a bar every 2 s. */
+function grid(bars: number): BeatGrid {
+  const beats = Array.from({ length: bars * 4 }, (_, i) => i * 0.5);
+  return { beats, bars: beats.filter((_, i) => i % 4 === 0), tempo: 120, meter: [4, 4], estimated: false };
+}
