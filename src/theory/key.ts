@@ -110,15 +110,17 @@ export interface HomeEvidenceWeights {
   cadenceEnding: number;
   /** When the last chord is the key's dominant: a half cadence, home is where it leads. */
   dominantEnding: number;
+  /** Taken off when the tonic's chord also sounds in the other mode (F Fm C is not in F major). */
+  otherModeTonic: number;
 }
 
 /** A song is judged on its notes and how its chords dwell and cadence; its first and last chords may be an intro and a tag. */
-const SONG_EVIDENCE: HomeEvidenceWeights = { tonicShare: 0.2, lastChord: 0.1, firstChord: 0.2, cadences: 0.4, chordsInKey: 0.2, cadenceEnding: 0, dominantEnding: 0 };
+const SONG_EVIDENCE: HomeEvidenceWeights = { tonicShare: 0.2, lastChord: 0.1, firstChord: 0.2, cadences: 0.4, chordsInKey: 0.2, cadenceEnding: 0, dominantEnding: 0, otherModeTonic: 0 };
 /**
  * A progression of a few chords (a loop, a pack's file) is heard from its ends: home is where it starts,
  * or where its last cadence leads; and its chords keep to the key's notes.
  */
-const LOOP_EVIDENCE: HomeEvidenceWeights = { tonicShare: 0.1, lastChord: 0.1, firstChord: 0.6, cadences: 0, chordsInKey: 1.2, cadenceEnding: 0.3, dominantEnding: 0.3 };
+const LOOP_EVIDENCE: HomeEvidenceWeights = { tonicShare: 0.1, lastChord: 0.1, firstChord: 0.6, cadences: 0, chordsInKey: 1.2, cadenceEnding: 0.3, dominantEnding: 0.3, otherModeTonic: 0.3 };
 /** Pieces of at most this many chords are judged as loops. */
 const LOOP_CHORDS = 8;
 const DOMINANT_STEP = PERFECT_FIFTH;
@@ -140,7 +142,7 @@ const BORROWED_CHORDS: readonly { step: number; triad: Mode }[] = [
  * how long the key's tonic triad sounds, whether the piece starts and ends on it, how often a major
  * chord on the key's fifth resolves to it (a cadence), whether the last change cadences into it or the
  * last chord is its dominant, and how much of the time its chords keep to the key's notes (or, in major,
- * are the chords it borrows from minor). Profiles alone confuse a key with its relative minor or with the
+ * are the chords it borrows from minor), less when its tonic chord also comes in the other mode. Profiles alone confuse a key with its relative minor or with the
  * key a fifth away, which share most of their notes; the chords tell them apart (I IV V IV is C major,
  * not F: its G chord has B). A chord with a fifth and no third (sus, power chord) can stand for either
  * mode's tonic.
@@ -166,7 +168,9 @@ export function homeKeyScores(correlations: Float64Array, chords: HarmonyEvent[]
     let tonicTime = 0;
     let inKeyTime = 0;
     let cadences = 0;
+    let otherModeTonic = false;
     chords.forEach((event, i) => {
+      if (event.root === tonic && event.triad !== null && event.triad !== mode) otherModeTonic = true;
       if (isTonic(event)) tonicTime += event.duration;
       if ((masks[i] & ~scale) === 0 || isBorrowed(event, masks[i])) inKeyTime += event.duration;
       if (i > 0 && isTonic(event) && isDominant(chords[i - 1])) cadences++;
@@ -177,7 +181,8 @@ export function homeKeyScores(correlations: Float64Array, chords: HarmonyEvent[]
       + weights.cadences * (cadences / changes)
       + weights.chordsInKey * (inKeyTime / total)
       + weights.cadenceEnding * Number(beforeLast !== null && isTonic(last) && leadsHome(beforeLast))
-      + weights.dominantEnding * Number(isDominant(last));
+      + weights.dominantEnding * Number(isDominant(last))
+      - weights.otherModeTonic * Number(otherModeTonic);
   }
   return scores;
 }

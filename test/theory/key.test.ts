@@ -81,6 +81,8 @@ describe('the key of a short progression', () => {
   it('counts the chords a major key borrows from its parallel minor as its own', () => {
     expect(keyOfLoop(['C', 'Ab', 'Bb', 'C'])).toBe('C major');
     expect(keyOfLoop(['C', 'Fm', 'C', 'G'])).toBe('C major');
+    // And not the key whose own tonic turns minor: F Fm C ends in C, it does not start in F.
+    expect(keyOfLoop(['F', 'Fm', 'C'])).toBe('C major');
   });
 });
 
