@@ -34,7 +34,8 @@ export const CHUNK_HEADER_BYTES = 8;
 const SEQUENCES_FORMAT = 2;
 /** The header's division with its top bit set counts SMPTE frames, not ticks per quarter note. */
 const SMPTE_DIVISION = 0x8000;
-const MICROSECONDS_PER_MINUTE = 60_000_000;
+/** A tempo event's microseconds per quarter note, over this, is beats per minute. */
+export const MICROSECONDS_PER_MINUTE = 60_000_000;
 const CHANNEL_PRESSURE = 0xd0;
 const SYSEX = 0xf0;
 const SYSEX_CONTINUATION = 0xf7;

@@ -9,6 +9,7 @@ import ToneMidi from '@tonejs/midi';
 import type { NoteEvent } from '../types.js';
 import { PITCH_BEND_RANGE_SEMITONES } from '../transcribe/constants.js';
 import { BEND_CENTRE, bendPosition, MIDI_CHANNEL_COUNT } from './messages.js';
+import { MICROSECONDS_PER_MINUTE } from './smf.js';
 import { encodeSmf, type SmfFile, type SmfTrack } from './smfWrite.js';
 
 const { Midi } = ToneMidi;
@@ -20,7 +21,6 @@ export const DRUM_CHANNEL = 9;
 /** Ticks per quarter note, as @tonejs/midi writes them. */
 const PPQ = 480;
 const DEFAULT_TEMPO = 120;
-const MICROSECONDS_PER_MINUTE = 60_000_000;
 const MAX_VELOCITY = 127;
 
 export interface MidiWriteOptions {
