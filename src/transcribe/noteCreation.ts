@@ -122,7 +122,7 @@ export function outputToFrameNotes(output: ModelOutput, options: NoteCreationOpt
   const notes: FrameNote[] = [];
   for (const [startFrame, bin] of onsetPeaks(onset, frames, settings.onsetThreshold)) {
     const found = noteFromOnset(remaining, frames, startFrame, bin, settings.frameThreshold, settings.energyTolerance);
-    if (found === null || found - startFrame <= minFrames) continue;
+    if (found === null || !longerThanMinimum(startFrame, found, minFrames)) continue;
     clearNoteEnergy(remaining, startFrame, found, bin);
     notes.push({ startFrame, endFrame: found, pitch: bin + MIDI_OFFSET, amplitude: meanOf(note, startFrame, found, bin) });
   }
@@ -216,11 +216,23 @@ function clearNoteEnergy(remaining: RemainingEnergy, start: number, end: number,
   for (let t = start; t < end; t++) clearCell(remaining, t, bin);
 }
 
+/** A note uses up the energy of the semitones this close to it too: they are its leakage. */
+const LEAKAGE_SEMITONES = 1;
+
+/** Whether a note on note bin `noteBin` uses up the energy of `bin`. */
+export function usesEnergyOf(noteBin: number, bin: number): boolean {
+  return Math.abs(noteBin - bin) <= LEAKAGE_SEMITONES;
+}
+
 function clearCell(remaining: RemainingEnergy, frame: number, bin: number): void {
   const row = frame * N_FREQ_BINS_NOTES;
-  remaining.clear(row + bin);
-  if (bin < MAX_FREQ_IDX) remaining.clear(row + bin + 1);
-  if (bin > 0) remaining.clear(row + bin - 1);
+  const last = Math.min(MAX_FREQ_IDX, bin + LEAKAGE_SEMITONES);
+  for (let used = Math.max(0, bin - LEAKAGE_SEMITONES); used <= last; used++) remaining.clear(row + used);
+}
+
+/** Whether a note from `startFrame` to `endFrame` (exclusive) is kept: longer than the minimum note length. */
+export function longerThanMinimum(startFrame: number, endFrame: number, minFrames: number): boolean {
+  return endFrame - startFrame > minFrames;
 }
 
 /**
@@ -256,7 +268,7 @@ function melodiaNotes(note: Float32Array, remaining: RemainingEnergy, frames: nu
     }
     const start = i + 1 + below;
 
-    if (end - start <= minFrames) continue;
+    if (!longerThanMinimum(start, end, minFrames)) continue;
     notes.push({ startFrame: start, endFrame: end, pitch: bin + MIDI_OFFSET, amplitude: meanOf(note, start, end, bin) });
   }
   return notes;

@@ -7,9 +7,11 @@
  * runs forward: when a note is confirmed it ends the notes sounding on its own and neighbouring semitones. A note
  * is confirmed once it has lasted `confirmFrames` frames: with `minNoteLengthFrames + 1` exactly the notes offline
  * keeps are sent; with fewer, notes are sent sooner and a note that turns out shorter than the minimum is sent
- * anyway (it cannot be taken back). The melodia trick, which traces leftover energy from the whole recording's
- * strongest cells outward in both directions, needs the future and is not done. Inferred onsets are rescaled by
- * the maxima of the frames so far instead of the whole recording's, starting from typical whole-recording maxima.
+ * anyway (it cannot be taken back). The melodia trick, which offline traces the energy no note used from the whole
+ * recording's strongest cells outward, runs forward too: leftover energy is followed per note bin from its first
+ * frame, and its note-on is sent once it is longer than the minimum note length, with the time of that first frame.
+ * Inferred onsets are rescaled by the maxima of the frames so far instead of the whole recording's, starting from
+ * typical whole-recording maxima.
  */
 import type { LiveEvent } from '../types.js';
 import {
@@ -25,10 +27,10 @@ import {
   MIDI_OFFSET,
   N_FREQ_BINS_NOTES,
 } from './constants.js';
-import { amplitudeToVelocity, constrainFrequency, minNoteLengthFrames, type NoteCreationOptions } from './noteCreation.js';
+import { amplitudeToVelocity, constrainFrequency, longerThanMinimum, minNoteLengthFrames, usesEnergyOf, type NoteCreationOptions } from './noteCreation.js';
 
-/** The offline rules' options (the melodia trick needs the whole recording), and when to send a note-on. */
-export interface NoteTrackerOptions extends Omit<NoteCreationOptions, 'melodiaTrick'> {
+/** The offline rules' options, and when to send a note-on. */
+export interface NoteTrackerOptions extends NoteCreationOptions {
   /** Frames a note must have lasted before its note-on is sent (1 to the minimum note length + 1). */
   confirmFrames?: number;
 }
@@ -55,6 +57,17 @@ interface TrackedNote {
   bends: number[];
   sent: boolean;
   lastBend: number;
+  /** Found by the melodia trick: it ends at its last frame above the threshold, as offline. */
+  traced?: boolean;
+}
+
+/** Where a note ends (exclusive) as offline note creation ends it: a traced note before its last frame above the threshold. */
+function endFrame(note: TrackedNote): number {
+  return note.traced ? note.lastAbove : note.lastAbove + 1;
+}
+
+function meanEnergy(note: TrackedNote): number {
+  return note.energy / (note.lastAbove - note.start + 1);
 }
 
 /**
@@ -96,6 +109,9 @@ export class StreamingNoteTracker {
   private maxOnset = TYPICAL_MAX_ONSET;
   private maxRise = TYPICAL_MAX_RISE;
   private notes: TrackedNote[] = [];
+  /** Leftover energy being traced (the melodia trick run forward), one per note bin: a note once long enough. */
+  private traces = new Map<number, TrackedNote>();
+  private readonly melodiaTrick: boolean;
 
   constructor(options: NoteTrackerOptions = {}) {
     this.onsetThreshold = options.onsetThreshold ?? DEFAULT_ONSET_THRESHOLD;
@@ -104,6 +120,7 @@ export class StreamingNoteTracker {
     this.tolerance = options.energyTolerance ?? DEFAULT_ENERGY_TOLERANCE;
     this.inferOnsets = options.inferOnsets ?? true;
     this.pitchBends = options.pitchBends ?? true;
+    this.melodiaTrick = options.melodiaTrick ?? true;
     this.confirmFrames = Math.min(this.minFrames + 1, Math.max(1, options.confirmFrames ?? this.minFrames + 1));
     this.minFrequency = options.minFrequency;
     this.maxFrequency = options.maxFrequency;
@@ -151,6 +168,7 @@ export class StreamingNoteTracker {
       if (note.sent) this.close(note, events);
     }
     this.notes = [];
+    this.traces.clear();
     return events;
   }
 
@@ -170,7 +188,36 @@ export class StreamingNoteTracker {
     for (const note of this.byPitchDescending()) {
       if (this.notes.includes(note) && !note.sent && this.confirmed(note)) this.send(note, events);
     }
+    if (this.melodiaTrick) this.trace(t, frame, events);
     return events;
+  }
+
+  /**
+   * The melodia trick run forward: energy above the frame threshold that no note sounding at t explains (on its own
+   * or a neighbouring semitone) is followed on its note bin as offline traces it, through dips shorter than the
+   * energy tolerance, and becomes a note once it is longer than the minimum note length. Its note-on is sent then,
+   * with the time of its first frame.
+   */
+  private trace(t: number, frame: ModelFrame, events: LiveEvent[]): void {
+    // Offline a note ends at its last frame above the threshold: the frames after it are not its energy.
+    const sounding = this.notes.filter((note) => note.start <= t && note.lastAbove === t);
+    for (let bin = 0; bin < N_FREQ_BINS_NOTES; bin++) {
+      const value = sounding.some((note) => usesEnergyOf(note.bin, bin)) ? 0 : frame.note[bin];
+      const trace = this.traces.get(bin);
+      if (trace) {
+        if (!this.extend(trace, t, value, frame.bendPeaks[bin])) this.traces.delete(bin);
+      } else if (value > this.frameThreshold) {
+        this.traces.set(bin, { ...noteFrom(t, bin, frame), traced: true });
+      }
+    }
+    // Offline the strongest energy is traced first, and its trace uses up its neighbouring semitones' energy.
+    const long = [...this.traces.values()].filter((trace) => this.kept(trace)).sort((a, b) => meanEnergy(b) - meanEnergy(a));
+    for (const trace of long) {
+      if (this.traces.get(trace.bin) !== trace) continue;
+      for (const [bin, other] of this.traces) if (usesEnergyOf(trace.bin, bin)) this.traces.delete(other.bin);
+      this.notes.push(trace);
+      this.send(trace, events);
+    }
   }
 
   /**
@@ -184,31 +231,40 @@ export class StreamingNoteTracker {
 
   /** Whether `later`, once confirmed, takes the energy of `earlier` from its start on (as offline, where later onsets go first). */
   private cuts(later: TrackedNote, earlier: TrackedNote): boolean {
-    if (Math.abs(later.bin - earlier.bin) > 1) return false;
+    if (!usesEnergyOf(later.bin, earlier.bin)) return false;
     return earlier.start < later.start || (earlier.start === later.start && earlier.bin === later.bin - 1);
   }
 
   /** One more frame of a note's energy: as note_creation.py follows a note until it stays below for `tolerance` frames. */
   private follow(note: TrackedNote, t: number, frame: ModelFrame, events: LiveEvent[]): void {
     if (t <= note.start) return;
-    const value = frame.note[note.bin];
+    if (this.extend(note, t, frame.note[note.bin], frame.bendPeaks[note.bin])) {
+      if (note.sent && note.below === 0) this.sendBends(note, events);
+    } else if (note.sent) {
+      this.close(note, events);
+    } else {
+      this.drop(note);
+    }
+  }
+
+  /**
+   * One more frame of energy `value` for a note or a trace, as note_creation.py follows one: false once it has stayed
+   * below the frame threshold for the energy tolerance.
+   */
+  private extend(note: TrackedNote, t: number, value: number, bendPeak: number): boolean {
     if (value >= this.frameThreshold) {
       note.energy += note.belowEnergy + value;
-      note.bends.push(...note.belowBends, frame.bendPeaks[note.bin]);
+      note.bends.push(...note.belowBends, bendPeak);
       note.belowEnergy = 0;
       note.belowBends = [];
       note.below = 0;
       note.lastAbove = t;
-      if (note.sent) this.sendBends(note, events);
-      return;
+      return true;
     }
     note.below++;
     note.belowEnergy += value;
-    note.belowBends.push(frame.bendPeaks[note.bin]);
-    if (note.below >= this.tolerance) {
-      if (note.sent) this.close(note, events);
-      else this.drop(note);
-    }
+    note.belowBends.push(bendPeak);
+    return note.below < this.tolerance;
   }
 
   /** A confirmed note: ends what it takes the energy of, then its note-on and bends so far. */
@@ -220,7 +276,7 @@ export class StreamingNoteTracker {
     }
     note.sent = true;
     const pitch = note.bin + MIDI_OFFSET;
-    const velocity = amplitudeToVelocity(note.energy / (note.lastAbove - note.start + 1));
+    const velocity = amplitudeToVelocity(meanEnergy(note));
     events.push({ type: 'on', time: frameTime(note.start), pitch, velocity });
     this.sendBends(note, events);
   }
@@ -239,7 +295,7 @@ export class StreamingNoteTracker {
 
   /** The note-off of a sent note, at its last frame above the threshold (or `cutAt`, where a later note took over). */
   private close(note: TrackedNote, events: LiveEvent[], cutAt = Infinity): void {
-    const end = Math.max(note.start, Math.min(note.lastAbove + 1, cutAt));
+    const end = Math.max(note.start, Math.min(endFrame(note), cutAt));
     events.push({ type: 'off', time: frameTime(end), pitch: note.bin + MIDI_OFFSET, velocity: 0 });
     this.drop(note);
   }
@@ -249,7 +305,7 @@ export class StreamingNoteTracker {
   }
 
   private kept(note: TrackedNote): boolean {
-    return note.lastAbove + 1 - note.start > this.minFrames;
+    return longerThanMinimum(note.start, endFrame(note), this.minFrames);
   }
 
   private bendOf(peak: number): number {

@@ -41,6 +41,16 @@ function track(all: ModelFrame[], options: NoteTrackerOptions = {}): LiveEvent[]
   return [...events, ...tracker.finish()];
 }
 
+/** How many frames had been given when the first note-on came out. */
+function framesBeforeFirstOn(all: ModelFrame[], options: NoteTrackerOptions): number | undefined {
+  const tracker = new StreamingNoteTracker(options);
+  for (let t = 0; t < all.length; t++) {
+    const first = tracker.firstNeeded;
+    if (tracker.update(first, all.slice(first, t + 1)).some((event) => event.type === 'on')) return t + 1;
+  }
+  return undefined;
+}
+
 const notesOf = (events: LiveEvent[]) => events.filter((event) => event.type !== 'bend').map((event) => `${event.type} ${event.pitch} @${Math.round(event.time / frameTime(1))}`);
 
 describe('the streaming note tracker', () => {
@@ -55,7 +65,7 @@ describe('the streaming note tracker', () => {
     const dip = frames(80, [{ pitch: 60, start: 5, end: 20 }, { pitch: 60, start: 25, end: 40, onset: QUIET }]);
     expect(notesOf(track(dip, { inferOnsets: false }))).toEqual(['on 60 @5', 'off 60 @40']);
     const gap = frames(80, [{ pitch: 60, start: 5, end: 20 }, { pitch: 60, start: 32, end: 50, onset: QUIET }]);
-    expect(notesOf(track(gap, { inferOnsets: false }))).toEqual(['on 60 @5', 'off 60 @20']);
+    expect(notesOf(track(gap, { inferOnsets: false, melodiaTrick: false }))).toEqual(['on 60 @5', 'off 60 @20']);
   });
 
   it('sends only notes longer than the minimum length when it waits for them', () => {
@@ -68,7 +78,7 @@ describe('the streaming note tracker', () => {
   it('honours the onset threshold, the frame threshold and the frequency range', () => {
     const tones = frames(60, [{ pitch: 40, start: 5, end: 30, onset: 0.6, level: 0.4 }, { pitch: 80, start: 5, end: 30 }]);
     expect(notesOf(track(tones)).sort()).toEqual(['off 40 @30', 'off 80 @30', 'on 40 @5', 'on 80 @5']);
-    expect(notesOf(track(tones, { onsetThreshold: 0.7 }))).toEqual(['on 80 @5', 'off 80 @30']);
+    expect(notesOf(track(tones, { onsetThreshold: 0.7, melodiaTrick: false }))).toEqual(['on 80 @5', 'off 80 @30']);
     expect(notesOf(track(tones, { frameThreshold: 0.5 }))).toEqual(['on 80 @5', 'off 80 @30']);
     expect(notesOf(track(tones, { maxFrequency: 440 }))).toEqual(['on 40 @5', 'off 40 @30']);
     expect(notesOf(track(tones, { minFrequency: 440 }))).toEqual(['on 80 @5', 'off 80 @30']);
@@ -77,7 +87,7 @@ describe('the streaming note tracker', () => {
   it('infers an onset where the note rises without a predicted one, unless told not to', () => {
     const rising = frames(60, [{ pitch: 60, start: 5, end: 30, onset: QUIET }]);
     expect(notesOf(track(rising))).toEqual(['on 60 @5', 'off 60 @30']);
-    expect(track(rising, { inferOnsets: false })).toEqual([]);
+    expect(track(rising, { inferOnsets: false, melodiaTrick: false })).toEqual([]);
   });
 
   it('starts a note at an onset peak next to the largest rise so far, as offline where a later note rises more', () => {
@@ -99,6 +109,30 @@ describe('the streaming note tracker', () => {
   it('drops a note that a later onset would cut shorter than the minimum length', () => {
     const events = track(frames(80, [{ pitch: 60, start: 5, end: 50 }, { pitch: 60, start: 8, end: 50, onset: 0.95 }]));
     expect(notesOf(events)).toEqual(['on 60 @8', 'off 60 @50']);
+  });
+
+  it('traces energy no onset started into a note once it is longer than the minimum length, timed at its first frame', () => {
+    // As offline's melodia trick: the note ends before its last frame above the frame threshold.
+    const unstarted = frames(60, [{ pitch: 60, start: 5, end: 30, onset: QUIET }]);
+    const options = { inferOnsets: false, minNoteLengthMs: 127.7 };
+    expect(notesOf(track(unstarted, options))).toEqual(['on 60 @5', 'off 60 @29']);
+    // Its note-on waits until frame 5 + 12 is settled, which needs frame 18.
+    expect(framesBeforeFirstOn(unstarted, options)).toBe(19);
+  });
+
+  it('leaves leftover energy no longer than the minimum length alone, and traces nothing without the melodia trick', () => {
+    expect(track(frames(60, [{ pitch: 60, start: 5, end: 17, onset: QUIET }]), { inferOnsets: false })).toEqual([]);
+    expect(track(frames(60, [{ pitch: 60, start: 5, end: 30, onset: QUIET }]), { inferOnsets: false, melodiaTrick: false })).toEqual([]);
+  });
+
+  it('traces only energy that no sounding note uses up on its own or a neighbouring semitone', () => {
+    const leaking = frames(60, [{ pitch: 60, start: 5, end: 30 }, { pitch: 61, start: 5, end: 30, level: 0.5, onset: QUIET }, { pitch: 63, start: 5, end: 30, level: 0.5, onset: QUIET }]);
+    expect(notesOf(track(leaking, { inferOnsets: false }))).toEqual(['on 60 @5', 'on 63 @5', 'off 60 @30', 'off 63 @29']);
+  });
+
+  it('traces the stronger of two neighbouring semitones, whose trace uses up the other', () => {
+    const pair = frames(60, [{ pitch: 60, start: 5, end: 30, level: 0.5, onset: QUIET }, { pitch: 61, start: 5, end: 30, level: 0.8, onset: QUIET }]);
+    expect(notesOf(track(pair, { inferOnsets: false }))).toEqual(['on 61 @5', 'off 61 @29']);
   });
 
   it('sends a bend where the contour moves off the note, and only changes', () => {
