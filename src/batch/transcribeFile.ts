@@ -55,7 +55,7 @@ export async function transcribeFile(input: string, paths: OutputPaths, options:
     }
   };
 
-  const engine = options.engine ? await options.engine() : options.transcribe.engine;
+  const engine = options.engine ? options.engine() : options.transcribe.engine;
   const transcription = await timed('transcribe', () => transcribe(input, { ...options.transcribe, engine, name }));
   // The piano roll draws the same analysis, so --plot with --analyze analyses once.
   const analysis = paths.lab || paths.analysis || paths.plot ? await timed('analyze', () => analyzeNotes(transcription.notes, { duration: transcription.duration })) : undefined;

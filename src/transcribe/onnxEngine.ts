@@ -1,58 +1,147 @@
 /**
  * Basic Pitch on ONNX Runtime, the fast engine: the ONNX model jam's build converts from
- * @spotify/basic-pitch's graph model (models/basic-pitch.onnx), one session per process. Streaming also uses
- * the tail model (models/basic-pitch-tail.onnx, a window's last frames only), loaded when first asked for.
+ * @spotify/basic-pitch's graph model (models/basic-pitch.onnx). Streaming also uses the tail model
+ * (models/basic-pitch-tail.onnx, a window's last frames only), loaded when first asked for.
+ *
+ * Each thread is a worker thread running its own single-threaded session, and batches go to whichever is free.
+ * This network's operators are too small for ONNX Runtime's intra-op threads to share well (two of them cost
+ * about 40% more CPU than one for the same windows), and onnxruntime-node's `run` blocks the thread it is called
+ * on; in workers the sessions load while the audio decodes, and the main thread's work (decoding, storing
+ * outputs, bend peaks) overlaps inference.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { InferenceSession } from 'onnxruntime-node';
+import { Worker } from 'node:worker_threads';
 import { AUDIO_N_SAMPLES, MODEL_OUTPUT_NAMES } from './constants.js';
 import type { Engine, EngineSettings, WindowOutputs } from './engine.js';
 
 /** The model the build makes; JAM_ONNX_MODEL names another file (a model of the same shape). */
 export function onnxModelPath(): string {
-  return process.env.JAM_ONNX_MODEL ?? builtModel('basic-pitch.onnx');
+  return process.env.JAM_ONNX_MODEL ?? packageFile('models/basic-pitch.onnx');
 }
 
 /** The tail model the build makes; none when JAM_ONNX_MODEL names another model. */
 export function onnxTailModelPath(): string | undefined {
-  return process.env.JAM_ONNX_MODEL ? undefined : builtModel('basic-pitch-tail.onnx');
+  return process.env.JAM_ONNX_MODEL ? undefined : packageFile('models/basic-pitch-tail.onnx');
 }
 
-function builtModel(file: string): string {
-  return fileURLToPath(new URL(`../../models/${file}`, import.meta.url));
+/**
+ * A file of the package by its path from the package's root. This module is src/transcribe/ or dist/transcribe/,
+ * two folders down either way; the worker is always dist's compiled one, since a worker thread cannot run TypeScript.
+ */
+function packageFile(path: string): string {
+  return fileURLToPath(new URL(`../../${path}`, import.meta.url));
+}
+
+const SESSION_WORKER = 'dist/transcribe/onnx/sessionWorker.js';
+
+export interface SessionWorkerData {
+  modelPath: string;
+  tailPath?: string;
+  /** The model's outputs in the order of a reply's note, onset, contour. */
+  outputNames: string[];
+}
+
+export interface SessionRequest {
+  id: number;
+  /** Run the tail model instead of the whole one. */
+  tail: boolean;
+  windows: Float32Array<ArrayBuffer>;
+  count: number;
+  windowSamples: number;
+}
+
+/** The first message says the session is ready (or why not); each later one answers a request by its id. */
+export type SessionReply =
+  | { kind: 'ready'; flexibleWindows: boolean }
+  | { kind: 'failed'; id?: number; error: string }
+  | { kind: 'done'; id: number; outputs: WindowOutputs };
+
+/** A worker and the replies it owes; it keeps the process alive only while it owes some. */
+class SessionThread {
+  private readonly waiting = new Map<number, { resolve: (outputs: WindowOutputs) => void; reject: (error: Error) => void }>();
+
+  constructor(readonly worker: Worker) {
+    worker.on('message', (reply: SessionReply) => {
+      if (reply.kind === 'ready' || reply.id === undefined) return;
+      const request = this.waiting.get(reply.id)!;
+      this.waiting.delete(reply.id);
+      if (this.waiting.size === 0) worker.unref();
+      if (reply.kind === 'done') request.resolve(reply.outputs);
+      else request.reject(new Error(reply.error));
+    });
+    worker.on('error', (error) => {
+      for (const request of this.waiting.values()) request.reject(error);
+      this.waiting.clear();
+    });
+  }
+
+  get busy(): boolean {
+    return this.waiting.size > 0;
+  }
+
+  run(request: SessionRequest): Promise<WindowOutputs> {
+    this.worker.ref();
+    const reply = new Promise<WindowOutputs>((resolve, reject) => this.waiting.set(request.id, { resolve, reject }));
+    this.worker.postMessage(request, [request.windows.buffer]);
+    return reply;
+  }
+}
+
+function startThread(data: SessionWorkerData): Promise<{ thread: SessionThread; flexibleWindows: boolean }> {
+  const worker = new Worker(packageFile(SESSION_WORKER), { workerData: data });
+  return new Promise((resolve, reject) => {
+    worker.once('error', reject);
+    worker.once('message', (reply: SessionReply) => {
+      worker.off('error', reject);
+      // After the thread's listener is added: adding a 'message' listener refs the worker's port again.
+      const thread = reply.kind === 'ready' ? new SessionThread(worker) : undefined;
+      worker.unref();
+      if (thread && reply.kind === 'ready') resolve({ thread, flexibleWindows: reply.flexibleWindows });
+      else reject(new Error(reply.kind === 'failed' ? reply.error : 'the session worker answered before it was ready'));
+    });
+  });
 }
 
 export async function createOnnxEngine(settings: EngineSettings): Promise<Engine> {
   const modelPath = onnxModelPath();
   if (!existsSync(modelPath)) throw new Error(`the ONNX model ${modelPath} is missing (npm run build makes it)`);
-  const ort = await import('onnxruntime-node');
-  const open = (path: string) =>
-    ort.InferenceSession.create(path, {
-      intraOpNumThreads: settings.threads,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-    });
-  const session = await open(modelPath);
-  const run = async (on: InferenceSession, windows: Float32Array, count: number, windowSamples: number): Promise<WindowOutputs> => {
-    const input = new ort.Tensor('float32', windows, [count, windowSamples, 1]);
-    const outputs = await on.run({ [on.inputNames[0]]: input });
-    const data = (name: string) => outputs[name].data as Float32Array;
-    return { note: data(MODEL_OUTPUT_NAMES.note), onset: data(MODEL_OUTPUT_NAMES.onset), contour: data(MODEL_OUTPUT_NAMES.contour) };
-  };
-  // Models built before the time axis was made dynamic (JAM_ONNX_MODEL may name one) take 2 s windows only.
-  const input = session.inputMetadata[0];
-  const flexibleWindows = input.isTensor && typeof input.shape[1] === 'string';
   const tailPath = onnxTailModelPath();
-  let tail: Promise<InferenceSession> | undefined;
+  const data: SessionWorkerData = {
+    modelPath,
+    tailPath: tailPath && existsSync(tailPath) ? tailPath : undefined,
+    outputNames: [MODEL_OUTPUT_NAMES.note, MODEL_OUTPUT_NAMES.onset, MODEL_OUTPUT_NAMES.contour],
+  };
+  const started = await Promise.allSettled(Array.from({ length: Math.max(1, settings.threads) }, () => startThread(data)));
+  const failed = started.find((result) => result.status === 'rejected');
+  if (failed) {
+    for (const result of started) if (result.status === 'fulfilled') await result.value.thread.worker.terminate();
+    throw failed.reason;
+  }
+  const threads = started.map((result) => (result as PromiseFulfilledResult<{ thread: SessionThread }>).value.thread);
+  const { flexibleWindows } = (started[0] as PromiseFulfilledResult<{ flexibleWindows: boolean }>).value;
+
+  // Requests wait here while every thread is busy; a thread takes the next one as it finishes.
+  const queue: Array<() => void> = [];
+  let nextId = 0;
+  const run = async (tail: boolean, windows: Float32Array, count: number, windowSamples: number): Promise<WindowOutputs> => {
+    let thread = threads.find((candidate) => !candidate.busy);
+    while (!thread) {
+      await new Promise<void>((resolve) => queue.push(resolve));
+      thread = threads.find((candidate) => !candidate.busy);
+    }
+    // A copy of just these windows, handed over to the worker without a second copy.
+    const request = { id: nextId++, tail, windows: windows.slice(0, count * windowSamples), count, windowSamples };
+    try {
+      return await thread.run(request);
+    } finally {
+      queue.shift()?.();
+    }
+  };
   return {
     name: 'onnx',
     flexibleWindows,
-    run: (windows, count, windowSamples = AUDIO_N_SAMPLES) => run(session, windows, count, windowSamples),
-    runTail:
-      flexibleWindows && tailPath && existsSync(tailPath)
-        ? async (window, windowSamples) => run(await (tail ??= open(tailPath)), window, 1, windowSamples)
-        : undefined,
+    run: (windows, count, windowSamples = AUDIO_N_SAMPLES) => run(false, windows, count, windowSamples),
+    runTail: flexibleWindows && data.tailPath ? (window, windowSamples) => run(true, window, 1, windowSamples) : undefined,
   };
 }

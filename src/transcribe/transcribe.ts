@@ -13,8 +13,8 @@ import { outputToNotes, type ModelOutput, type NoteCreationOptions } from './not
 import { checkTranscribeOptions } from './options.js';
 
 export interface TranscribeOptions extends NoteCreationOptions {
-  /** An engine by name (loaded once per process) or one already loaded; default onnx. */
-  engine?: EngineName | Engine;
+  /** An engine by name (loaded once per process), one already loaded or loading; default onnx. */
+  engine?: EngineName | Engine | Promise<Engine>;
   /** Threads for the engine; default the machine's cores. */
   threads?: number;
   /** Windows per engine call. */
@@ -48,13 +48,14 @@ export type AudioInput = string | Uint8Array | Float32Array;
 export async function transcribe(input: AudioInput, options: TranscribeOptions = {}): Promise<Transcription> {
   checkTranscribeOptions(options);
   const name = options.name ?? (typeof input === 'string' ? input : 'audio');
-  const audio = await audioOf(input, name);
+  // The engine loads (ONNX Runtime's sessions, in their own threads) while the audio decodes.
+  const engineLoaded = typeof options.engine === 'object' ? Promise.resolve(options.engine) : loadEngine(options.engine, options.threads);
+  const [audio, engine] = await Promise.all([audioOf(input, name), engineLoaded]);
   const duration = audio.length / AUDIO_SAMPLE_RATE;
   const minimumSeconds = (options.minNoteLengthMs ?? DEFAULT_MIN_NOTE_LENGTH_MS) / 1000;
   if (duration < minimumSeconds) {
     throw new JamError(`${name}: only ${duration.toFixed(3)} s of audio, shorter than the shortest note jam keeps (${minimumSeconds} s); give a longer recording`);
   }
-  const engine = typeof options.engine === 'object' ? options.engine : await loadEngine(options.engine, options.threads);
   const level = peakLevel(audio);
   const modelOutput = await runModel(level.audio, engine, { batchSize: options.batchSize, keepContour: options.keepContour, onProgress: options.onProgress });
   const notes = outputToNotes(modelOutput, options);

@@ -1,0 +1,39 @@
+/**
+ * One ONNX Runtime session on one thread, in a worker thread of its own: the onnx engine runs one of these per
+ * thread it is given and sends each a batch at a time (see onnxEngine.ts for why).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { InferenceSession } from 'onnxruntime-node';
+import type { SessionReply, SessionRequest, SessionWorkerData } from '../onnxEngine.js';
+
+const { modelPath, tailPath, outputNames } = workerData as SessionWorkerData;
+const port = parentPort!;
+
+try {
+  const ort = await import('onnxruntime-node');
+  const open = (path: string) =>
+    ort.InferenceSession.create(path, {
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+    });
+  const session = await open(modelPath);
+  let tail: Promise<InferenceSession> | undefined;
+  const input = session.inputMetadata[0];
+  // Models built before the time axis was made dynamic (JAM_ONNX_MODEL may name one) take 2 s windows only.
+  port.postMessage({ kind: 'ready', flexibleWindows: input.isTensor && typeof input.shape[1] === 'string' } satisfies SessionReply);
+  port.on('message', async ({ id, tail: useTail, windows, count, windowSamples }: SessionRequest) => {
+    try {
+      const on = useTail && tailPath ? await (tail ??= open(tailPath)) : session;
+      const outputs = await on.run({ [on.inputNames[0]]: new ort.Tensor('float32', windows, [count, windowSamples, 1]) });
+      // Each output owns its buffer, so it can be handed over instead of copied.
+      const [note, onset, contour] = outputNames.map((name) => outputs[name].data as Float32Array<ArrayBuffer>);
+      port.postMessage({ kind: 'done', id, outputs: { note, onset, contour } } satisfies SessionReply, [note.buffer, onset.buffer, contour.buffer]);
+    } catch (error) {
+      port.postMessage({ kind: 'failed', id, error: String(error instanceof Error ? error.message : error) } satisfies SessionReply);
+    }
+  });
+} catch (error) {
+  port.postMessage({ kind: 'failed', error: String(error instanceof Error ? error.message : error) } satisfies SessionReply);
+}
