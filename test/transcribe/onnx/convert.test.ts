@@ -70,6 +70,13 @@ describe('converting Basic Pitch to ONNX', () => {
     expect(folded.sort()).toEqual(['StatefulPartitionedCall/model_1/contours-reduced/BiasAdd', 'StatefulPartitionedCall/model_1/re_lu_1/Relu']);
   });
 
+  it('runs the notes’ and onsets’ single-output convolutions as a product over kernel taps, and no others', () => {
+    const text = Buffer.from(onnx).toString('latin1');
+    // Each such convolution ends in the sum of its shifted tap planes.
+    const rewritten = [...new Set(text.match(/StatefulPartitionedCall[\w/-]+(?=:sum)/g))];
+    expect(rewritten.sort()).toEqual(['StatefulPartitionedCall/model_1/conv2d_3/BiasAdd', 'StatefulPartitionedCall/model_1/conv2d_5/BiasAdd']);
+  });
+
   it('built models/basic-pitch.onnx from the installed model with this converter', () => {
     expect(existsSync(BUILT_MODEL), `${BUILT_MODEL} is missing: run npm run build`).toBe(true);
     expect(sameBytes(readFileSync(BUILT_MODEL), onnx), `${BUILT_MODEL} differs from a fresh conversion: run npm run build`).toBe(true);
