@@ -84,7 +84,7 @@ const CONVERTERS: Readonly<Record<string, OpConverter>> = {
  * bytes of an ONNX model. The same input always gives the same bytes.
  */
 export function convertGraphModel(json: GraphModelJson, weights: Uint8Array, options: ConversionOptions = {}): Uint8Array {
-  const conversion = new Conversion(readConstants(json, weights), timeLengths(json), reshapeTargets(json));
+  const conversion = new Conversion(readConstants(json, weights), timeLengths(json), reshapeTargets(json), consumersOf(json));
   const inputs: ValueInfoProto[] = [];
   for (const node of topologicalOrder(json.modelTopology.node)) {
     if (node.op === 'Const') {
@@ -95,6 +95,7 @@ export function convertGraphModel(json: GraphModelJson, weights: Uint8Array, opt
       inputs.push(placeholderInput(node));
       continue;
     }
+    if (conversion.isFolded(node.name)) continue;
     const convert = CONVERTERS[node.op];
     if (!convert) throw new Error(`node "${node.name}": unknown op ${node.op}; the ONNX converter does not know how to map it`);
     convert(node, conversion);
@@ -126,6 +127,8 @@ class Conversion {
   private readonly used = new Map<string, TensorProto>();
   /** Tensors that later nodes read under another name (the tail cut from a tensor, instead of the tensor). */
   private readonly replaced = new Map<string, string>();
+  /** Nodes an earlier node's conversion already computed: they are not converted again. */
+  private readonly folded = new Set<string>();
 
   constructor(
     private readonly constants: ReadonlyMap<string, ConstTensor>,
@@ -133,7 +136,19 @@ class Conversion {
     readonly timeLengths: ReadonlySet<number>,
     /** Nodes whose output is the target shape of a Reshape. */
     readonly reshapeTargets: ReadonlySet<string>,
+    /** The nodes that read each node's output. */
+    readonly consumers: ReadonlyMap<string, readonly GraphNode[]>,
   ) {}
+
+  /** Node `name` is computed by an earlier conversion: skip it, and read `input` wherever it was read. */
+  fold(name: string, input: string): void {
+    this.folded.add(name);
+    this.replace(name, this.tensor(input));
+  }
+
+  isFolded(name: string): boolean {
+    return this.folded.has(name);
+  }
 
   /** The ONNX name of a node's input; a constant becomes an initializer the first time it is used. */
   tensor(input: string): string {
@@ -192,13 +207,40 @@ function square(node: GraphNode, c: Conversion): void {
   c.add('Mul', node.name, [x, x]);
 }
 
-/** x / y, and 0 wherever y is 0 (as TensorFlow defines it, also for 0 / 0). */
+/**
+ * x / y, and 0 wherever y is 0 (as TensorFlow defines it, also for 0 / 0). Where a Mul by a one-element constant
+ * follows (Basic Pitch's batch norm scaling its normalised log-CQT, the min–max range dividing it), the constant
+ * divided by y, or 0, is worked out at y's size and x multiplied by that once: one pass over the large tensor
+ * instead of three. The same for finite x, which this x (a log minus its minimum) is.
+ */
 function divNoNan(node: GraphNode, c: Conversion): void {
   const [x, y] = dataInputs(node).map((input) => c.tensor(input));
   const zero = c.initializer({ name: part(node, 'zero'), dataType: DataType.FLOAT, dims: [], rawData: new Uint8Array(4) });
   const isZero = c.add('Equal', part(node, 'is_zero'), [y, zero]);
-  const quotient = c.add('Div', part(node, 'quotient'), [x, y]);
-  c.add('Where', node.name, [isZero, zero, quotient]);
+  const scaling = scalingAfter(node, c);
+  if (!scaling) {
+    const quotient = c.add('Div', part(node, 'quotient'), [x, y]);
+    c.add('Where', node.name, [isZero, zero, quotient]);
+    return;
+  }
+  const factor = c.add('Div', part(node, 'factor'), [c.tensor(scaling.scale), y]);
+  c.add('Mul', node.name, [x, c.add('Where', part(node, 'factor_or_zero'), [isZero, zero, factor])]);
+  c.fold(scaling.mul.name, scaling.scaled);
+}
+
+/** A Mul by a one-element float constant that alone reads the node's output (through an ExpandDims, which commutes). */
+function scalingAfter(node: GraphNode, c: Conversion): { mul: GraphNode; scale: string; scaled: string } | undefined {
+  const only = (name: string) => {
+    const readers = c.consumers.get(name) ?? [];
+    return readers.length === 1 ? readers[0] : undefined;
+  };
+  let reader = only(node.name);
+  if (reader?.op === 'ExpandDims') reader = only(reader.name);
+  if (reader?.op !== 'Mul') return undefined;
+  const inputs = dataInputs(reader).map(tensorName);
+  const scaleAt = inputs.findIndex((input) => c.isConstant(input) && c.constant(reader, inputs.indexOf(input)).dtype === 'float32');
+  if (scaleAt < 0 || c.constant(reader, scaleAt).bytes.length !== 4) return undefined;
+  return { mul: reader, scale: inputs[scaleAt], scaled: inputs[1 - scaleAt] };
 }
 
 function reduction(node: GraphNode, c: Conversion): void {
@@ -561,6 +603,17 @@ function timeLengths(json: GraphModelJson): Set<number> {
   const placeholders = json.modelTopology.node.filter((node) => node.op === 'Placeholder');
   const outputs = Object.values(json.signature?.outputs ?? {}).map((output) => (output.tensorShape?.dim ?? []).map(({ size }) => Number(size)));
   return new Set([...placeholders.map(placeholderDims), ...outputs].map((dims) => dims[TIME_AXIS]).filter((size) => size > 0));
+}
+
+function consumersOf(json: GraphModelJson): Map<string, GraphNode[]> {
+  const consumers = new Map<string, GraphNode[]>();
+  for (const node of json.modelTopology.node) {
+    for (const input of dataInputs(node)) {
+      const producer = tensorName(input);
+      consumers.set(producer, [...(consumers.get(producer) ?? []), node]);
+    }
+  }
+  return consumers;
 }
 
 function reshapeTargets(json: GraphModelJson): Set<string> {

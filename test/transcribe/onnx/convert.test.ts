@@ -77,6 +77,12 @@ describe('converting Basic Pitch to ONNX', () => {
     expect(rewritten.sort()).toEqual(['StatefulPartitionedCall/model_1/conv2d_3/BiasAdd', 'StatefulPartitionedCall/model_1/conv2d_5/BiasAdd']);
   });
 
+  it('scales the log-CQT by the batch norm in the same pass that normalises it', () => {
+    const text = Buffer.from(onnx).toString('latin1');
+    expect(text).not.toContain('batch_normalization/FusedBatchNormV3/Mul');
+    expect(text).toContain('normalized_log_1/div_no_nan:factor_or_zero');
+  });
+
   it('built models/basic-pitch.onnx from the installed model with this converter', () => {
     expect(existsSync(BUILT_MODEL), `${BUILT_MODEL} is missing: run npm run build`).toBe(true);
     expect(sameBytes(readFileSync(BUILT_MODEL), onnx), `${BUILT_MODEL} differs from a fresh conversion: run npm run build`).toBe(true);
