@@ -33,7 +33,7 @@ export interface Engine {
 }
 
 export interface EngineSettings {
-  /** Threads for the engine's operators (ONNX Runtime's intra-op threads); default: the machine's cores. */
+  /** Threads for the engine (onnx: worker threads, each running its own single-threaded session); default: the machine's cores. */
   threads: number;
 }
 
