@@ -29,7 +29,7 @@ try {
       const outputs = await on.run({ [on.inputNames[0]]: new ort.Tensor('float32', windows, [count, windowSamples, 1]) });
       // Each output owns its buffer, so it can be handed over instead of copied.
       const [note, onset, contour] = outputNames.map((name) => outputs[name].data as Float32Array<ArrayBuffer>);
-      port.postMessage({ kind: 'done', id, outputs: { note, onset, contour } } satisfies SessionReply, [note.buffer, onset.buffer, contour.buffer]);
+      port.postMessage({ kind: 'done', id, outputs: { note, onset, contour }, windows } satisfies SessionReply, [note.buffer, onset.buffer, contour.buffer, windows.buffer]);
     } catch (error) {
       port.postMessage({ kind: 'failed', id, error: String(error instanceof Error ? error.message : error) } satisfies SessionReply);
     }
