@@ -65,6 +65,8 @@ export type SessionReply =
 class SessionThread {
   private readonly waiting = new Map<number, { resolve: (outputs: WindowOutputs) => void; reject: (error: Error) => void }>();
   private spare?: Float32Array<ArrayBuffer>;
+  /** Why the worker stopped, if it did: later requests fail with it instead of waiting for ever. */
+  private failure?: Error;
 
   constructor(readonly worker: Worker) {
     worker.on('message', (reply: SessionReply) => {
@@ -75,10 +77,12 @@ class SessionThread {
       if (reply.kind === 'done') {
         this.spare = reply.windows;
         request.resolve(reply.outputs);
+      } else {
+        request.reject(new Error(reply.error));
       }
-      else request.reject(new Error(reply.error));
     });
     worker.on('error', (error) => {
+      this.failure = error;
       for (const request of this.waiting.values()) request.reject(error);
       this.waiting.clear();
     });
@@ -90,6 +94,7 @@ class SessionThread {
 
   /** Runs `count` windows of `windowSamples` from the start of `source`. */
   run(id: number, tail: boolean, source: Float32Array, count: number, windowSamples: number): Promise<WindowOutputs> {
+    if (this.failure) return Promise.reject(this.failure);
     const length = count * windowSamples;
     const windows = this.spare?.length === length ? this.spare : new Float32Array(length);
     this.spare = undefined;
