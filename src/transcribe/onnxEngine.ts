@@ -5,7 +5,7 @@
  *
  * Each thread is a worker thread running its own single-threaded session, and batches go to whichever is free.
  * This network's operators are too small for ONNX Runtime's intra-op threads to share well (two of them cost
- * about 40% more CPU than one for the same windows), and onnxruntime-node's `run` blocks the thread it is called
+ * 20–40% more CPU than one for the same windows), and onnxruntime-node's `run` blocks the thread it is called
  * on; in workers the sessions load while the audio decodes, and the main thread's work (decoding, storing
  * outputs, bend peaks) overlaps inference.
  */
