@@ -42,7 +42,7 @@ export interface LatencyTuning {
 /** Chosen by measurement: see docs/live.md. */
 export const LATENCY_TUNINGS: Readonly<Record<LatencySetting, LatencyTuning>> = {
   low: { hopFrames: 4, contextFrames: 2, confirmFrames: 2, windowFrames: MIN_WINDOW_FRAMES },
-  balanced: { hopFrames: 6, contextFrames: 2, confirmFrames: 2, windowFrames: MIN_WINDOW_FRAMES },
+  balanced: { hopFrames: 5, contextFrames: 4, confirmFrames: 2, windowFrames: MIN_WINDOW_FRAMES },
   accurate: { hopFrames: 8, contextFrames: 12, confirmFrames: Infinity, windowFrames: MIN_WINDOW_FRAMES },
 };
 

@@ -16,7 +16,7 @@ const audioOf = async (name: string) => (await decodeAudio(readFileSync(fixture(
 
 /**
  * Streamed notes agree with the offline transcription at least this well on chords.wav. Measured with the default
- * setting: 0.90 (0.96 over all four fixtures); the difference is the short right context (a note or two more or
+ * setting: 0.92 (0.95 over all four fixtures); the difference is the short right context (a note or two more or
  * less, an onset a frame off), and 0.85 leaves room for that without letting a broken tracker through (one without
  * the window-by-window comparison of neighbouring frames scored 0.6).
  */
