@@ -206,7 +206,8 @@ export class StreamingNoteTracker {
       const trace = this.traces.get(bin);
       if (trace) {
         if (!this.extend(trace, t, value, frame.bendPeaks[bin])) this.traces.delete(bin);
-      } else if (value > this.frameThreshold) {
+      } else if (value > this.frameThreshold && t >= 1) {
+        // Offline's backward trace stops before frame 0, as its onsets do.
         this.traces.set(bin, { ...noteFrom(t, bin, frame), traced: true });
       }
     }
