@@ -28,6 +28,8 @@ export interface Engine {
   readonly flexibleWindows?: boolean;
   /** Where the engine has the tail model: runs one window of `windowSamples` and gives only its last TAIL_FRAMES frames. */
   runTail?(window: Float32Array, windowSamples: number): Promise<WindowOutputs>;
+  /** Batches the engine works on at once (its worker threads); 1 when unset. */
+  readonly parallelism?: number;
   /** Set when the engine asked for could not load and this one stands in: the reason, for the user. */
   readonly fallbackReason?: string;
 }

@@ -85,25 +85,32 @@ export async function runModel(audio: Float32Array | AudioStream, engine: Engine
     contour: options.keepContour ? new Float32Array(frames * N_FREQ_BINS_CONTOURS) : undefined,
   };
   const windows = windowCount(stream.length);
-  // Two batch buffers in turn: the engine may still be reading one while the next is filled.
-  const buffers = [new Float32Array(batchSize * AUDIO_N_SAMPLES), new Float32Array(batchSize * AUDIO_N_SAMPLES)];
-  let batch = buffers[0];
+  // Each thread of the engine holds a batch it runs and the next, so the batches in flight are twice its
+  // threads; a batch's buffer is filled again only once its outputs are back (the engine may copy it late).
+  const inFlightMost = 2 * (engine.parallelism ?? 1);
+  const free = Array.from({ length: inFlightMost + 1 }, () => new Float32Array(batchSize * AUDIO_N_SAMPLES));
+  const inFlight = new Set<Promise<void>>();
+  let batch = free.pop()!;
+  let windowsDone = 0;
   const cutter = new WindowCutter();
   let inBatch = 0;
-  // A batch's outputs are stored while the next one is cut and run: an engine that runs off the main thread
-  // overlaps the two (onnxruntime-node 1.30 runs on it, so there this only bounds the work to two batches).
-  let storing: Promise<void> = Promise.resolve();
   const runBatch = async (): Promise<void> => {
     const count = inBatch;
     const first = cutter.next - count;
-    const result = engine.run(batch.subarray(0, count * AUDIO_N_SAMPLES), count);
-    batch = batch === buffers[0] ? buffers[1] : buffers[0];
-    inBatch = 0;
-    await storing;
-    storing = result.then((outputs) => {
+    const buffer = batch;
+    const stored = engine.run(buffer.subarray(0, count * AUDIO_N_SAMPLES), count).then((outputs) => {
+      free.push(buffer);
       for (let w = 0; w < count; w++) keepWindow(outputs, w, output, (first + w) * FRAMES_KEPT_PER_WINDOW);
-      options.onProgress?.((first + count) / windows);
+      windowsDone += count;
+      options.onProgress?.(windowsDone / windows);
     });
+    const done = stored.finally(() => inFlight.delete(done));
+    // Handled here too: after a failure the batches still in flight are no longer awaited.
+    done.catch(() => undefined);
+    inFlight.add(done);
+    inBatch = 0;
+    while (inFlight.size >= inFlightMost || free.length === 0) await Promise.race(inFlight);
+    batch = free.pop()!;
   };
   const cutReady = async (ended: boolean): Promise<void> => {
     while (cutter.next < windows && cutter.ready(ended)) {
@@ -118,7 +125,7 @@ export async function runModel(audio: Float32Array | AudioStream, engine: Engine
   }
   await cutReady(true);
   if (inBatch > 0) await runBatch();
-  await storing;
+  await Promise.all(inFlight);
   return output;
 }
 
