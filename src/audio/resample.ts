@@ -10,6 +10,12 @@ const ZERO_CROSSINGS = 12;
 const KAISER_BETA = 8;
 /** Pass band as a fraction of the lower Nyquist frequency, leaving room for the transition band. */
 const ROLLOFF = 0.94;
+/**
+ * Halving the rate (44.1 → 22.05 kHz, the common case) cuts off at the lower Nyquist frequency itself: a
+ * half-band filter, every other tap of which is zero, so it takes half the multiplications. What it lets alias
+ * lands above 9 kHz, far above the model's highest bin (about 4.2 kHz).
+ */
+const HALF_BAND_ROLLOFF = 1;
 /** Most distinct fractional positions given their own kernel; rarer rates share the nearest. */
 const MAX_PHASES = 4096;
 
@@ -37,7 +43,8 @@ interface Kernels {
 }
 
 function makeKernels(inRate: number, outRate: number): Kernels {
-  const cutoff = 0.5 * Math.min(1, outRate / inRate) * ROLLOFF; // cycles per input sample
+  const rolloff = inRate === 2 * outRate ? HALF_BAND_ROLLOFF : ROLLOFF;
+  const cutoff = 0.5 * Math.min(1, outRate / inRate) * rolloff; // cycles per input sample
   const reach = ZERO_CROSSINGS / (2 * cutoff); // input samples on each side
   const half = Math.ceil(reach);
   const phases = Math.min(MAX_PHASES, outRate / greatestCommonDivisor(inRate, outRate));
@@ -50,7 +57,8 @@ function makeKernels(inRate: number, outRate: number): Kernels {
     for (let j = 0; j < width; j++) {
       const distance = j - half + 1 - fraction;
       const x = 2 * cutoff * distance;
-      const sinc = x === 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x);
+      // The sinc's zero crossings exactly zero (Math.sin(π·k) is not), which the half-band loop relies on.
+      const sinc = x === 0 ? 1 : Number.isInteger(x) ? 0 : Math.sin(Math.PI * x) / (Math.PI * x);
       const ratio = distance / reach;
       const window = Math.abs(ratio) >= 1 ? 0 : besselI0(KAISER_BETA * Math.sqrt(1 - ratio * ratio)) / norm;
       taps[p * width + j] = sinc * window;
@@ -122,6 +130,7 @@ export class Resampler {
     const bufferStart = this.bufferStart;
     const inRate = this.inRate;
     const outRate = this.outRate;
+    const halfBand = inRate === 2 * outRate;
     let count = 0;
     for (let n = this.produced; n < last; n++) {
       const position = (n * inRate) / outRate;
@@ -132,15 +141,34 @@ export class Resampler {
         phase = 0;
       }
       if (base + half > ready) break;
-      const kernel = phase * width;
       const first = base - half + 1 - bufferStart;
+      if (halfBand && first >= 0) break;
+      const kernel = phase * width;
       let sum = 0;
       for (let j = first < 0 ? -first : 0; j < width; j++) sum += buffer[first + j] * taps[kernel + j];
       out[count++] = sum;
     }
+    if (halfBand) count += halveRate(buffer, taps, out, count, 2 * (this.produced + count) - bufferStart, ready - bufferStart);
     this.produced += count;
     return out.subarray(0, count);
   }
+}
+
+/**
+ * Fills `out` from index `from` with outputs centred on input `centre`, `centre + 2`, … while their last tap
+ * stays within `ready`, by the half-band kernel `taps` (centre at half − 1, zero at even distances from it):
+ * only the odd distances are multiplied, each once for the sum of its two mirrored samples.
+ */
+function halveRate(input: Float32Array, taps: Float32Array, out: Float32Array, from: number, centre: number, ready: number): number {
+  const half = taps.length / 2;
+  const middle = half - 1;
+  let n = from;
+  for (let at = centre; n < out.length && at + half <= ready; at += 2, n++) {
+    let sum = input[at] * taps[middle];
+    for (let k = 1; k <= middle; k += 2) sum += (input[at - k] + input[at + k]) * taps[middle + k];
+    out[n] = sum;
+  }
+  return n - from;
 }
 
 /** Resamples a whole signal at once. */
