@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeAudio } from '../../src/audio/decode.js';
-import { loadEngine } from '../../src/transcribe/engine.js';
+import { loadEngine, type Engine } from '../../src/transcribe/engine.js';
+import { runModel } from '../../src/transcribe/inference.js';
 import { scoreNotes } from '../../src/transcribe/score.js';
 import { transcribe } from '../../src/transcribe/transcribe.js';
 
@@ -31,5 +32,28 @@ describe('the engines', () => {
     const one = await transcribe(samples, { batchSize: 1 });
     const eight = await transcribe(samples, { batchSize: 8, threads: 1 });
     expect(eight.notes.map((note) => [note.pitch, note.start, note.end])).toEqual(one.notes.map((note) => [note.pitch, note.start, note.end]));
+  });
+
+  it('stores each batch in its place when batches in flight come back out of order', async () => {
+    const { samples } = await decodeAudio(readFileSync(fixture('bass.flac')), 'bass.flac', 22050);
+    const onnx = await loadEngine('onnx');
+    let calls = 0;
+    // Every other batch answers late, after the ones sent after it.
+    const shuffled: Engine = {
+      ...onnx,
+      parallelism: 3,
+      run: async (windows, count) => {
+        const late = calls++ % 2 === 0;
+        const outputs = await onnx.run(windows.slice(), count);
+        if (late) await new Promise((resolve) => setTimeout(resolve, 50));
+        return outputs;
+      },
+    };
+    const inOrder = await runModel(samples, onnx, { batchSize: 4 });
+    const outOfOrder = await runModel(samples, shuffled, { batchSize: 1 });
+    expect(calls).toBeGreaterThanOrEqual(4);
+    expect(outOfOrder.note).toEqual(inOrder.note);
+    expect(outOfOrder.onset).toEqual(inOrder.onset);
+    expect(outOfOrder.bendPeaks).toEqual(inOrder.bendPeaks);
   });
 });
