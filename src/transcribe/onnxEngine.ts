@@ -3,7 +3,7 @@
  * @spotify/basic-pitch's graph model (models/basic-pitch.onnx). Streaming also uses the tail model
  * (models/basic-pitch-tail.onnx, a window's last frames only), loaded when first asked for.
  *
- * Each thread is a worker thread running its own single-threaded session, and batches go to whichever is free.
+ * Each thread is a worker thread running its own single-threaded session, and batches go to whichever owes fewest.
  * This network's operators are too small for ONNX Runtime's intra-op threads to share well (two of them cost
  * 20–40% more CPU than one for the same windows), and onnxruntime-node's `run` blocks the thread it is called
  * on; in workers the sessions load while the audio decodes, and the main thread's work (decoding, storing
