@@ -37,13 +37,18 @@ export interface LatencyTuning {
   confirmFrames: number;
   /** Frames of the window the model runs on (MIN_WINDOW_FRAMES to ANNOT_N_FRAMES); 2 s windows where the engine needs them. */
   windowFrames: number;
+  /**
+   * Whether leftover energy becomes notes (the melodia trick run forward): they are offline's notes too, but their
+   * note-ons wait for the minimum note length, which the shorter settings' p95 latency cannot afford.
+   */
+  melodiaTrick: boolean;
 }
 
 /** Chosen by measurement: see docs/live.md. */
 export const LATENCY_TUNINGS: Readonly<Record<LatencySetting, LatencyTuning>> = {
-  low: { hopFrames: 4, contextFrames: 2, confirmFrames: 2, windowFrames: MIN_WINDOW_FRAMES },
-  balanced: { hopFrames: 5, contextFrames: 4, confirmFrames: 2, windowFrames: MIN_WINDOW_FRAMES },
-  accurate: { hopFrames: 8, contextFrames: 12, confirmFrames: Infinity, windowFrames: MIN_WINDOW_FRAMES },
+  low: { hopFrames: 4, contextFrames: 2, confirmFrames: 2, windowFrames: MIN_WINDOW_FRAMES, melodiaTrick: false },
+  balanced: { hopFrames: 5, contextFrames: 4, confirmFrames: 2, windowFrames: MIN_WINDOW_FRAMES, melodiaTrick: false },
+  accurate: { hopFrames: 8, contextFrames: 12, confirmFrames: Infinity, windowFrames: MIN_WINDOW_FRAMES, melodiaTrick: true },
 };
 
 export interface StreamingOptions extends Omit<NoteTrackerOptions, 'confirmFrames'> {
@@ -101,7 +106,7 @@ export class StreamingTranscriber {
     if (!engine.flexibleWindows) this.tuning.windowFrames = ANNOT_N_FRAMES;
     this.window = new Float32Array(windowSamples(this.tuning.windowFrames));
     this.ring = new AudioRing(this.window.length);
-    this.tracker = new StreamingNoteTracker({ ...options, confirmFrames: this.tuning.confirmFrames });
+    this.tracker = new StreamingNoteTracker({ ...options, melodiaTrick: options.melodiaTrick ?? this.tuning.melodiaTrick, confirmFrames: this.tuning.confirmFrames });
   }
 
   /** 22 050 Hz mono samples, any chunk size; resolves with the events that became certain. */
