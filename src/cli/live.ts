@@ -41,6 +41,7 @@ interface LiveArgs extends PortArgs {
   minimumNoteLength: number;
   minimumFrequency?: number;
   maximumFrequency?: number;
+  melodiaTrick?: boolean;
   engine: EngineName;
   threads: number;
   quiet: boolean;
@@ -65,6 +66,7 @@ function builder(yargs: Argv): Argv<LiveArgs> {
     .option('minimum-note-length', { requiresArg: true, type: 'number', default: DEFAULT_MIN_NOTE_LENGTH_MS, describe: 'Shortest note kept, in ms' })
     .option('minimum-frequency', { requiresArg: true, type: 'number', describe: 'Lowest note frequency kept, in Hz' })
     .option('maximum-frequency', { requiresArg: true, type: 'number', describe: 'Highest note frequency kept, in Hz' })
+    .option('melodia-trick', { type: 'boolean', describe: 'Trace notes from the energy left after onset-started notes (default: with --latency accurate only; their note-ons wait for the minimum note length)' })
     .option('engine', { requiresArg: true, type: 'string', choices: ENGINE_NAMES, default: DEFAULT_ENGINE, describe: 'Inference engine: onnx (fast), tfjs, tfjs-node' })
     .option('threads', { requiresArg: true, type: 'number', default: LIVE_THREADS, describe: 'Threads for the onnx engine' })
     .example('$0 live --input 0 --to Synth', 'A microphone or line input playing a synth')
@@ -82,6 +84,7 @@ async function handler(parsed: LiveArgs): Promise<void> {
     minNoteLengthMs: args.minimumNoteLength,
     minFrequency: args.minimumFrequency,
     maxFrequency: args.maximumFrequency,
+    melodiaTrick: args.melodiaTrick,
   };
   checkTranscribeOptions({ ...options, threads: args.threads });
   const port = checkPortArgs(args);

@@ -153,6 +153,20 @@ describe('jam live, the real pipeline', () => {
     expectSameNotes(recorded(join(work, 'take.mid')), notes);
   });
 
+  it('--melodia-trick adds the notes offline traces from leftover energy, as accurate does: scale.wav\'s first note', async ({ work }) => {
+    const scale = join(FIXTURES, 'scale.wav');
+    const [plain, traced] = await Promise.all([
+      runJam(['live', scale, '--events', '-'], { cwd: work }),
+      runJam(['live', scale, '--events', '-', '--melodia-trick'], { cwd: work }),
+    ]);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(traced.code, traced.stderr).toBe(0);
+    // Its onset peaks in frame 0, where no onset can start a note: only the trick finds it, at its first frame.
+    const opening = (run: JamRun) => events(run.stdout).filter((event) => event.type === 'on' && event.time < 0.05).map((event) => event.pitch);
+    expect(opening(plain)).toEqual([]);
+    expect(opening(traced)).toEqual([60]);
+  });
+
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     it(`on ${signal} in the middle of a take ends every note, finishes the MIDI file and exits ${code}`, async ({ work }) => {
       const run = await runAndStop(['live', join(FIXTURES, 'chords.wav'), '--realtime', '--events', '-', '--record', 'take.mid'], work, 1, (child) => child.kill(signal));
