@@ -62,7 +62,6 @@ interface Template {
   chordToneSteps: number[];
 }
 
-
 const BASS_ROOT = Math.log(BASS_ON_ROOT);
 
 const TEMPLATES: readonly Template[] = CHORD_VOCABULARY.map((quality) => {
