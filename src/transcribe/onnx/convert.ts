@@ -238,7 +238,7 @@ function scalingAfter(node: GraphNode, c: Conversion): { mul: GraphNode; scale: 
   if (reader?.op === 'ExpandDims') reader = only(reader.name);
   if (reader?.op !== 'Mul') return undefined;
   const inputs = dataInputs(reader).map(tensorName);
-  const scaleAt = inputs.findIndex((input) => c.isConstant(input) && c.constant(reader, inputs.indexOf(input)).dtype === 'float32');
+  const scaleAt = inputs.findIndex((input, at) => c.isConstant(input) && c.constant(reader, at).dtype === 'float32');
   if (scaleAt < 0 || c.constant(reader, scaleAt).bytes.length !== 4) return undefined;
   return { mul: reader, scale: inputs[scaleAt], scaled: inputs[1 - scaleAt] };
 }
@@ -295,10 +295,15 @@ function conv2d(node: GraphNode, c: Conversion): void {
  */
 const SPACE_TO_DEPTH = { factor: 8, minWidth: 5, maxChannels: 64 } as const;
 
+/** A stride-1, undilated convolution with TensorFlow's SAME padding: the only kind the rewrites below take. */
+function isPlainSame(node: GraphNode): boolean {
+  const plain = [...intsAttr(node, 'strides'), ...intsAttr(node, 'dilations')].every((value) => value === 1);
+  return plain && stringAttr(node, 'padding') === 'SAME';
+}
+
 function spaceToDepthFactor(node: GraphNode, filter: ConstTensor): number {
   const [, width, inChannels, outChannels] = filter.shape;
-  const plain = [...intsAttr(node, 'strides'), ...intsAttr(node, 'dilations')].every((value) => value === 1);
-  if (!plain || stringAttr(node, 'padding') !== 'SAME' || width < SPACE_TO_DEPTH.minWidth) return 1;
+  if (!isPlainSame(node) || width < SPACE_TO_DEPTH.minWidth) return 1;
   const { factor, maxChannels } = SPACE_TO_DEPTH;
   return factor * Math.max(inChannels, outChannels) <= maxChannels ? factor : 1;
 }
@@ -363,13 +368,13 @@ function spaceToDepthFilter(name: string, filter: ConstTensor, factor: number): 
 /**
  * ONNX Runtime gives a convolution with one output channel a whole block of 16 (or runs it unblocked, worse), so
  * Basic Pitch's notes' 7×3 and onsets' 3×3 convolutions took 17% of the model for 0.3% of its work. Each that is
- * not folded over frequency (above; the contours' 5×5 is, and is faster so) is instead one matrix product that gives every kernel tap its own plane — plane (dt, df) is
- * Σc W[dt, df, c, 0]·x[c] at each cell — and a sum of those planes shifted into place: out[t, f] = Σ plane(dt, df)
- * at [t + dt − top, f + df − left], zero outside, which is the convolution with TensorFlow's SAME padding.
+ * not folded over frequency (above; the contours' 5×5 is, and is faster so) is instead one matrix product that
+ * gives every kernel tap its own plane — plane (dt, df) is Σc W[dt, df, c, 0]·x[c] at each cell — and a sum of
+ * those planes shifted into place: out[t, f] = Σ plane(dt, df) at [t + dt − top, f + df − left], zero outside,
+ * which is the convolution with TensorFlow's SAME padding.
  */
 function isSingleOutputSame(node: GraphNode, filter: ConstTensor): boolean {
-  const plain = [...intsAttr(node, 'strides'), ...intsAttr(node, 'dilations')].every((value) => value === 1);
-  return plain && stringAttr(node, 'padding') === 'SAME' && filter.shape[3] === 1 && fusedOps(node).relu === false;
+  return isPlainSame(node) && filter.shape[3] === 1 && fusedOps(node).relu === false;
 }
 
 function singleOutputConv(node: GraphNode, c: Conversion, bias: boolean): void {
