@@ -16,7 +16,7 @@ import {
   WINDOW_HOP_SAMPLES,
 } from './constants.js';
 import type { Engine, WindowOutputs } from './engine.js';
-import { bendPeaksOf, framesForSamples, type ModelOutput } from './noteCreation.js';
+import { bendPeaksOf, cellsNotesReach, framesForSamples, noteReachOf, type ModelOutput, type NoteCreationOptions, type NoteReach } from './noteCreation.js';
 
 /** Windows per engine call, chosen by measurement (see docs/engines.md). */
 export const DEFAULT_BATCH_SIZE = 4;
@@ -29,6 +29,11 @@ export interface InferenceOptions {
   batchSize?: number;
   /** Keep the contour posteriorgram (264 bins a frame) in the output; pitch bends do not need it. */
   keepContour?: boolean;
+  /**
+   * The note creation the output is for: bend peaks are then measured only in the cells its notes can reach
+   * (about a tenth of them in polyphonic music; none without pitch bends), and left 0 elsewhere.
+   */
+  notesFor?: NoteCreationOptions;
   /** Called with the fraction done (0–1) after each batch. */
   onProgress?: (fraction: number) => void;
 }
@@ -85,6 +90,7 @@ export async function runModel(audio: Float32Array | AudioStream, engine: Engine
     contour: options.keepContour ? new Float32Array(frames * N_FREQ_BINS_CONTOURS) : undefined,
   };
   const windows = windowCount(stream.length);
+  const bends = new BendMeter(output, windows, options.notesFor && noteReachOf(options.notesFor));
   // Each thread of the engine holds a batch it runs and the next, so the batches in flight are twice its
   // threads; a batch's buffer is filled again only once its outputs are back (the engine may copy it late).
   const inFlightMost = 2 * (engine.parallelism ?? 1);
@@ -100,7 +106,7 @@ export async function runModel(audio: Float32Array | AudioStream, engine: Engine
     const buffer = batch;
     const stored = engine.run(buffer.subarray(0, count * AUDIO_N_SAMPLES), count).then((outputs) => {
       free.push(buffer);
-      for (let w = 0; w < count; w++) keepWindow(outputs, w, output, (first + w) * FRAMES_KEPT_PER_WINDOW);
+      for (let w = 0; w < count; w++) bends.add(first + w, keepWindow(outputs, w, output, (first + w) * FRAMES_KEPT_PER_WINDOW));
       windowsDone += count;
       options.onProgress?.(windowsDone / windows);
     });
@@ -129,15 +135,62 @@ export async function runModel(audio: Float32Array | AudioStream, engine: Engine
   return output;
 }
 
-/** Stores the kept middle frames of window `w`'s outputs at `firstFrame`, trimmed to the recording. */
-function keepWindow(result: WindowOutputs, w: number, output: ModelOutput, firstFrame: number): void {
-  const frames = Math.min(FRAMES_KEPT_PER_WINDOW, output.frames - firstFrame);
-  if (frames <= 0) return;
+/**
+ * Stores the kept middle frames of window `w`'s note and onset outputs at `firstFrame`, trimmed to the
+ * recording, and gives back its kept contour rows.
+ */
+function keepWindow(result: WindowOutputs, w: number, output: ModelOutput, firstFrame: number): Float32Array {
+  const frames = Math.max(0, Math.min(FRAMES_KEPT_PER_WINDOW, output.frames - firstFrame));
   const firstRow = w * ANNOT_N_FRAMES + FRAMES_CUT_EACH_SIDE;
   const rows = (data: Float32Array, bins: number) => data.subarray(firstRow * bins, (firstRow + frames) * bins);
+  const contour = rows(result.contour, N_FREQ_BINS_CONTOURS);
+  if (frames === 0) return contour;
   output.note.set(rows(result.note, N_FREQ_BINS_NOTES), firstFrame * N_FREQ_BINS_NOTES);
   output.onset.set(rows(result.onset, N_FREQ_BINS_NOTES), firstFrame * N_FREQ_BINS_NOTES);
-  const contour = rows(result.contour, N_FREQ_BINS_CONTOURS);
-  output.bendPeaks.set(bendPeaksOf(contour, frames), firstFrame * N_FREQ_BINS_NOTES);
   output.contour?.set(contour, firstFrame * N_FREQ_BINS_CONTOURS);
+  return contour;
+}
+
+/**
+ * Turns each window's contour into bend peaks, in window order. With a note reach, a window waits until the
+ * note posterior is stored as far past it as the reach looks (batches may come back out of order), so only
+ * the cells notes can reach are measured; the contours waiting are a few windows' worth.
+ */
+class BendMeter {
+  private readonly waiting = new Map<number, Float32Array>();
+  private readonly stored: Uint8Array;
+  /** Windows 0 … storedRun - 1 are all stored. */
+  private storedRun = 0;
+  private next = 0;
+
+  constructor(
+    private readonly output: ModelOutput,
+    windows: number,
+    private readonly reach: NoteReach | undefined,
+  ) {
+    this.stored = new Uint8Array(windows);
+  }
+
+  add(window: number, contour: Float32Array): void {
+    this.stored[window] = 1;
+    this.waiting.set(window, contour);
+    while (this.storedRun < this.stored.length && this.stored[this.storedRun]) this.storedRun++;
+    for (let contour = this.waiting.get(this.next); contour && this.canMeasure(this.next); contour = this.waiting.get(this.next)) {
+      this.waiting.delete(this.next);
+      this.measure(this.next++, contour);
+    }
+  }
+
+  private canMeasure(window: number): boolean {
+    const lookahead = (window + 1) * FRAMES_KEPT_PER_WINDOW + (this.reach?.energyTolerance ?? 0);
+    return this.storedRun === this.stored.length || lookahead <= this.storedRun * FRAMES_KEPT_PER_WINDOW;
+  }
+
+  private measure(window: number, contour: Float32Array): void {
+    const frames = contour.length / N_FREQ_BINS_CONTOURS;
+    if (frames === 0) return;
+    const from = window * FRAMES_KEPT_PER_WINDOW;
+    const cells = this.reach && cellsNotesReach(this.output.note, this.output.frames, from, from + frames, this.reach);
+    this.output.bendPeaks.set(bendPeaksOf(contour, frames, cells), from * N_FREQ_BINS_NOTES);
+  }
 }

@@ -57,7 +57,7 @@ export async function transcribe(input: AudioInput, options: TranscribeOptions =
     throw new JamError(`${name}: only ${duration.toFixed(3)} s of audio, shorter than the shortest note jam keeps (${minimumSeconds} s); give a longer recording`);
   }
   const level = peakLevel(audio);
-  const modelOutput = await runModel(level.audio, engine, { batchSize: options.batchSize, keepContour: options.keepContour, onProgress: options.onProgress });
+  const modelOutput = await runModel(level.audio, engine, { batchSize: options.batchSize, keepContour: options.keepContour, notesFor: options, onProgress: options.onProgress });
   const notes = outputToNotes(modelOutput, options);
   const midi = notesToMidiBytes(notes, { tempo: options.midiTempo ?? DEFAULT_MIDI_TEMPO, multiplePitchBends: options.multiplePitchBends });
   return { notes, midi, modelOutput, duration, warnings: warningsFor(name, level.peak(), notes) };

@@ -4,10 +4,27 @@ import { describe, expect, it } from 'vitest';
 import { decodeAudio } from '../../src/audio/decode.js';
 import { loadEngine, type Engine } from '../../src/transcribe/engine.js';
 import { runModel } from '../../src/transcribe/inference.js';
+import { outputToNotes } from '../../src/transcribe/noteCreation.js';
 import { scoreNotes } from '../../src/transcribe/score.js';
 import { transcribe } from '../../src/transcribe/transcribe.js';
 
 const fixture = (name: string) => path.resolve(import.meta.dirname, '../../fixtures', name);
+
+/** The engine with every other batch answering late, after the ones sent after it. */
+function lateEveryOtherBatch(engine: Engine): Engine & { calls: () => number } {
+  let calls = 0;
+  return {
+    ...engine,
+    parallelism: 3,
+    run: async (windows, count) => {
+      const late = calls++ % 2 === 0;
+      const outputs = await engine.run(windows.slice(), count);
+      if (late) await new Promise((resolve) => setTimeout(resolve, 50));
+      return outputs;
+    },
+    calls: () => calls,
+  };
+}
 
 describe('the engines', () => {
   it('onnx is the default, loaded once per process and thread count', async () => {
@@ -37,23 +54,25 @@ describe('the engines', () => {
   it('stores each batch in its place when batches in flight come back out of order', async () => {
     const { samples } = await decodeAudio(readFileSync(fixture('bass.flac')), 'bass.flac', 22050);
     const onnx = await loadEngine('onnx');
-    let calls = 0;
-    // Every other batch answers late, after the ones sent after it.
-    const shuffled: Engine = {
-      ...onnx,
-      parallelism: 3,
-      run: async (windows, count) => {
-        const late = calls++ % 2 === 0;
-        const outputs = await onnx.run(windows.slice(), count);
-        if (late) await new Promise((resolve) => setTimeout(resolve, 50));
-        return outputs;
-      },
-    };
+    const shuffled = lateEveryOtherBatch(onnx);
     const inOrder = await runModel(samples, onnx, { batchSize: 4 });
     const outOfOrder = await runModel(samples, shuffled, { batchSize: 1 });
-    expect(calls).toBeGreaterThanOrEqual(4);
+    expect(shuffled.calls()).toBeGreaterThanOrEqual(4);
     expect(outOfOrder.note).toEqual(inOrder.note);
     expect(outOfOrder.onset).toEqual(inOrder.onset);
     expect(outOfOrder.bendPeaks).toEqual(inOrder.bendPeaks);
+  });
+
+  it('measures bends only where notes can reach, with the same notes and bends, whatever order batches come back in', async () => {
+    const { samples } = await decodeAudio(readFileSync(fixture('chords.mp3')), 'chords.mp3', 22050);
+    const onnx = await loadEngine('onnx');
+    const shuffled = lateEveryOtherBatch(onnx);
+    const everywhere = await runModel(samples, onnx);
+    // A tolerance longer than a window's frames makes windows wait for more than the next one.
+    for (const options of [{}, { frameThreshold: 0.2, energyTolerance: 200 }, { pitchBends: false }]) {
+      const reached = await runModel(samples, shuffled, { batchSize: 1, notesFor: options });
+      expect(outputToNotes(reached, options)).toEqual(outputToNotes(everywhere, options));
+      expect(reached.bendPeaks).not.toEqual(everywhere.bendPeaks);
+    }
   });
 });

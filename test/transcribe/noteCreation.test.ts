@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   bendPeaksOf,
+  cellsNotesReach,
   frameToTime,
   inferredOnsets,
   minNoteLengthFrames,
+  noteReachOf,
   onsetPeaks,
   outputToFrameNotes,
   outputToNotes,
@@ -146,6 +148,31 @@ describe('note creation on hand-made posteriorgrams', () => {
     expect(note.bends).toHaveLength(30);
     expect(note.bends!.every((bend) => Math.abs(bend - 1 / 3) < 1e-9)).toBe(true);
     expect(outputToNotes(output, { ...plain, pitchBends: false })[0].bends).toBeUndefined();
+  });
+
+  it('measures bends only where notes can reach: within the energy tolerance before energy above the frame threshold', () => {
+    const output = emptyOutput(40);
+    const bin = 60 - MIDI_OFFSET;
+    for (const t of [10, 20]) output.note[t * N_FREQ_BINS_NOTES + bin] = 0.5;
+    output.note[30 * N_FREQ_BINS_NOTES + bin] = 0.2;
+    const cells = cellsNotesReach(output.note, output.frames, 5, 25, { frameThreshold: 0.3, energyTolerance: 3 });
+    const marked = Array.from({ length: 20 }, (_, i) => i + 5).filter((t) => cells[(t - 5) * N_FREQ_BINS_NOTES + bin]);
+    expect(marked).toEqual([7, 8, 9, 10, 17, 18, 19, 20]);
+    expect(cells.reduce((sum, cell) => sum + cell, 0)).toBe(marked.length);
+
+    paintNote(output, 69, 10, 30, 0.8, 0.9, 1);
+    const everywhere = bendPeaksOf(output.contour, output.frames);
+    const reached = bendPeaksOf(output.contour, output.frames, cellsNotesReach(output.note, output.frames, 0, 40, noteReachOf({})!));
+    expect(outputToNotes({ ...output, bendPeaks: reached })).toEqual(outputToNotes({ ...output, bendPeaks: everywhere }));
+    expect(reached).not.toEqual(everywhere);
+  });
+
+  it('lets notes reach everywhere when one-frame notes are kept, and nowhere without pitch bends', () => {
+    expect(noteReachOf({ minNoteLengthMs: 0 })).toBeUndefined();
+    expect(noteReachOf({ frameThreshold: 0.4, energyTolerance: 5 })).toEqual({ frameThreshold: 0.4, energyTolerance: 5 });
+    const output = emptyOutput(20);
+    output.note.fill(1);
+    expect(cellsNotesReach(output.note, output.frames, 0, 20, noteReachOf({ pitchBends: false })!).includes(1)).toBe(false);
   });
 
   it('maps frames to time with basic-pitch\'s per-window correction', () => {
