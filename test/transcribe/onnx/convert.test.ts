@@ -77,6 +77,13 @@ describe('converting Basic Pitch to ONNX', () => {
     expect(rewritten.sort()).toEqual(['StatefulPartitionedCall/model_1/conv2d_3/BiasAdd', 'StatefulPartitionedCall/model_1/conv2d_5/BiasAdd']);
   });
 
+  it('runs the constant-Q transform’s eight stride-2 low-pass filters sixteen outputs at a time, and no other convolution', () => {
+    const text = Buffer.from(onnx).toString('latin1');
+    // Each such filter has its phases' weights, and cuts the interleaved phases to the strided length.
+    const phased = [...new Set(text.match(/StatefulPartitionedCall[\w/-]+(?=:phases)/g))];
+    expect(phased.sort()).toEqual([2, 5, 8, 11, 14, 17, 20, 23].map((n) => `StatefulPartitionedCall/model_1/cq_t2010v2_1/conv1d_${n}/ExpandDims_1`).sort());
+  });
+
   it('scales the log-CQT by the batch norm in the same pass that normalises it', () => {
     const text = Buffer.from(onnx).toString('latin1');
     expect(text).not.toContain('batch_normalization/FusedBatchNormV3/Mul');
