@@ -33,6 +33,7 @@ export interface Transcription {
   notes: NoteEvent[];
   /** The Standard MIDI File's bytes. */
   midi: Uint8Array;
+  /** The posteriorgrams; their bend peaks are measured only where this transcription's notes can reach. */
   modelOutput: ModelOutput;
   /** Seconds of audio transcribed. */
   duration: number;
