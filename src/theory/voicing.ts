@@ -111,6 +111,8 @@ function withSlashBass(shape: Shape, chord: ChordToVoice): Shape {
   return [bass, ...shape];
 }
 
+const DEGREES_PER_OCTAVE = 7;
+
 /**
  * Whether an inversion keeps the chord's sound: its lowest note is the third, fifth or seventh. A sixth,
  * ninth, eleventh or thirteenth in the bass makes another chord (C6 over A is Am7, C6/9 over D is D9sus4),
@@ -120,7 +122,6 @@ function keepsItsSound(inversion: Shape, chord: ChordToVoice): boolean {
   const { num } = Interval.get(inversion[0]);
   return chord.intervals.length > 2 && INVERSION_DEGREES.includes(((num - 1) % DEGREES_PER_OCTAVE) + 1);
 }
-const DEGREES_PER_OCTAVE = 7;
 
 /** Root position and the inversions that keep the chord's sound, in `style`, as tonal's voicing dictionaries hold them (`"3M 5P 8P"`). */
 export function voicingShapes(chord: ChordToVoice, style: VoicingStyle): Shape[] {

@@ -23,6 +23,7 @@ import { describe, expect, test } from 'vitest';
 import { arrangementToMidiBytes } from '../../src/midi/progressionFile.js';
 import { analyzeMidi } from '../../src/theory/analyze.js';
 import { arrangeProgression } from '../../src/theory/arrange.js';
+import { MAJOR_THIRD, MINOR_THIRD, PERFECT_FIFTH } from '../../src/theory/chroma.js';
 import { PROGRESSIONS } from '../../src/theory/data/progressions.js';
 import { packKeyPairs, type KeyPair } from '../../src/theory/pack.js';
 import { keyName, modeTonicOf, MODES, parseProgression, type ModeName, type MusicalKey } from '../../src/theory/progressionParse.js';
@@ -30,9 +31,6 @@ import { keyName, modeTonicOf, MODES, parseProgression, type ModeName, type Musi
 const MAJOR_THIRD_MODES: readonly ModeName[] = ['major', 'lydian', 'mixolydian'];
 const TONAL_MODES: readonly ModeName[] = ['major', 'minor'];
 const RELATIVE_MINOR_STEPS = 9;
-const MINOR_THIRD = 3;
-const MAJOR_THIRD = 4;
-const PERFECT_FIFTH = 7;
 
 function pitchClasses(symbol: string): string {
   return [...new Set(Chord.get(symbol).notes.map((note) => Note.chroma(note) ?? -1))].sort((a, b) => a - b).join(',');
