@@ -90,6 +90,13 @@ describe('converting Basic Pitch to ONNX', () => {
     expect(text).toContain('normalized_log_1/div_no_nan:factor_or_zero');
   });
 
+  it('adds the batch norm’s offset over the bins, and joins both harmonic stackings as channels first', () => {
+    const text = Buffer.from(onnx).toString('latin1');
+    expect(text).toContain('batch_normalization/FusedBatchNormV3:offset_added');
+    const stacked = [...new Set(text.match(/StatefulPartitionedCall[\w/-]+(?=:channels_first)/g))];
+    expect(stacked.sort()).toEqual(['StatefulPartitionedCall/model_1/harmonic-stacking-diff/concat', 'StatefulPartitionedCall/model_1/harmonic_stacking/concat']);
+  });
+
   it('built models/basic-pitch.onnx from the installed model with this converter', () => {
     expect(existsSync(BUILT_MODEL), `${BUILT_MODEL} is missing: run npm run build`).toBe(true);
     expect(sameBytes(readFileSync(BUILT_MODEL), onnx), `${BUILT_MODEL} differs from a fresh conversion: run npm run build`).toBe(true);
