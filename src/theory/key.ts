@@ -106,8 +106,10 @@ export interface HomeEvidenceWeights {
   cadences: number;
   /** Times the share of the chord time spent on chords whose notes are all the key's own. */
   chordsInKey: number;
-  /** When the last change is a cadence into the tonic: V → I, or IV, iv or bVII → I. */
-  cadenceEnding: number;
+  /** When the last change is an authentic cadence into the tonic: V → I. */
+  authenticEnding: number;
+  /** When the last change is a plagal or modal cadence into the tonic: IV, iv or bVII → I. */
+  modalEnding: number;
   /** When the last chord is the key's dominant: a half cadence, home is where it leads. */
   dominantEnding: number;
   /** Taken off when the tonic's chord also sounds in the other mode (F Fm C is not in F major). */
@@ -115,12 +117,17 @@ export interface HomeEvidenceWeights {
 }
 
 /** A song is judged on its notes and how its chords dwell and cadence; its first and last chords may be an intro and a tag. */
-const SONG_EVIDENCE: HomeEvidenceWeights = { tonicShare: 0.2, lastChord: 0.1, firstChord: 0.2, cadences: 0.4, chordsInKey: 0.2, cadenceEnding: 0, dominantEnding: 0, otherModeTonic: 0 };
+const SONG_EVIDENCE: HomeEvidenceWeights = {
+  tonicShare: 0.2, lastChord: 0.1, firstChord: 0.2, cadences: 0.4, chordsInKey: 0.2, authenticEnding: 0, modalEnding: 0, dominantEnding: 0, otherModeTonic: 0,
+};
 /**
  * A progression of a few chords (a loop, a pack's file) is heard from its ends: home is where it starts,
- * or where its last cadence leads; and its chords keep to the key's notes.
+ * or where its last cadence leads (V → I more surely than IV or bVII → I: F G is also IV V of C); and its
+ * chords keep to the key's notes.
  */
-const LOOP_EVIDENCE: HomeEvidenceWeights = { tonicShare: 0.1, lastChord: 0.1, firstChord: 0.6, cadences: 0, chordsInKey: 1.2, cadenceEnding: 0.3, dominantEnding: 0.3, otherModeTonic: 0.3 };
+const LOOP_EVIDENCE: HomeEvidenceWeights = {
+  tonicShare: 0.1, lastChord: 0.1, firstChord: 0.6, cadences: 0, chordsInKey: 1.2, authenticEnding: 0.4, modalEnding: 0.3, dominantEnding: 0.3, otherModeTonic: 0.3,
+};
 /** Pieces of at most this many chords are judged as loops. */
 const LOOP_CHORDS = 8;
 const DOMINANT_STEP = PERFECT_FIFTH;
@@ -161,7 +168,7 @@ export function homeKeyScores(correlations: Float64Array, chords: HarmonyEvent[]
     const isTonic = (event: HarmonyEvent) => event.root === tonic && (event.triad === mode || (event.triad === null && isOpenFifth(event)));
     const isOn = (event: HarmonyEvent, step: number) => event.root === (tonic + step) % PITCH_CLASSES;
     const isDominant = (event: HarmonyEvent) => isOn(event, DOMINANT_STEP) && event.triad === 'major';
-    const leadsHome = (event: HarmonyEvent) => isDominant(event) || (isOn(event, SUBDOMINANT_STEP) && event.triad !== null) || (isOn(event, SUBTONIC_STEP) && event.triad === 'major');
+    const leadsHomeModally = (event: HarmonyEvent) => (isOn(event, SUBDOMINANT_STEP) && event.triad !== null) || (isOn(event, SUBTONIC_STEP) && event.triad === 'major');
     const isBorrowed = (event: HarmonyEvent, mask: number) => mode === 'major' && (mask & ~MIXTURE_SCALE_MASKS[tonic]) === 0
       && BORROWED_CHORDS.some(({ step, triad }) => isOn(event, step) && event.triad === triad);
     const scale = KEY_SCALE_MASKS[index];
@@ -180,7 +187,8 @@ export function homeKeyScores(correlations: Float64Array, chords: HarmonyEvent[]
       + weights.firstChord * Number(isTonic(first))
       + weights.cadences * (cadences / changes)
       + weights.chordsInKey * (inKeyTime / total)
-      + weights.cadenceEnding * Number(beforeLast !== null && isTonic(last) && leadsHome(beforeLast))
+      + weights.authenticEnding * Number(beforeLast !== null && isTonic(last) && isDominant(beforeLast))
+      + weights.modalEnding * Number(beforeLast !== null && isTonic(last) && leadsHomeModally(beforeLast))
       + weights.dominantEnding * Number(isDominant(last))
       - weights.otherModeTonic * Number(otherModeTonic);
   }

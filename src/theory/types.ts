@@ -4,7 +4,7 @@
  */
 
 /** The key profiles jam offers for key finding (see keyProfiles.ts). */
-export type ProfileName = 'krumhansl-kessler' | 'temperley' | 'albrecht-shanahan';
+export type ProfileName = 'krumhansl-kessler' | 'temperley' | 'temperley-de-clercq' | 'albrecht-shanahan';
 
 export type Mode = 'major' | 'minor';
 

@@ -201,7 +201,7 @@ describe.concurrent('jam analyze: inputs it cannot use, and honest N timelines',
 
   it('refuses an unknown key profile and conflicting outputs as usage errors', async ({ work }) => {
     work.song();
-    expectOneLineError(await work.jam(['analyze', 'song.mid', '--profile', 'bach']), 2, '--profile bach', /no such key profile; choose one of krumhansl-kessler, temperley, albrecht-shanahan/);
+    expectOneLineError(await work.jam(['analyze', 'song.mid', '--profile', 'bach']), 2, '--profile bach', /no such key profile; choose one of krumhansl-kessler, temperley, temperley-de-clercq, albrecht-shanahan/);
     expectOneLineError(await work.jam(['analyze', 'song.mid', '--json', '--format', 'lab']), 2, '--json', /choose one/);
     expectOneLineError(await work.jam(['analyze', 'song.mid', 'song.mid', '-o', 'x.txt']), 2, '-o', /use --out-dir/);
   });

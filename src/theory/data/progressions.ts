@@ -52,7 +52,7 @@ export const PROGRESSIONS: readonly LibraryProgression[] = [
   { name: 'Gospel walk-up', numerals: 'I iii IV #iv°7 V7', mode: 'major', moods: ['soulful', 'uplifting'], genres: ['gospel', 'soul'] },
   { name: 'Passing diminished', numerals: 'I #i°7 ii7 V7', mode: 'major', moods: ['romantic'], genres: ['jazz', 'gospel'] },
   { name: 'Relative dominant', numerals: 'I V7/vi vi IV', mode: 'major', moods: ['bittersweet', 'hopeful'], genres: ['pop', 'rock'] },
-  { name: 'Ragtime', numerals: 'III7 VI7 II7 V7', mode: 'major', moods: ['happy', 'nostalgic'], genres: ['jazz', 'folk'] },
+  { name: 'Ragtime', numerals: 'III7 VI7 II7 V7 I', mode: 'major', moods: ['happy', 'nostalgic'], genres: ['jazz', 'folk'] },
   { name: 'Ragtime home', numerals: 'I VI7 II7 V7', mode: 'major', moods: ['happy'], genres: ['jazz', 'country'] },
   { name: 'Emotional climb', numerals: 'IV V vi', mode: 'major', moods: ['uplifting', 'epic'], genres: ['edm', 'pop'] },
   { name: 'Hopeful bridge', numerals: 'IV I V vi', mode: 'major', moods: ['hopeful'], genres: ['pop', 'rock'] },
