@@ -4,7 +4,7 @@
  * so the outputs can mirror the input tree and a shard can be chosen by a name that is the same on every
  * machine.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { usageError } from '../errors.js';
@@ -87,15 +87,22 @@ async function matchPattern(pattern: string): Promise<BatchInput[]> {
   return files.map((file) => ({ path: path.join(root, file), relative: toPosix(file) })).sort(byRelative);
 }
 
-/** Every file below `folder`, relative to it; hidden files and folders (jam's own `.partial` temporaries among them) are left out. */
-async function walk(folder: string): Promise<string[]> {
+/**
+ * Every file below `folder`, relative to it; hidden files and folders (jam's own `.partial` temporaries among
+ * them) are left out. Folders reached through symbolic links are followed, each real folder once (at the first
+ * path that reaches it), so a link back up the tree cannot make the walk go round.
+ */
+async function walk(folder: string, walked = new Set<string>()): Promise<string[]> {
+  const real = await realpath(folder).catch(() => folder);
+  if (walked.has(real)) return [];
+  walked.add(real);
   const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
   const files: string[] = [];
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const full = path.join(folder, entry.name);
     const isFolder = entry.isDirectory() || (entry.isSymbolicLink() && (await stat(full).catch(() => undefined))?.isDirectory());
-    if (isFolder) files.push(...(await walk(full)).map((file) => path.join(entry.name, file)));
+    if (isFolder) files.push(...(await walk(full, walked)).map((file) => path.join(entry.name, file)));
     else files.push(entry.name);
   }
   return files;

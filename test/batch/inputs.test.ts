@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +24,18 @@ describe('expandInputs', () => {
     expect(batch).toBe(true);
     expect(inputs.map((input) => input.relative)).toEqual(['a.WAV', 'b.wav', 'day2/c.flac', 'day2/deep/d.mp3']);
     expect(inputs[2].path).toBe(at('takes/day2/c.flac'));
+  });
+
+  it('follows linked folders, each real folder once, so a link back up the tree does not go round', async () => {
+    const linked = at('linked');
+    mkdirSync(join(linked, 'set'), { recursive: true });
+    writeFileSync(join(linked, 'set/g.wav'), 'x');
+    symlinkSync(linked, join(linked, 'set/back-up'));
+    symlinkSync(at('takes/day2'), join(linked, 'day2'));
+    const { inputs } = await expandInputs([linked], AUDIO_EXTENSIONS);
+    expect(inputs.map((input) => input.relative)).toEqual(['day2/c.flac', 'day2/deep/d.mp3', 'set/g.wav']);
+    const matched = await expandInputs([`${linked}/**/*.wav`], AUDIO_EXTENSIONS);
+    expect(matched.inputs.map((input) => input.relative)).toEqual(['set/g.wav']);
   });
 
   it('matches a glob pattern, relative to the pattern\'s fixed part', async () => {
