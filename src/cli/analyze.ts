@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { PIECE_EXTENSIONS, type BatchInput } from '../batch/inputs.js';
 import { outputFolder, planBatch } from '../batch/plan.js';
-import { round } from '../batch/report.js';
+import { round, type FileRecord } from '../batch/report.js';
 import { threadsPerJob, type WorkResult } from '../batch/run.js';
 import { JamError, usageError } from '../errors.js';
 import { checkCanCreate, writeFileAtomic } from '../files.js';
@@ -70,13 +70,11 @@ async function handler(parsed: AnalyzeArgs): Promise<void> {
     command: 'analyze',
     setup,
     items: planBatch(setup.inputs, (input) => ({ [format]: targets.get(input.path), annotated: args.annotate })),
-    // On standard output the analyses are the JSON lines, and a failure's line joins them; results in files are listed by path.
-    jsonLines: [...targets.values()].every((target) => target === undefined),
     skippedLine: (record) => record.outputs[format],
     work: async (item, context) => {
       const target = targets.get(item.input);
       const { text, result } = await analyzeOne(item.input, target, profile, format, args, context.overwrite, { onProgress: context.onProgress, threads });
-      return { result, print: () => printResult(target, text, setup.batch, args) };
+      return { result, print: (record) => printResult(target, text, record, setup.batch, args) };
     },
   }, args);
 }
@@ -147,9 +145,13 @@ async function analyzeOne(
   return { text, result: { outputs: written, duration: round(analysis.duration), noteCount: analysis.notes, key: analysis.key?.name ?? null, timings } };
 }
 
-/** The result on standard output, in input order; results in files are listed by path when piped, in a batch. */
-function printResult(target: string | undefined, text: string, batch: boolean, args: AnalyzeArgs): void {
+/**
+ * The result on standard output, in input order. Results written to files are announced: with --json by the
+ * file's record (as failures and skipped files are), else by path when piped, in a batch.
+ */
+function printResult(target: string | undefined, text: string, record: FileRecord, batch: boolean, args: AnalyzeArgs): void {
   if (target === undefined) process.stdout.write(text);
+  else if (args.json) process.stdout.write(`${JSON.stringify(record)}\n`);
   else if (batch && !args.quiet && !process.stdout.isTTY) process.stdout.write(`${target}\n`);
 }
 

@@ -103,8 +103,6 @@ export interface CommandBatch {
   work: CommandWork;
   /** The line a skipped input prints when standard output is piped (its output's path). */
   skippedLine?: (record: FileRecord) => string | undefined;
-  /** Failures and skipped inputs get a JSON line on standard output too. */
-  jsonLines: boolean;
 }
 
 /** Runs the batch: prints each input's outcome in input order, keeps the report, and sets the exit code. */
@@ -155,9 +153,9 @@ export async function runCommandBatch(batch: CommandBatch, args: BatchArgs): Pro
 function showRecord(record: FileRecord, error: unknown, batch: CommandBatch, args: BatchArgs): void {
   if (record.status === 'failed') {
     reportError(error ?? new JamError(record.error ?? 'failed'), args.debug);
-    if (args.json && batch.jsonLines) process.stdout.write(`${JSON.stringify(record)}\n`);
+    if (args.json) process.stdout.write(`${JSON.stringify(record)}\n`);
   } else if (record.status === 'skipped') {
-    if (args.json && batch.jsonLines) process.stdout.write(`${JSON.stringify(record)}\n`);
+    if (args.json) process.stdout.write(`${JSON.stringify(record)}\n`);
     else if (!args.quiet && !args.json && !process.stdout.isTTY) {
       const line = batch.skippedLine?.(record);
       if (line !== undefined) process.stdout.write(`${line}\n`);
@@ -166,7 +164,7 @@ function showRecord(record: FileRecord, error: unknown, batch: CommandBatch, arg
 }
 
 function showSummary(summary: Summary, stopped: string | undefined, batch: CommandBatch, args: BatchArgs): void {
-  if (args.json && batch.jsonLines && batch.setup.batch) process.stdout.write(`${JSON.stringify({ summary, ...(stopped ? { stopped } : {}) })}\n`);
+  if (args.json && batch.setup.batch) process.stdout.write(`${JSON.stringify({ summary, ...(stopped ? { stopped } : {}) })}\n`);
   const shard = batch.setup.shard ? ` (shard ${batch.setup.shard.index}/${batch.setup.shard.count})` : '';
   if (stopped !== undefined) {
     warn(`stopped (${stopped}) after ${summary.files - summary.notRun} of ${summary.files} inputs${shard}; run the same command again to go on`);

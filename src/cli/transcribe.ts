@@ -116,7 +116,6 @@ async function handler(parsed: TranscribeArgs): Promise<void> {
     command: 'transcribe',
     setup,
     items: planBatch(setup.inputs, (input) => ({ ...paths.get(input.path)! })),
-    jsonLines: true,
     skippedLine: (record) => record.outputs.midi,
     work: async (item, context) => {
       const itemPaths = paths.get(item.input)!;

@@ -3,7 +3,7 @@
  * the table, --json, .lab output, output files, --annotate, the inputs it takes (MIDI, note JSON, standard
  * input, audio), and one-line errors for the inputs it cannot use.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ToneMidi from '@tonejs/midi';
@@ -111,6 +111,24 @@ describe.concurrent('jam analyze: outputs', { timeout: TIMEOUT }, () => {
     expect(results[0].chords[0]).toMatchObject({ symbol: 'Em', label: 'E:min', numeral: 'i', role: 'diatonic', key: 'E minor', bar: 1, beat: 1 });
     expect(results[0].grid).toMatchObject({ tempo: 120, meter: [4, 4], estimated: false });
     expect(lines(run.stderr)).toEqual(['jam: bad.mid: not a MIDI file (it does not start with "MThd"); give a Standard MIDI File', 'jam: warning: 1 of 3 inputs failed']);
+  });
+
+  it('with --json and --out-dir, writes each analysis to its file and prints each input\'s record, a failure\'s too, then a summary', async ({ work }) => {
+    mkdirSync(work.file('set'));
+    work.song('set/a.mid', 'E', 'minor');
+    work.song('set/b.mid', 'G');
+    work.write('set/bad.mid', 'not a MIDI file');
+    const run = await work.jam(['analyze', 'set', '--out-dir', 'out', '--json']);
+    expect(run.code).toBe(1);
+    const records = lines(run.stdout).map((line) => JSON.parse(line));
+    expect(records.map((record) => [record.input, record.status, record.key ?? null, record.outputs?.json ?? null])).toEqual([
+      [join('set', 'a.mid'), 'done', 'E minor', join('out', 'a.json')],
+      [join('set', 'b.mid'), 'done', 'G major', join('out', 'b.json')],
+      [join('set', 'bad.mid'), 'failed', null, null],
+      [undefined, undefined, null, null],
+    ]);
+    expect(records[3].summary).toMatchObject({ files: 3, done: 2, failed: 1 });
+    expect(JSON.parse(readFileSync(work.file('out/a.json'), 'utf8')).key.name).toBe('E minor');
   });
 
   it('writes MIREX .lab chords that jam eval scores against the reference', async ({ work }) => {
