@@ -41,6 +41,14 @@ class Workspace {
     return this.write(name, midiToBytes(notesToMidi(piece.notes, { tempo: 120 })));
   }
 
+  /** one.mid (E minor), two.mid (Bb major) and bad.mid, which is not a MIDI file, in `folder`. */
+  songsAndABadFile(folder = '.'): void {
+    mkdirSync(this.file(folder), { recursive: true });
+    this.song(join(folder, 'one.mid'), 'E', 'minor');
+    this.song(join(folder, 'two.mid'), 'Bb');
+    this.write(join(folder, 'bad.mid'), 'not a MIDI file');
+  }
+
   files(): string[] {
     return listFiles(this.path);
   }
@@ -97,9 +105,7 @@ describe.concurrent('jam analyze: outputs', { timeout: TIMEOUT }, () => {
   });
 
   it('prints one JSON line per input, and goes on past an input it cannot read', async ({ work }) => {
-    work.song('one.mid', 'E', 'minor');
-    work.song('two.mid', 'Bb');
-    work.write('bad.mid', 'not a MIDI file');
+    work.songsAndABadFile();
     const run = await work.jam(['analyze', 'one.mid', 'bad.mid', 'two.mid', '--json']);
     expect(run.code).toBe(1);
     const results = lines(run.stdout).map((line) => JSON.parse(line));
@@ -114,21 +120,18 @@ describe.concurrent('jam analyze: outputs', { timeout: TIMEOUT }, () => {
   });
 
   it('with --json and --out-dir, writes each analysis to its file and prints each input\'s record, a failure\'s too, then a summary', async ({ work }) => {
-    mkdirSync(work.file('set'));
-    work.song('set/a.mid', 'E', 'minor');
-    work.song('set/b.mid', 'G');
-    work.write('set/bad.mid', 'not a MIDI file');
+    work.songsAndABadFile('set');
     const run = await work.jam(['analyze', 'set', '--out-dir', 'out', '--json']);
     expect(run.code).toBe(1);
     const records = lines(run.stdout).map((line) => JSON.parse(line));
     expect(records.map((record) => [record.input, record.status, record.key ?? null, record.outputs?.json ?? null])).toEqual([
-      [join('set', 'a.mid'), 'done', 'E minor', join('out', 'a.json')],
-      [join('set', 'b.mid'), 'done', 'G major', join('out', 'b.json')],
       [join('set', 'bad.mid'), 'failed', null, null],
+      [join('set', 'one.mid'), 'done', 'E minor', join('out', 'one.json')],
+      [join('set', 'two.mid'), 'done', 'Bb major', join('out', 'two.json')],
       [undefined, undefined, null, null],
     ]);
     expect(records[3].summary).toMatchObject({ files: 3, done: 2, failed: 1 });
-    expect(JSON.parse(readFileSync(work.file('out/a.json'), 'utf8')).key.name).toBe('E minor');
+    expect(JSON.parse(readFileSync(work.file('out/one.json'), 'utf8')).key.name).toBe('E minor');
   });
 
   it('writes MIREX .lab chords that jam eval scores against the reference', async ({ work }) => {
