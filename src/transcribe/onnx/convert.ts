@@ -22,6 +22,8 @@ const IR_VERSION = 8;
 /** The names of the dynamic dimensions: the first of the input and outputs, then the input's and the outputs' second. */
 const BATCH = 'batch';
 const TIME_AXIS = 1;
+/** The frequency (bins) axis of the graph's NHWC tensors. */
+const FREQUENCY_AXIS = 2;
 const INPUT_TIME = 'samples';
 const OUTPUT_TIME = 'frames';
 /** A Reshape target entry that ONNX infers from the tensor's size. */
@@ -334,7 +336,7 @@ function spaceToDepthFactor(node: GraphNode, filter: ConstTensor): number {
 function spaceToDepthConv(node: GraphNode, c: Conversion, factor: number, bias: boolean, relu: boolean): void {
   const [input, filterInput, biasInput] = dataInputs(node);
   const filter = c.constant(node, 1);
-  const { tensor, pads } = spaceToDepthFilter(`${tensorName(filterInput)}:oihw:s2d`, filter, factor);
+  const { tensor, pads, shift } = spaceToDepthFilter(`${tensorName(filterInput)}:oihw:s2d`, filter, factor);
   const outChannels = filter.shape[3];
   // A 0 keeps the batch and time dimensions as they are, -1 infers the frequency blocks.
   const blocks = c.int64s(part(node, 's2d_shape'), [0, 0, INFERRED, factor * filter.shape[2]]);
@@ -346,21 +348,34 @@ function spaceToDepthConv(node: GraphNode, c: Conversion, factor: number, bias: 
   let output = c.add('Conv', part(node, 'conv'), inputs, { strides: [1, 1], dilations: [1, 1], pads });
   if (relu) output = c.add('Relu', part(node, 'relu'), [output]);
   const nhwc = c.add('Transpose', part(node, 'nhwc'), [output], { perm: NCHW_TO_NHWC });
-  c.add('Reshape', node.name, [nhwc, bins]);
+  if (shift === 0) {
+    c.add('Reshape', node.name, [nhwc, bins]);
+    return;
+  }
+  // The output blocks start `factor - shift` bins before bin 0 and end `shift` bins past the last: cut to the bins.
+  const unfolded = c.add('Reshape', part(node, 'd2s'), [nhwc, bins]);
+  const starts = c.int64s(part(node, 'unshifted_start'), [factor - shift]);
+  const ends = c.int64s(part(node, 'unshifted_end'), [-shift]);
+  const axes = c.int64s(part(node, 'unshifted_axis'), [FREQUENCY_AXIS]);
+  c.add('Slice', node.name, [unfolded, starts, ends, axes]);
 }
 
 /**
- * The OIHW filter of a space-to-depth convolution, and its pads. Output bin `factor·j + s` (channel o) sums
- * input bin `factor·j + s + k − before` (channel c) times W[h, k, c, o], with TensorFlow's SAME padding
- * `before = (width − 1) / 2` rounded down; that input bin is bin r of block j + d when
- * k = factor·d + r − s + before, so the new filter holds W[h, k, c, o] at [s·C' + o, r·C + c, h, d − firstBlock]
- * and zeros where k falls outside the kernel. Blocks past the edges are zeros, as the bins they hold were.
+ * The OIHW filter of a space-to-depth convolution, its pads, and the shift of its output blocks. Output bin
+ * `factor·j + shift + s` (channel o) sums input bin `factor·j + shift + s + k − before` (channel c) times
+ * W[h, k, c, o], with TensorFlow's SAME padding `before = (width − 1) / 2` rounded down; that input bin is bin r
+ * of block j + d when k = factor·d + r − s − shift + before, so the new filter holds W[h, k, c, o] at
+ * [s·C' + o, r·C + c, h, d − firstBlock] and zeros where k falls outside the kernel. The output blocks are shifted
+ * by `before` modulo the factor so that the kernel starts on a block and spans as few as it can: 6 blocks, not 7,
+ * for a kernel 39 bins wide, 2, not 3, for 5. Shifted, they run from block −1 and one past the last, padded with
+ * zero blocks; blocks past the edges are zeros, as the bins they hold were.
  */
-function spaceToDepthFilter(name: string, filter: ConstTensor, factor: number): { tensor: TensorProto; pads: number[] } {
+function spaceToDepthFilter(name: string, filter: ConstTensor, factor: number): { tensor: TensorProto; pads: number[]; shift: number } {
   const [height, width, inChannels, outChannels] = filter.shape;
   const before = Math.floor((width - 1) / 2);
-  const firstBlock = -Math.floor((before + factor - 1) / factor);
-  const lastBlock = Math.floor((width - 1 - before + factor - 1) / factor);
+  const shift = before % factor;
+  const firstBlock = Math.ceil((shift - before - factor + 1) / factor);
+  const lastBlock = Math.floor((width + factor - 2 - before + shift) / factor);
   const blocks = lastBlock - firstBlock + 1;
   const source = new Uint32Array(new Uint8Array(filter.bytes).buffer);
   const dims = [factor * outChannels, factor * inChannels, height, blocks];
@@ -371,7 +386,7 @@ function spaceToDepthFilter(name: string, filter: ConstTensor, factor: number): 
         for (let ch = 0; ch < inChannels; ch++) {
           for (let h = 0; h < height; h++) {
             for (let d = firstBlock; d <= lastBlock; d++) {
-              const k = factor * d + r - s + before;
+              const k = factor * d + r - s - shift + before;
               if (k < 0 || k >= width) continue;
               const at = ((((s * outChannels + o) * dims[1] + r * inChannels + ch) * height + h) * blocks) + d - firstBlock;
               target[at] = source[((h * width + k) * inChannels + ch) * outChannels + o];
@@ -382,9 +397,11 @@ function spaceToDepthFilter(name: string, filter: ConstTensor, factor: number): 
     }
   }
   const top = Math.floor((height - 1) / 2);
+  const extraBlock = shift === 0 ? 0 : 1;
   return {
     tensor: { name, dataType: DataType.FLOAT, dims, rawData: new Uint8Array(target.buffer) },
-    pads: [top, -firstBlock, height - 1 - top, lastBlock],
+    pads: [top, extraBlock - firstBlock, height - 1 - top, lastBlock],
+    shift,
   };
 }
 

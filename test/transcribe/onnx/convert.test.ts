@@ -68,6 +68,9 @@ describe('converting Basic Pitch to ONNX', () => {
     // Each folded convolution has one target shape for reading its input as frequency blocks.
     const folded = [...new Set(text.match(/StatefulPartitionedCall[\w/-]+(?=:s2d_shape)/g))];
     expect(folded.sort()).toEqual(['StatefulPartitionedCall/model_1/contours-reduced/BiasAdd', 'StatefulPartitionedCall/model_1/re_lu_1/Relu']);
+    // Both kernels (39 and 5 bins wide) start off a block unshifted, so both shift their output blocks and cut them back.
+    const shifted = [...new Set(text.match(/StatefulPartitionedCall[\w/-]+(?=:unshifted_start)/g))];
+    expect(shifted.sort()).toEqual(folded.sort());
   });
 
   it('runs the notes’ and onsets’ single-output convolutions as a product over kernel taps, and no others', () => {
