@@ -367,8 +367,8 @@ function spaceToDepthConv(node: GraphNode, c: Conversion, factor: number, bias: 
  * of block j + d when k = factor·d + r − s − shift + before, so the new filter holds W[h, k, c, o] at
  * [s·C' + o, r·C + c, h, d − firstBlock] and zeros where k falls outside the kernel. The output blocks are shifted
  * by `before` modulo the factor so that the kernel starts on a block and spans as few as it can: 6 blocks, not 7,
- * for a kernel 39 bins wide, 2, not 3, for 5. Shifted, they run from block −1 and one past the last, padded with
- * zero blocks; blocks past the edges are zeros, as the bins they hold were.
+ * for a kernel 39 bins wide; 2, not 3, for one 5 wide. Shifted, they start at block −1 (one block more, and one
+ * zero block more of padding before). Blocks past the edges are zeros, as the bins they hold were.
  */
 function spaceToDepthFilter(name: string, filter: ConstTensor, factor: number): { tensor: TensorProto; pads: number[]; shift: number } {
   const [height, width, inChannels, outChannels] = filter.shape;
