@@ -7,8 +7,6 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { JamError } from '../errors.js';
 import { checkCanCreate, writeFileAtomic } from '../files.js';
-import { analyzeNotes } from '../theory/analyze.js';
-import { formatLab } from '../theory/lab.js';
 import type { Analysis } from '../theory/types.js';
 import type { Engine } from '../transcribe/engine.js';
 import { transcriptionFiles, type OutputPaths } from '../transcribe/outputs.js';
@@ -57,11 +55,15 @@ export async function transcribeFile(input: string, paths: OutputPaths, options:
 
   const engine = options.engine ? options.engine() : options.transcribe.engine;
   const transcription = await timed('transcribe', () => transcribe(input, { ...options.transcribe, engine, name }));
-  // The piano roll draws the same analysis, so --plot with --analyze analyses once.
-  const analysis = paths.lab || paths.analysis || paths.plot ? await timed('analyze', () => analyzeNotes(transcription.notes, { duration: transcription.duration })) : undefined;
+  // The piano roll draws the same analysis, so --plot with --analyze analyses once. The analyser (tonal, the chord
+  // vocabulary) loads only then: importing it cost every transcription 0.1 s of its start.
+  const analysis = paths.lab || paths.analysis || paths.plot ? await timed('analyze', async () => {
+    const { analyzeNotes } = await import('../theory/analyze.js');
+    return analyzeNotes(transcription.notes, { duration: transcription.duration });
+  }) : undefined;
   await timed('write', async () => {
     const outputs = [...transcriptionFiles(transcription, paths), ...(options.extraFiles?.(transcription, analysis) ?? [])];
-    if (analysis && paths.lab) outputs.push([paths.lab, formatLab(analysis.chords)]);
+    if (analysis && paths.lab) outputs.push([paths.lab, (await import('../theory/lab.js')).formatLab(analysis.chords)]);
     if (analysis && paths.analysis) outputs.push([paths.analysis, `${JSON.stringify({ input, ...analysis })}\n`]);
     for (const [file, data] of outputs) {
       if (file === '-') options.stdout?.(data);
