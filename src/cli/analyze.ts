@@ -17,7 +17,7 @@ import { loadPiece } from '../theory/load.js';
 import type { Analysis, ProfileName } from '../theory/types.js';
 import type { TranscribeOptions } from '../transcribe/transcribe.js';
 import { userArg } from './args.js';
-import { batchOptions, batchSetup, runCommandBatch, type BatchArgs } from './batch.js';
+import { batchOptions, batchSetup, printJsonLine, runCommandBatch, type BatchArgs } from './batch.js';
 import { warn } from './report.js';
 
 const FORMATS = ['table', 'lab'] as const;
@@ -151,7 +151,7 @@ async function analyzeOne(
  */
 function printResult(target: string | undefined, text: string, record: FileRecord, batch: boolean, args: AnalyzeArgs): void {
   if (target === undefined) process.stdout.write(text);
-  else if (args.json) process.stdout.write(`${JSON.stringify(record)}\n`);
+  else if (args.json) printJsonLine(record);
   else if (batch && !args.quiet && !process.stdout.isTTY) process.stdout.write(`${target}\n`);
 }
 

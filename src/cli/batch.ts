@@ -150,13 +150,18 @@ export async function runCommandBatch(batch: CommandBatch, args: BatchArgs): Pro
   return final.summary;
 }
 
+/** One object as a line of --json output on standard output. */
+export function printJsonLine(value: object): void {
+  process.stdout.write(`${JSON.stringify(value)}\n`);
+}
+
 function showRecord(record: FileRecord, error: unknown, batch: CommandBatch, args: BatchArgs): void {
   if (record.status === 'failed') {
     reportError(error ?? new JamError(record.error ?? 'failed'), args.debug);
-    if (args.json) process.stdout.write(`${JSON.stringify(record)}\n`);
+    if (args.json) printJsonLine(record);
   } else if (record.status === 'skipped') {
-    if (args.json) process.stdout.write(`${JSON.stringify(record)}\n`);
-    else if (!args.quiet && !args.json && !process.stdout.isTTY) {
+    if (args.json) printJsonLine(record);
+    else if (!args.quiet && !process.stdout.isTTY) {
       const line = batch.skippedLine?.(record);
       if (line !== undefined) process.stdout.write(`${line}\n`);
     }
@@ -164,7 +169,7 @@ function showRecord(record: FileRecord, error: unknown, batch: CommandBatch, arg
 }
 
 function showSummary(summary: Summary, stopped: string | undefined, batch: CommandBatch, args: BatchArgs): void {
-  if (args.json && batch.setup.batch) process.stdout.write(`${JSON.stringify({ summary, ...(stopped ? { stopped } : {}) })}\n`);
+  if (args.json && batch.setup.batch) printJsonLine({ summary, ...(stopped ? { stopped } : {}) });
   const shard = batch.setup.shard ? ` (shard ${batch.setup.shard.index}/${batch.setup.shard.count})` : '';
   if (stopped !== undefined) {
     warn(`stopped (${stopped}) after ${summary.files - summary.notRun} of ${summary.files} inputs${shard}; run the same command again to go on`);

@@ -20,7 +20,7 @@ import { outputPathsFor, type OutputPaths } from '../transcribe/outputs.js';
 import type { TranscribeOptions } from '../transcribe/transcribe.js';
 import type { NoteEvent } from '../types.js';
 import { userArg } from './args.js';
-import { batchOptions, batchSetup, runCommandBatch, type BatchArgs } from './batch.js';
+import { batchOptions, batchSetup, printJsonLine, runCommandBatch, type BatchArgs } from './batch.js';
 import { warn } from './report.js';
 
 interface TranscribeArgs extends BatchArgs {
@@ -154,7 +154,7 @@ async function makeOutputFolder(folder: string): Promise<void> {
 
 function printResult(record: FileRecord, paths: OutputPaths, notes: NoteEvent[], duration: number, args: TranscribeArgs): void {
   if (args.json) {
-    process.stdout.write(JSON.stringify({ ...record, notes }) + '\n');
+    printJsonLine({ ...record, notes });
     return;
   }
   if (args.quiet) return;
