@@ -88,7 +88,7 @@ const CONVERTERS: Readonly<Record<string, OpConverter>> = {
  * bytes of an ONNX model. The same input always gives the same bytes.
  */
 export function convertGraphModel(json: GraphModelJson, weights: Uint8Array, options: ConversionOptions = {}): Uint8Array {
-  const conversion = new Conversion(readConstants(json, weights), timeLengths(json), reshapeTargets(json), consumersOf(json));
+  const conversion = new Conversion(readConstants(json, weights), timeLengths(json), reshapeTargets(json), consumersOf(json), producersOf(json));
   const inputs: ValueInfoProto[] = [];
   for (const node of topologicalOrder(json.modelTopology.node)) {
     if (node.op === 'Const') {
@@ -142,7 +142,27 @@ class Conversion {
     readonly reshapeTargets: ReadonlySet<string>,
     /** The nodes that read each node's output. */
     readonly consumers: ReadonlyMap<string, readonly GraphNode[]>,
+    /** The node that computes each tensor (a node's first output is named after it). */
+    private readonly producers: ReadonlyMap<string, GraphNode>,
   ) {}
+
+  /** Outputs of convolutions folded over frequency, as they came out in blocks of `factor` bins. */
+  private readonly inBlocks = new Map<string, { factor: number; tensor: string }>();
+
+  keepInBlocks(name: string, factor: number, tensor: string): void {
+    this.inBlocks.set(name, { factor, tensor });
+  }
+
+  /** The input in blocks of `factor` bins, if a folded convolution computed it so. */
+  blocksOf(input: string, factor: number): string | undefined {
+    const kept = this.inBlocks.get(tensorName(input));
+    return kept?.factor === factor ? kept.tensor : undefined;
+  }
+
+  /** The graph node whose output an input reads, if it is a node's output. */
+  producer(input: string): GraphNode | undefined {
+    return this.producers.get(tensorName(input));
+  }
 
   /** Node `name` is computed by an earlier conversion: skip it, and read `input` wherever it was read. */
   fold(name: string, input: string): void {
@@ -273,6 +293,22 @@ function reduction(node: GraphNode, c: Conversion): void {
   });
 }
 
+type ConvRewrite =
+  | { kind: 'phased' | 'singleOutput' | 'plain' }
+  | { kind: 'harmonic'; stack: HarmonicStack; factor: number }
+  | { kind: 'folded'; factor: number };
+
+/** Which of the rewrites below a convolution takes ('plain': none, a Conv between transposes). */
+function convRewrite(node: GraphNode, c: Conversion): ConvRewrite {
+  const filter = c.constant(node, 1);
+  if (isSingleChannelStrided(node, filter)) return { kind: 'phased' };
+  const factor = spaceToDepthFactor(node, filter);
+  const stack = factor > 1 ? harmonicStackOf(dataInputs(node)[0], c) : undefined;
+  if (stack && harmonicConvPays(filter, stack, factor)) return { kind: 'harmonic', stack, factor };
+  if (factor > 1) return { kind: 'folded', factor };
+  return { kind: isSingleOutputSame(node, filter) ? 'singleOutput' : 'plain' };
+}
+
 /** Conv2D, and _FusedConv2D with its BiasAdd (and Relu), on NHWC tensors with an HWIO filter. */
 function conv2d(node: GraphNode, c: Conversion): void {
   const layout = stringAttr(node, 'data_format') || 'NHWC';
@@ -280,19 +316,11 @@ function conv2d(node: GraphNode, c: Conversion): void {
   const { bias, relu } = fusedOps(node);
   const [input, filterInput, biasInput] = dataInputs(node);
   const filter = c.constant(node, 1);
-  if (isSingleChannelStrided(node, filter)) {
-    phasedConv(node, c);
-    return;
-  }
-  const factor = spaceToDepthFactor(node, filter);
-  if (factor > 1) {
-    spaceToDepthConv(node, c, factor, bias, relu);
-    return;
-  }
-  if (isSingleOutputSame(node, filter)) {
-    singleOutputConv(node, c, bias);
-    return;
-  }
+  const rewrite = convRewrite(node, c);
+  if (rewrite.kind === 'phased') return phasedConv(node, c);
+  if (rewrite.kind === 'harmonic') return harmonicConv(node, c, rewrite.stack, rewrite.factor, bias, relu);
+  if (rewrite.kind === 'folded') return spaceToDepthConv(node, c, rewrite.factor, bias, relu);
+  if (rewrite.kind === 'singleOutput') return singleOutputConv(node, c, bias);
   const weights = c.initializer(transposed(`${tensorName(filterInput)}:oihw`, filter, HWIO_TO_OIHW));
   const strides = intsAttr(node, 'strides');
   const dilations = intsAttr(node, 'dilations');
@@ -309,14 +337,16 @@ function conv2d(node: GraphNode, c: Conversion): void {
 
 /**
  * ONNX Runtime runs convolutions in blocks of 8 or 16 channels (its NCHWc layout), so a convolution with few
- * channels leaves most of each block empty: Basic Pitch's 3×39 convolution over frequency (8 → 8 channels) runs
- * at a third of the CPU's speed and takes a third of the model's time. Folding `factor` neighbouring frequency
- * bins into the channels fills the blocks: the NHWC input [B, T, W, C] is read as [B, T, W/factor, factor·C]
- * (the same bytes), convolved by a filter that gives each of the factor output bins of a block its own channels,
- * and the output read back as [B, T, W, C']. The sums are the same products, so the outputs are the same but for
- * rounding. Only stride-1, undilated SAME convolutions wide enough over frequency (axis 2) and with few enough
- * channels qualify. The graph does not say how many bins a tensor holds, so their number must be a multiple of
- * the factor (Basic Pitch's 264 are); otherwise ONNX Runtime refuses the Reshape when the model runs.
+ * channels leaves most of each block empty: Basic Pitch's 3×39 convolution over frequency (8 → 8 channels) ran
+ * at a third of the CPU's speed. Folding `factor` neighbouring frequency bins into the channels fills the blocks:
+ * the NHWC input [B, T, W, C] is read as [B, T, W/factor, factor·C] (the same bytes), convolved by a filter that
+ * gives each of the factor output bins of a block its own channels, and the output read back as [B, T, W, C'].
+ * The sums are the same products, so the outputs are the same but for rounding. Only stride-1, undilated SAME
+ * convolutions wide enough over frequency (axis 2) and with few enough channels qualify. The input is padded with
+ * SAME's zeros (and more, to whole blocks) and the folded convolution is VALID over frequency, so each output
+ * block reads the input blocks from its own on. The graph does not say how many bins a tensor holds, so their
+ * number must be a multiple of the factor (Basic Pitch's 264 are); otherwise ONNX Runtime refuses the Reshape
+ * when the model runs.
  */
 const SPACE_TO_DEPTH = { factor: 8, minWidth: 5, maxChannels: 64 } as const;
 
@@ -334,49 +364,38 @@ function spaceToDepthFactor(node: GraphNode, filter: ConstTensor): number {
 }
 
 function spaceToDepthConv(node: GraphNode, c: Conversion, factor: number, bias: boolean, relu: boolean): void {
-  const [input, filterInput, biasInput] = dataInputs(node);
+  const [input, filterInput] = dataInputs(node);
   const filter = c.constant(node, 1);
-  const { tensor, pads, shift } = spaceToDepthFilter(`${tensorName(filterInput)}:oihw:s2d`, filter, factor);
-  const outChannels = filter.shape[3];
-  // A 0 keeps the batch and time dimensions as they are, -1 infers the frequency blocks.
-  const blocks = c.int64s(part(node, 's2d_shape'), [0, 0, INFERRED, factor * filter.shape[2]]);
-  const bins = c.int64s(part(node, 'd2s_shape'), [0, 0, INFERRED, outChannels]);
-  const folded = c.add('Reshape', part(node, 's2d'), [c.tensor(input), blocks]);
-  const nchw = c.add('Transpose', part(node, 'nchw'), [folded], { perm: NHWC_TO_NCHW });
-  const inputs = [nchw, c.initializer(tensor)];
-  if (bias) inputs.push(c.initializer(repeated(`${tensorName(biasInput)}:s2d`, c.constant(node, 2), factor)));
-  let output = c.add('Conv', part(node, 'conv'), inputs, { strides: [1, 1], dilations: [1, 1], pads });
-  if (relu) output = c.add('Relu', part(node, 'relu'), [output]);
-  const nhwc = c.add('Transpose', part(node, 'nhwc'), [output], { perm: NCHW_TO_NHWC });
+  const folded = foldedFilter(`${tensorName(filterInput)}:oihw:s2d`, filter, factor);
+  const before = Math.floor((filter.shape[1] - 1) / 2);
+  // SAME's zeros before the input are whole blocks when the output blocks start `before` modulo the factor
+  // bins early: one output block more, cut off at the end.
+  const shift = before % factor;
+  const firstBin = shift === 0 ? 0 : shift - factor;
+  const padBlocks = (before - firstBin) / factor;
+  const extraBlocks = shift === 0 ? 0 : 1;
+  const blockPads = [padBlocks, folded.blocks - 1 + extraBlocks - padBlocks];
+  const source = c.blocksOf(input, factor) ?? fold(node, c, 's2d', c.tensor(input), factor * filter.shape[2]);
+  const output = foldedConv(node, c, 's2d', source, folded.tensor, foldedBias(node, c, bias, factor), relu, blockPads);
   if (shift === 0) {
-    c.add('Reshape', node.name, [nhwc, bins]);
+    finishInBlocks(node, c, output, factor, filter.shape[3]);
     return;
   }
-  // The output blocks start `factor - shift` bins before bin 0 and end `shift` bins past the last: cut to the bins.
-  const unfolded = c.add('Reshape', part(node, 'd2s'), [nhwc, bins]);
-  const starts = c.int64s(part(node, 'unshifted_start'), [factor - shift]);
+  const unfolded = unfold(node, c, output, filter.shape[3], part(node, 'd2s'));
+  const starts = c.int64s(part(node, 'unshifted_start'), [-firstBin]);
   const ends = c.int64s(part(node, 'unshifted_end'), [-shift]);
-  const axes = c.int64s(part(node, 'unshifted_axis'), [FREQUENCY_AXIS]);
-  c.add('Slice', node.name, [unfolded, starts, ends, axes]);
+  c.add('Slice', node.name, [unfolded, starts, ends, c.int64s(part(node, 'unshifted_axis'), [FREQUENCY_AXIS])]);
 }
 
 /**
- * The OIHW filter of a space-to-depth convolution, its pads, and the shift of its output blocks. Output bin
- * `factor·j + shift + s` (channel o) sums input bin `factor·j + shift + s + k − before` (channel c) times
- * W[h, k, c, o], with TensorFlow's SAME padding `before = (width − 1) / 2` rounded down; that input bin is bin r
- * of block j + d when k = factor·d + r − s − shift + before, so the new filter holds W[h, k, c, o] at
- * [s·C' + o, r·C + c, h, d − firstBlock] and zeros where k falls outside the kernel. The output blocks are shifted
- * by `before` modulo the factor so that the kernel starts on a block and spans as few as it can: 6 blocks, not 7,
- * for a kernel 39 bins wide; 2, not 3, for one 5 wide. Shifted, they start at block −1 (one block more, and one
- * zero block more of padding before). Blocks past the edges are zeros, as the bins they hold were.
+ * The filter of a folded convolution, VALID over the input's blocks: output bin factor·j + s (channel o) sums
+ * input bin factor·j + s + k times W[h, k, c, o]; that is bin r of block j + d when k = factor·d + r − s, so the
+ * filter holds W[h, k, c, o] at [s·C' + o, r·C + c, h, d], and zeros where k falls outside the kernel. It spans
+ * ⌊(width + factor − 2) / factor⌋ + 1 blocks: 6 for a kernel 39 bins wide, 2 for one 5 wide.
  */
-function spaceToDepthFilter(name: string, filter: ConstTensor, factor: number): { tensor: TensorProto; pads: number[]; shift: number } {
+function foldedFilter(name: string, filter: ConstTensor, factor: number): { tensor: TensorProto; blocks: number } {
   const [height, width, inChannels, outChannels] = filter.shape;
-  const before = Math.floor((width - 1) / 2);
-  const shift = before % factor;
-  const firstBlock = Math.ceil((shift - before - factor + 1) / factor);
-  const lastBlock = Math.floor((width + factor - 2 - before + shift) / factor);
-  const blocks = lastBlock - firstBlock + 1;
+  const blocks = Math.floor((width + factor - 2) / factor) + 1;
   const source = new Uint32Array(new Uint8Array(filter.bytes).buffer);
   const dims = [factor * outChannels, factor * inChannels, height, blocks];
   const target = new Uint32Array(dims.reduce((size, dim) => size * dim, 1));
@@ -385,10 +404,10 @@ function spaceToDepthFilter(name: string, filter: ConstTensor, factor: number): 
       for (let r = 0; r < factor; r++) {
         for (let ch = 0; ch < inChannels; ch++) {
           for (let h = 0; h < height; h++) {
-            for (let d = firstBlock; d <= lastBlock; d++) {
-              const k = factor * d + r - s - shift + before;
+            for (let d = 0; d < blocks; d++) {
+              const k = factor * d + r - s;
               if (k < 0 || k >= width) continue;
-              const at = ((((s * outChannels + o) * dims[1] + r * inChannels + ch) * height + h) * blocks) + d - firstBlock;
+              const at = ((((s * outChannels + o) * dims[1] + r * inChannels + ch) * height + h) * blocks) + d;
               target[at] = source[((h * width + k) * inChannels + ch) * outChannels + o];
             }
           }
@@ -396,12 +415,180 @@ function spaceToDepthFilter(name: string, filter: ConstTensor, factor: number): 
       }
     }
   }
+  return { tensor: { name, dataType: DataType.FLOAT, dims, rawData: new Uint8Array(target.buffer) }, blocks };
+}
+
+function foldedBias(node: GraphNode, c: Conversion, bias: boolean, factor: number): string | undefined {
+  return bias ? c.initializer(repeated(`${tensorName(dataInputs(node)[2])}:s2d`, c.constant(node, 2), factor)) : undefined;
+}
+
+/** An NHWC tensor's bins folded `channels` (factor × its channels) to a block: NCHW [batch, channels, time, blocks]. */
+function fold(node: GraphNode, c: Conversion, piece: string, input: string, channels: number): string {
+  // A 0 keeps the batch and time dimensions as they are, -1 infers the frequency blocks.
+  const blocks = c.add('Reshape', part(node, piece), [input, c.int64s(part(node, `${piece}_shape`), [0, 0, INFERRED, channels])]);
+  return c.add('Transpose', part(node, `${piece}_folded`), [blocks], { perm: NHWC_TO_NCHW });
+}
+
+/** A folded filter's convolution (and ReLU): VALID over blocks but for `blockPads` blocks of zeros before and after, SAME over time. */
+function foldedConv(node: GraphNode, c: Conversion, piece: string, input: string, filter: TensorProto, bias: string | undefined, relu: boolean, blockPads = [0, 0]): string {
+  const height = filter.dims[2];
   const top = Math.floor((height - 1) / 2);
-  const extraBlock = shift === 0 ? 0 : 1;
+  const inputs = bias ? [input, c.initializer(filter), bias] : [input, c.initializer(filter)];
+  const output = c.add('Conv', part(node, `${piece}_conv`), inputs, {
+    strides: [1, 1],
+    dilations: [1, 1],
+    pads: [top, blockPads[0], height - 1 - top, blockPads[1]],
+  });
+  return relu ? c.add('Relu', part(node, `${piece}_relu`), [output]) : output;
+}
+
+/** A folded convolution's output read back as bins: NHWC tensor `name`. */
+function unfold(node: GraphNode, c: Conversion, blocks: string, outChannels: number, name: string): string {
+  const nhwc = c.add('Transpose', part(node, 'unfolded'), [blocks], { perm: NCHW_TO_NHWC });
+  return c.add('Reshape', name, [nhwc, c.int64s(part(node, 'd2s_shape'), [0, 0, INFERRED, outChannels])]);
+}
+
+/**
+ * The node's whole output, in blocks: a folded convolution with the same factor that reads it takes it so, and
+ * it is read back as bins only if some other node reads it (ONNX Runtime would compute it even if none did).
+ */
+function finishInBlocks(node: GraphNode, c: Conversion, blocks: string, factor: number, outChannels: number): void {
+  c.keepInBlocks(node.name, factor, blocks);
+  const readers = c.consumers.get(node.name) ?? [];
+  const readsBlocks = (reader: GraphNode) => {
+    if (reader.op !== 'Conv2D' && reader.op !== '_FusedConv2D') return false;
+    const rewrite = convRewrite(reader, c);
+    return tensorName(dataInputs(reader)[0]) === node.name && rewrite.kind === 'folded' && rewrite.factor === factor;
+  };
+  if (readers.length === 0 || !readers.every(readsBlocks)) unfold(node, c, blocks, outChannels, node.name);
+}
+
+/**
+ * Harmonic stacking's copies are the normalised log-CQT moved by some bins each (−36 for half the frequency, 0,
+ * 36 for twice it, … 101 for seven times), so a convolution over the stack is, away from its edges, one
+ * convolution over the CQT itself whose filter lays the copies' filters side by side at their shifts, summed
+ * where they overlap: Basic Pitch's 3×39 (8 → 8 channels) becomes 3×176 (1 → 8), half the products once folded.
+ * Near the lowest and highest bins the stack holds zeros where the CQT has neighbours, so the blocks whose kernel
+ * reaches past an edge are convolved over the stack as before. The three parts are folded convolutions (above).
+ */
+interface HarmonicStack {
+  /** How many bins each channel of the stack is moved by: channel c's bin f is the CQT's bin f + shifts[c]. */
+  shifts: readonly number[];
+  /** The bins the stack keeps (the CQT may have more). */
+  bins: number;
+}
+
+function harmonicConv(node: GraphNode, c: Conversion, stack: HarmonicStack, factor: number, bias: boolean, relu: boolean): void {
+  const [input, filterInput] = dataInputs(node);
+  const filter = c.constant(node, 1);
+  const width = filter.shape[1];
+  const before = Math.floor((width - 1) / 2);
+  const lowBlocks = Math.ceil(before / factor);
+  const highBlocks = Math.ceil((width - 1 - before) / factor);
+  const middleBlocks = stack.bins / factor - lowBlocks - highBlocks;
+  const stacked = foldedFilter(`${tensorName(filterInput)}:oihw:s2d`, filter, factor);
+  const merged = foldedFilter(`${tensorName(filterInput)}:harmonics:s2d`, mergedHarmonicFilter(filter, stack.shifts), factor);
+  const biasName = foldedBias(node, c, bias, factor);
+  // `count` output blocks from bin `first` on read the source's bins from `first` plus the filter's first tap's offset.
+  const convolve = (piece: string, source: string, first: number, count: number, firstTap: number, folded: typeof stacked) => {
+    const from = first + firstTap;
+    const window = binWindow(node, c, piece, c.tensor(source), from, from + factor * (count + folded.blocks - 1), stack.bins, source === input);
+    return foldedConv(node, c, piece, fold(node, c, piece, window, folded.tensor.dims[1]), folded.tensor, biasName, relu);
+  };
+  const parts = [
+    convolve('low', input, 0, lowBlocks, -before, stacked),
+    convolve('middle', NORMALISED_CQT, factor * lowBlocks, middleBlocks, Math.min(...stack.shifts) - before, merged),
+    convolve('high', input, factor * (lowBlocks + middleBlocks), highBlocks, -before, stacked),
+  ];
+  const joined = c.add('Concat', part(node, 'joined'), parts, { axis: NCHW_TO_NHWC.length - 1 });
+  finishInBlocks(node, c, joined, factor, filter.shape[3]);
+}
+
+/** Does the merged filter have fewer taps than the stack's channels have between them, with whole blocks left between the edges? */
+function harmonicConvPays(filter: ConstTensor, stack: HarmonicStack, factor: number): boolean {
+  const [, width, channels] = filter.shape;
+  const mergedWidth = Math.max(...stack.shifts) - Math.min(...stack.shifts) + width;
+  const edgeBlocks = Math.ceil((width - 1) / 2 / factor) + Math.ceil((width - 1 - Math.floor((width - 1) / 2)) / factor);
+  return channels === stack.shifts.length && mergedWidth < channels * width && stack.bins % factor === 0 && stack.bins / factor > edgeBlocks;
+}
+
+/**
+ * Bins [from, to) of an NHWC tensor of `bins` bins, zeros outside them; a tensor that is not `exact` may hold
+ * more bins, read as they are (the CQT has more than the stack keeps), so it is padded as if it had none and cut.
+ */
+function binWindow(node: GraphNode, c: Conversion, piece: string, source: string, from: number, to: number, bins: number, exact: boolean): string {
+  const axis = () => c.int64s(part(node, `${piece}_axis`), [FREQUENCY_AXIS]);
+  const slice = (name: string, input: string, start: number, end: number) =>
+    c.add('Slice', part(node, `${piece}_${name}`), [input, c.int64s(part(node, `${piece}_${name}_from`), [start]), c.int64s(part(node, `${piece}_${name}_to`), [end]), axis()]);
+  const [padBefore, padAfter] = [Math.max(0, -from), Math.max(0, to - bins)];
+  let window = from > 0 || to < bins ? slice('kept', source, Math.max(0, from), to) : source;
+  if (padBefore > 0 || padAfter > 0) {
+    const pads = c.int64s(part(node, `${piece}_pads`), [0, 0, padBefore, 0, 0, 0, padAfter, 0]);
+    window = c.add('Pad', part(node, `${piece}_padded`), [window, pads], { mode: 'constant' });
+  }
+  return exact || padAfter === 0 ? window : slice('cut', window, 0, to - from);
+}
+
+/** The HWIO filter [h, taps, 1, o] over the CQT that sums each channel's filter at its shift: tap j is bin f + j + min(shifts) − before. */
+function mergedHarmonicFilter(filter: ConstTensor, shifts: readonly number[]): ConstTensor {
+  const [height, width, channels, outChannels] = filter.shape;
+  const lowest = Math.min(...shifts);
+  const taps = Math.max(...shifts) - lowest + width;
+  const source = new Float32Array(new Uint8Array(filter.bytes).buffer);
+  const sums = new Float64Array(height * taps * outChannels);
+  for (let h = 0; h < height; h++) {
+    for (let k = 0; k < width; k++) {
+      for (let ch = 0; ch < channels; ch++) {
+        for (let o = 0; o < outChannels; o++) {
+          sums[(h * taps + k + shifts[ch] - lowest) * outChannels + o] += source[((h * width + k) * channels + ch) * outChannels + o];
+        }
+      }
+    }
+  }
+  return { dtype: 'float32', shape: [height, taps, 1, outChannels], bytes: new Uint8Array(Float32Array.from(sums).buffer) };
+}
+
+/** The harmonic stack a convolution reads, if its input is harmonic stacking's crop of shifted CQT copies. */
+function harmonicStackOf(input: string, c: Conversion): HarmonicStack | undefined {
+  const crop = c.producer(input);
+  const kept = crop?.op === 'StridedSlice' ? binRange(crop, c) : undefined;
+  const joined = crop && c.producer(dataInputs(crop)[0]);
+  if (!kept || kept.begin !== 0 || kept.end === undefined || kept.end <= 0 || joined?.op !== 'ConcatV2') return undefined;
+  const inputs = dataInputs(joined);
+  const axis = intValues(c.constant(joined, inputs.length - 1))[0];
+  if (axis !== -1 && axis !== CHANNEL_AXIS_NHWC) return undefined;
+  const shifts = inputs.slice(0, -1).map((copy) => harmonicShift(copy, c));
+  return shifts.every((shift) => shift !== undefined) ? { shifts: shifts as number[], bins: kept.end } : undefined;
+}
+
+/** How far a copy in harmonic stacking is moved: the CQT itself, or a Pad of a StridedSlice of it that moves it up or down. */
+function harmonicShift(copy: string, c: Conversion): number | undefined {
+  if (tensorName(copy) === NORMALISED_CQT) return 0;
+  const pad = c.producer(copy);
+  const moved = pad?.op === 'Pad' ? c.producer(dataInputs(pad)[0]) : undefined;
+  if (!pad || moved?.op !== 'StridedSlice' || tensorName(dataInputs(moved)[0]) !== NORMALISED_CQT) return undefined;
+  const range = binRange(moved, c);
+  const paddings = intValues(c.constant(pad, 1));
+  const [before, after] = [paddings[2 * FREQUENCY_AXIS], paddings[2 * FREQUENCY_AXIS + 1]];
+  if (!range || paddings.some((value, i) => value !== 0 && i !== 2 * FREQUENCY_AXIS && i !== 2 * FREQUENCY_AXIS + 1)) return undefined;
+  // Moved up: its first bins cut and as many zeros after; moved down: its last bins cut and as many zeros before.
+  if (range.begin > 0 && range.end === undefined && before === 0 && after === range.begin) return range.begin;
+  if (range.begin === 0 && before > 0 && range.end === -before && after === 0) return -before;
+  return undefined;
+}
+
+/** The bins a StridedSlice keeps when it slices nothing else (end undefined: to the end). */
+function binRange(node: GraphNode, c: Conversion): { begin: number; end?: number } | undefined {
+  const masks = ['ellipsis_mask', 'new_axis_mask', 'shrink_axis_mask'].map((name) => intAttr(node, name));
+  const [begin, end, strides] = [1, 2, 3].map((index) => intValues(c.constant(node, index)));
+  const [beginMask, endMask] = [intAttr(node, 'begin_mask'), intAttr(node, 'end_mask')];
+  const bit = (axis: number) => 1 << axis;
+  const whole = (axis: number) => ((beginMask & bit(axis)) !== 0 || begin[axis] === 0) && (endMask & bit(axis)) !== 0;
+  const others = begin.every((_, axis) => axis === FREQUENCY_AXIS || whole(axis));
+  if (masks.some((mask) => mask !== 0) || strides.some((stride) => stride !== 1) || begin.length <= FREQUENCY_AXIS || !others) return undefined;
   return {
-    tensor: { name, dataType: DataType.FLOAT, dims, rawData: new Uint8Array(target.buffer) },
-    pads: [top, extraBlock - firstBlock, height - 1 - top, lastBlock],
-    shift,
+    begin: beginMask & bit(FREQUENCY_AXIS) ? 0 : begin[FREQUENCY_AXIS],
+    end: endMask & bit(FREQUENCY_AXIS) ? undefined : end[FREQUENCY_AXIS],
   };
 }
 
@@ -728,6 +915,10 @@ function consumersOf(json: GraphModelJson): Map<string, GraphNode[]> {
     }
   }
   return consumers;
+}
+
+function producersOf(json: GraphModelJson): Map<string, GraphNode> {
+  return new Map(json.modelTopology.node.map((node) => [node.name, node]));
 }
 
 function reshapeTargets(json: GraphModelJson): Set<string> {

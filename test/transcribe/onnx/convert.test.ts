@@ -65,12 +65,22 @@ describe('converting Basic Pitch to ONNX', () => {
 
   it('folds frequency bins into channels for the 3×39 and the contours’ 5×5 convolutions, and no others', () => {
     const text = Buffer.from(onnx).toString('latin1');
-    // Each folded convolution has one target shape for reading its input as frequency blocks.
-    const folded = [...new Set(text.match(/StatefulPartitionedCall[\w/-]+(?=:s2d_shape)/g))];
-    expect(folded.sort()).toEqual(['StatefulPartitionedCall/model_1/contours-reduced/BiasAdd', 'StatefulPartitionedCall/model_1/re_lu_1/Relu']);
-    // Both kernels (39 and 5 bins wide) start off a block unshifted, so both shift their output blocks and cut them back.
-    const shifted = [...new Set(text.match(/StatefulPartitionedCall[\w/-]+(?=:unshifted_start)/g))];
-    expect(shifted.sort()).toEqual(folded.sort());
+    const named = (suffix: string) => [...new Set(text.match(new RegExp(`StatefulPartitionedCall[\\w/-]+(?=:${suffix})`, 'g')))].sort();
+    expect(named('(s2d|low|middle|high)_conv')).toEqual(['StatefulPartitionedCall/model_1/contours-reduced/BiasAdd', 'StatefulPartitionedCall/model_1/re_lu_1/Relu']);
+    // The 5×5 reads the 3×39's output in its blocks: nothing folds it or reads it back as bins in between.
+    expect(named('s2d_shape')).toEqual([]);
+    expect(named('unfolded')).toEqual(['StatefulPartitionedCall/model_1/contours-reduced/BiasAdd']);
+    // Its kernel (5 bins wide) starts off a block unshifted, so it shifts its output blocks and cuts them back.
+    expect(named('unshifted_start')).toEqual(['StatefulPartitionedCall/model_1/contours-reduced/BiasAdd']);
+  });
+
+  it('convolves the harmonic stack with the 3×39 as one 3×176 filter over the CQT, but for the blocks at its edges', () => {
+    const text = Buffer.from(onnx).toString('latin1');
+    expect(text).toContain('conv2d_1/Conv2D_weights:harmonics:s2d');
+    const parts = ['low', 'middle', 'high'].map((piece) => text.includes(`re_lu_1/Relu:${piece}_conv`));
+    expect(parts).toEqual([true, true, true]);
+    // The onsets' 5×5 over the stack has a stride of 3 over frequency: it stays a convolution over the stack.
+    expect(text).not.toContain('re_lu_3/Relu:middle_conv');
   });
 
   it('runs the notes’ and onsets’ single-output convolutions as a product over kernel taps, and no others', () => {
