@@ -114,19 +114,28 @@ export interface HomeEvidenceWeights {
   dominantEnding: number;
   /** Taken off when the tonic's chord also sounds in the other mode (F Fm C is not in F major). */
   otherModeTonic: number;
+  /**
+   * Taken off a major key when a chord holds its raised fourth (F# in C) and does not go on to V: the
+   * raised fourth belongs to the dominant's own dominant (D G, F#°7 G); anywhere else it is a lydian fourth,
+   * which makes the tonic sound like IV of the key a fifth up (F Em Dm C is in C: Em's B is F's raised fourth).
+   */
+  lydianFourth: number;
 }
 
 /** A song is judged on its notes and how its chords dwell and cadence; its first and last chords may be an intro and a tag. */
 const SONG_EVIDENCE: HomeEvidenceWeights = {
-  tonicShare: 0.2, lastChord: 0.1, firstChord: 0.2, cadences: 0.4, chordsInKey: 0.2, authenticEnding: 0, modalEnding: 0, dominantEnding: 0, otherModeTonic: 0,
+  tonicShare: 0.2, lastChord: 0.1, firstChord: 0.2, cadences: 0.4, chordsInKey: 0.2, authenticEnding: 0, modalEnding: 0, dominantEnding: 0, otherModeTonic: 0, lydianFourth: 0,
 };
 /**
  * A progression of a few chords (a loop, a pack's file) is heard from its ends: home is where it starts,
  * or where its last cadence leads (V → I more surely than IV or bVII → I: F G is also IV V of C); and its
- * chords keep to the key's notes.
+ * chords keep to the key's notes. A stray lydian fourth costs more than one chord in four leaving the key
+ * (0.3), so it undoes a first chord whose key the rest of the loop leaves for the key a fifth up (F Em Dm C
+ * reads C major from 0.4 on), but not the tonic of a progression that means the lydian colour (I II IV I
+ * stays in I up to 0.8).
  */
 const LOOP_EVIDENCE: HomeEvidenceWeights = {
-  tonicShare: 0.1, lastChord: 0.1, firstChord: 0.6, cadences: 0, chordsInKey: 1.2, authenticEnding: 0.4, modalEnding: 0.3, dominantEnding: 0.3, otherModeTonic: 0.3,
+  tonicShare: 0.1, lastChord: 0.1, firstChord: 0.6, cadences: 0, chordsInKey: 1.2, authenticEnding: 0.4, modalEnding: 0.3, dominantEnding: 0.3, otherModeTonic: 0.3, lydianFourth: 0.6,
 };
 /** Pieces of at most this many chords are judged as loops. */
 const LOOP_CHORDS = 8;
@@ -134,6 +143,8 @@ const DOMINANT_STEP = PERFECT_FIFTH;
 /** The roots, above the tonic, of the chords that cadence plagally or modally into it: IV or iv, and bVII (major). */
 const SUBDOMINANT_STEP = 5;
 const SUBTONIC_STEP = 10;
+/** The major key's raised fourth, above the tonic: the leading tone of its dominant. */
+const RAISED_FOURTH_STEP = 6;
 /** Pitch classes above the tonic that chords of the key may use: the scale, and in minor the raised leading tone (V, vii°). */
 const KEY_SCALES: Readonly<Record<Mode, readonly number[]>> = {
   major: [0, 2, 4, 5, 7, 9, 11],
@@ -149,8 +160,9 @@ const BORROWED_CHORDS: readonly { step: number; triad: Mode }[] = [
  * how long the key's tonic triad sounds, whether the piece starts and ends on it, how often a major
  * chord on the key's fifth resolves to it (a cadence), whether the last change cadences into it or the
  * last chord is its dominant, and how much of the time its chords keep to the key's notes (or, in major,
- * are the chords it borrows from minor), less when its tonic chord also comes in the other mode. Profiles alone confuse a key with its relative minor or with the
- * key a fifth away, which share most of their notes; the chords tell them apart (I IV V IV is C major,
+ * are the chords it borrows from minor), less when its tonic chord also comes in the other mode or (in
+ * major) a chord holds its raised fourth without going on to V. Profiles alone confuse a key with its
+ * relative minor or with the key a fifth away, which share most of their notes; the chords tell them apart (I IV V IV is C major,
  * not F: its G chord has B). A chord with a fifth and no third (sus, power chord) can stand for either
  * mode's tonic.
  */
@@ -172,11 +184,14 @@ export function homeKeyScores(correlations: Float64Array, chords: HarmonyEvent[]
     const isBorrowed = (event: HarmonyEvent, mask: number) => mode === 'major' && (mask & ~MIXTURE_SCALE_MASKS[tonic]) === 0
       && BORROWED_CHORDS.some(({ step, triad }) => isOn(event, step) && event.triad === triad);
     const scale = KEY_SCALE_MASKS[index];
+    const raisedFourth = 1 << ((tonic + RAISED_FOURTH_STEP) % PITCH_CLASSES);
     let tonicTime = 0;
     let inKeyTime = 0;
     let cadences = 0;
     let otherModeTonic = false;
+    let lydianFourth = false;
     chords.forEach((event, i) => {
+      if (mode === 'major' && (masks[i] & raisedFourth) !== 0 && !(i + 1 < chords.length && isOn(chords[i + 1], DOMINANT_STEP))) lydianFourth = true;
       if (event.root === tonic && event.triad !== null && event.triad !== mode) otherModeTonic = true;
       if (isTonic(event)) tonicTime += event.duration;
       if ((masks[i] & ~scale) === 0 || isBorrowed(event, masks[i])) inKeyTime += event.duration;
@@ -190,7 +205,8 @@ export function homeKeyScores(correlations: Float64Array, chords: HarmonyEvent[]
       + weights.authenticEnding * Number(beforeLast !== null && isTonic(last) && isDominant(beforeLast))
       + weights.modalEnding * Number(beforeLast !== null && isTonic(last) && leadsHomeModally(beforeLast))
       + weights.dominantEnding * Number(isDominant(last))
-      - weights.otherModeTonic * Number(otherModeTonic);
+      - weights.otherModeTonic * Number(otherModeTonic)
+      - weights.lydianFourth * Number(lydianFourth);
   }
   return scores;
 }

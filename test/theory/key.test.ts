@@ -84,6 +84,12 @@ describe('the key of a short progression', () => {
     // And not the key whose own tonic turns minor: F Fm C ends in C, it does not start in F.
     expect(keyOfLoop(['F', 'Fm', 'C'])).toBe('C major');
   });
+
+  it('does not start at home on a chord whose raised fourth sounds, unless that fourth leads on to V', () => {
+    // Em's B is F's raised fourth: F Em Dm C steps down to C. D's F# is C's, but D goes on to G, V of C.
+    expect(keyOfLoop(['F', 'Em', 'Dm', 'C'])).toBe('C major');
+    expect(keyOfLoop(['C', 'D', 'G', 'C'])).toBe('C major');
+  });
 });
 
 /** 120 bpm, 4/4, a bar every 2 s. */
