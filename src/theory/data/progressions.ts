@@ -35,7 +35,6 @@ export const PROGRESSIONS: readonly LibraryProgression[] = [
   { name: 'Canon', numerals: 'I V vi iii IV I IV V', mode: 'major', moods: ['peaceful', 'romantic'], genres: ['classical', 'pop'] },
   { name: 'Royal road', numerals: 'IVmaj7 V7 iii7 vi', mode: 'major', moods: ['bittersweet', 'nostalgic'], genres: ['j-pop', 'pop'] },
   { name: 'Royal road triads', numerals: 'IV V iii vi', mode: 'major', moods: ['bittersweet', 'hopeful'], genres: ['j-pop', 'pop'] },
-  { name: 'Just the two of us', numerals: 'IVmaj7 III7 vi7 v7 I7', mode: 'major', moods: ['soulful', 'romantic'], genres: ['rnb', 'soul', 'funk'] },
   { name: 'Major ii-V-I', numerals: 'ii7 V7 Imaj7:8', mode: 'major', moods: ['chill'], genres: ['jazz'] },
   { name: 'Rhythm turnaround', numerals: 'Imaj7 vi7 ii7 V7', mode: 'major', moods: ['chill', 'happy'], genres: ['jazz'] },
   { name: 'Long turnaround', numerals: 'iii7 vi7 ii7 V7', mode: 'major', moods: ['chill'], genres: ['jazz'] },
@@ -163,7 +162,9 @@ export const PROGRESSIONS: readonly LibraryProgression[] = [
   { name: 'Sorrow', numerals: 'iv i bVII i', mode: 'minor', moods: ['sad'], genres: ['folk', 'indie'] },
   { name: 'Minor six-nine', numerals: 'i6/9 iv9', mode: 'minor', moods: ['chill', 'mysterious'], genres: ['jazz', 'lofi'] },
   { name: 'Dark trap', numerals: 'i bII bVI v', mode: 'minor', moods: ['dark'], genres: ['trap'] },
-  { name: 'Emo swell', numerals: 'bVI bIII bVII iv', mode: 'minor', moods: ['melancholic', 'bittersweet'], genres: ['rock', 'pop'] },
+  // The loop of Grover Washington Jr. and Bill Withers's song, | Dbmaj7 | C7 | Fm7 | Ebm7 Ab7 | in F minor, entered
+  // on its tonic: begun on Dbmaj7, as the song begins it, its block chords are I VII7 iii7 ii7 V7 of Db major.
+  { name: 'Just the two of us', numerals: 'i7 bvii7:2 bIII7:2 bVImaj7 V7', mode: 'minor', moods: ['soulful', 'romantic'], genres: ['rnb', 'soul', 'funk'] },
 
   // ── dorian ──
   { name: 'Dorian vamp', numerals: 'i IV', mode: 'dorian', moods: ['groovy', 'mysterious'], genres: ['funk', 'latin', 'rock'] },
@@ -174,6 +175,8 @@ export const PROGRESSIONS: readonly LibraryProgression[] = [
   { name: 'Modal jazz', numerals: 'i9:16 IV9:16', mode: 'dorian', moods: ['chill'], genres: ['jazz'] },
   { name: 'Dorian descent', numerals: 'i bVII IV i', mode: 'dorian', moods: ['melancholic', 'groovy'], genres: ['rock', 'folk'] },
   { name: 'Dorian minor five', numerals: 'i v bVII IV', mode: 'dorian', moods: ['dreamy'], genres: ['indie', 'lofi'] },
+  // Home is where IV falls back to i, the dorian cadence (F C G Dm); as bVI bIII bVII iv of A minor it had no A chord.
+  { name: 'Emo swell', numerals: 'bIII bVII IV i', mode: 'dorian', moods: ['melancholic', 'bittersweet'], genres: ['rock', 'pop'] },
 
   // ── mixolydian ──
   { name: 'Mixolydian rock', numerals: 'I bVII IV I', mode: 'mixolydian', moods: ['triumphant', 'happy'], genres: ['rock', 'country'] },
