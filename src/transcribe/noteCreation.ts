@@ -159,19 +159,24 @@ export type OnsetStrength = (frame: number, bin: number) => number;
  */
 export function inferredOnsetStrength(onset: Float32Array, note: Float32Array, frames: number): OnsetStrength {
   const bins = N_FREQ_BINS_NOTES;
-  const riseAt = (t: number, f: number): number => {
-    if (t < INFERRED_ONSET_FRAME_DIFFS) return 0;
-    const here = note[t * bins + f];
-    let smallest = Infinity;
-    for (let n = 1; n <= INFERRED_ONSET_FRAME_DIFFS; n++) smallest = Math.min(smallest, here - note[(t - n) * bins + f]);
-    return Math.max(0, smallest);
-  };
+  const firstCell = INFERRED_ONSET_FRAME_DIFFS * bins;
   let maxRise = 0;
-  for (let t = INFERRED_ONSET_FRAME_DIFFS; t < frames; t++) for (let f = 0; f < bins; f++) maxRise = Math.max(maxRise, riseAt(t, f));
+  for (let cell = firstCell; cell < frames * bins; cell++) maxRise = Math.max(maxRise, riseAt(note, cell));
   // A posterior that never rises (silence) has nothing to add; basic-pitch would divide by zero here.
   if (maxRise === 0) return (t, f) => onset[t * bins + f];
   const scale = maxOf(onset) / maxRise;
-  return (t, f) => Math.max(onset[t * bins + f], riseAt(t, f) * scale);
+  return (t, f) => {
+    const cell = t * bins + f;
+    return cell < firstCell ? onset[cell] : Math.max(onset[cell], riseAt(note, cell) * scale);
+  };
+}
+
+/** How much the note posterior has risen at a cell over the last frames: the smallest rise, or 0. */
+function riseAt(note: Float32Array, cell: number): number {
+  const here = note[cell];
+  let smallest = here - note[cell - N_FREQ_BINS_NOTES];
+  for (let n = 2; n <= INFERRED_ONSET_FRAME_DIFFS; n++) smallest = Math.min(smallest, here - note[cell - n * N_FREQ_BINS_NOTES]);
+  return smallest > 0 ? smallest : 0;
 }
 
 /** The inferred onset strength of every frame and note bin, as an array shaped like `onset`. */
@@ -186,11 +191,22 @@ export function inferredOnsets(onset: Float32Array, note: Float32Array, frames: 
  */
 export function onsetPeaks(strength: OnsetStrength, frames: number, threshold: number): Array<[number, number]> {
   const peaks: Array<[number, number]> = [];
+  if (frames < 3) return peaks;
+  // Each frame's strengths are worked out once, into three rows that move back in time with t.
+  const rowAt = (t: number, row: Float64Array) => {
+    for (let f = 0; f < N_FREQ_BINS_NOTES; f++) row[f] = strength(t, f);
+    return row;
+  };
+  let later: Float64Array = rowAt(frames - 1, new Float64Array(N_FREQ_BINS_NOTES));
+  let here: Float64Array = rowAt(frames - 2, new Float64Array(N_FREQ_BINS_NOTES));
+  let earlier: Float64Array = new Float64Array(N_FREQ_BINS_NOTES);
   for (let t = frames - 2; t >= 1; t--) {
+    rowAt(t - 1, earlier);
     for (let f = N_FREQ_BINS_NOTES - 1; f >= 0; f--) {
-      const value = strength(t, f);
-      if (value >= threshold && value > strength(t - 1, f) && value > strength(t + 1, f)) peaks.push([t, f]);
+      const value = here[f];
+      if (value >= threshold && value > earlier[f] && value > later[f]) peaks.push([t, f]);
     }
+    [later, here, earlier] = [here, earlier, later];
   }
   return peaks;
 }
