@@ -476,10 +476,12 @@ interface HarmonicStack {
   shifts: readonly number[];
   /** The bins the stack keeps (the CQT may have more). */
   bins: number;
+  /** The stack as harmonic stacking joins it: [batch, channels, frames, bins]. */
+  channelsFirst: string;
 }
 
 function harmonicConv(node: GraphNode, c: Conversion, stack: HarmonicStack, factor: number, bias: boolean, relu: boolean): void {
-  const [input, filterInput] = dataInputs(node);
+  const filterInput = dataInputs(node)[1];
   const filter = c.constant(node, 1);
   const width = filter.shape[1];
   const before = Math.floor((width - 1) / 2);
@@ -489,16 +491,21 @@ function harmonicConv(node: GraphNode, c: Conversion, stack: HarmonicStack, fact
   const stacked = foldedFilter(`${tensorName(filterInput)}:oihw:s2d`, filter, factor);
   const merged = foldedFilter(`${tensorName(filterInput)}:harmonics:s2d`, mergedHarmonicFilter(filter, stack.shifts), factor);
   const biasName = foldedBias(node, c, bias, factor);
-  // `count` output blocks from bin `first` on read the source's bins from `first` plus the filter's first tap's offset.
-  const convolve = (piece: string, source: string, first: number, count: number, firstTap: number, folded: typeof stacked) => {
-    const from = first + firstTap;
-    const window = binWindow(node, c, piece, c.tensor(source), from, from + factor * (count + folded.blocks - 1), stack.bins, source === input);
-    return foldedConv(node, c, piece, fold(node, c, piece, window, folded.tensor.dims[1]), folded.tensor, biasName, relu);
+  // `count` output blocks from bin `first` on read the input's bins from `first` plus the filter's first tap's offset.
+  const span = (first: number, count: number, firstTap: number, folded: typeof stacked) =>
+    [first + firstTap, first + firstTap + factor * (count + folded.blocks - 1)] as const;
+  const convolve = (piece: string, nhwc: string, folded: typeof stacked) =>
+    foldedConv(node, c, piece, fold(node, c, piece, nhwc, folded.tensor.dims[1]), folded.tensor, biasName, relu);
+  // The edges read the stack channels first (as it is joined) and only their windows are transposed.
+  const edge = (piece: string, first: number, count: number) => {
+    const window = binWindow(node, c, piece, stack.channelsFirst, FREQUENCY_AXIS + 1, span(first, count, -before, stacked), stack.bins, false);
+    return convolve(piece, c.add('Transpose', part(node, `${piece}_nhwc`), [window], { perm: NCHW_TO_NHWC }), stacked);
   };
+  const middleSpan = span(factor * lowBlocks, middleBlocks, Math.min(...stack.shifts) - before, merged);
   const parts = [
-    convolve('low', input, 0, lowBlocks, -before, stacked),
-    convolve('middle', NORMALISED_CQT, factor * lowBlocks, middleBlocks, Math.min(...stack.shifts) - before, merged),
-    convolve('high', input, factor * (lowBlocks + middleBlocks), highBlocks, -before, stacked),
+    edge('low', 0, lowBlocks),
+    convolve('middle', binWindow(node, c, 'middle', c.tensor(NORMALISED_CQT), FREQUENCY_AXIS, middleSpan, stack.bins, true), merged),
+    edge('high', factor * (lowBlocks + middleBlocks), highBlocks),
   ];
   const joined = c.add('Concat', part(node, 'joined'), parts, { axis: NCHW_TO_NHWC.length - 1 });
   finishInBlocks(node, c, joined, factor, filter.shape[3]);
@@ -513,20 +520,25 @@ function harmonicConvPays(filter: ConstTensor, stack: HarmonicStack, factor: num
 }
 
 /**
- * Bins [from, to) of an NHWC tensor of `bins` bins, zeros outside them; a tensor that is not `exact` may hold
- * more bins, read as they are (the CQT has more than the stack keeps), so it is padded as if it had none and cut.
+ * Bins [from, to) of a tensor along `axis`: zeros before its bin 0 and from bin `bins` on, unless `readPast`
+ * (the CQT has more bins than the stack keeps), where what lies past `bins` is read as it is.
  */
-function binWindow(node: GraphNode, c: Conversion, piece: string, source: string, from: number, to: number, bins: number, exact: boolean): string {
-  const axis = () => c.int64s(part(node, `${piece}_axis`), [FREQUENCY_AXIS]);
+function binWindow(node: GraphNode, c: Conversion, piece: string, source: string, axis: number, [from, to]: readonly [number, number], bins: number, readPast: boolean): string {
   const slice = (name: string, input: string, start: number, end: number) =>
-    c.add('Slice', part(node, `${piece}_${name}`), [input, c.int64s(part(node, `${piece}_${name}_from`), [start]), c.int64s(part(node, `${piece}_${name}_to`), [end]), axis()]);
+    c.add('Slice', part(node, `${piece}_${name}`), [
+      input,
+      c.int64s(part(node, `${piece}_${name}_from`), [start]),
+      c.int64s(part(node, `${piece}_${name}_to`), [end]),
+      c.int64s(part(node, `${piece}_axis`), [axis]),
+    ]);
   const [padBefore, padAfter] = [Math.max(0, -from), Math.max(0, to - bins)];
-  let window = from > 0 || to < bins ? slice('kept', source, Math.max(0, from), to) : source;
+  let window = slice('kept', source, Math.max(0, from), readPast ? to : Math.min(to, bins));
   if (padBefore > 0 || padAfter > 0) {
-    const pads = c.int64s(part(node, `${piece}_pads`), [0, 0, padBefore, 0, 0, 0, padAfter, 0]);
-    window = c.add('Pad', part(node, `${piece}_padded`), [window, pads], { mode: 'constant' });
+    const pads = [0, 0, 0, 0, 0, 0, 0, 0];
+    [pads[axis], pads[axis + pads.length / 2]] = [padBefore, padAfter];
+    window = c.add('Pad', part(node, `${piece}_padded`), [window, c.int64s(part(node, `${piece}_pads`), pads)], { mode: 'constant' });
   }
-  return exact || padAfter === 0 ? window : slice('cut', window, 0, to - from);
+  return readPast && padAfter > 0 ? slice('cut', window, 0, to - from) : window;
 }
 
 /** The HWIO filter [h, taps, 1, o] over the CQT that sums each channel's filter at its shift: tap j is bin f + j + min(shifts) − before. */
@@ -558,7 +570,8 @@ function harmonicStackOf(input: string, c: Conversion): HarmonicStack | undefine
   const axis = intValues(c.constant(joined, inputs.length - 1))[0];
   if (axis !== -1 && axis !== CHANNEL_AXIS_NHWC) return undefined;
   const shifts = inputs.slice(0, -1).map((copy) => harmonicShift(copy, c));
-  return shifts.every((shift) => shift !== undefined) ? { shifts: shifts as number[], bins: kept.end } : undefined;
+  if (!shifts.every((shift) => shift !== undefined)) return undefined;
+  return { shifts: shifts as number[], bins: kept.end, channelsFirst: channelsFirstOf(joined) };
 }
 
 /** How far a copy in harmonic stacking is moved: the CQT itself, or a Pad of a StridedSlice of it that moves it up or down. */
@@ -791,16 +804,28 @@ function concat(node: GraphNode, c: Conversion): void {
  * log-CQT and its shifted copies, each `[batch, frames, bins, 1]`, joined on their last axis. ONNX Runtime's
  * Concat copies one element at a time when each input's part of the joined axis is one element, so the copies
  * are joined as channels first, `[batch, 8, frames, bins]`, and transposed to the graph's `[batch, frames, bins, 8]`
- * (ONNX Runtime's optimiser then cancels that transpose against the onsets' convolution's own).
+ * (ONNX Runtime's optimiser then cancels that transpose against the onsets' convolution's own). The stack is
+ * read only through a crop to its first bins (264 of the CQT's 309), so each copy is cut to those before they
+ * are joined, and the crop reads the stack as it is.
  */
+function channelsFirstOf(stacking: GraphNode): string {
+  return part(stacking, 'channels_first');
+}
+
 function stackHarmonics(node: GraphNode, c: Conversion, copies: readonly string[]): void {
+  const crops = c.consumers.get(node.name) ?? [];
+  const kept = crops.map((crop) => (crop.op === 'StridedSlice' ? binRange(crop, c) : undefined));
+  const bins = kept[0]?.end;
+  const cropped = bins !== undefined && bins > 0 && kept.every((range) => range?.begin === 0 && range.end === bins);
   const channelAxis = c.int64s(part(node, 'channel_axis'), [CHANNEL_AXIS_NHWC]);
   const firstAxis = c.int64s(part(node, 'first_axis'), [CHANNEL_AXIS_NCHW]);
   const planes = copies.map((copy, i) => {
-    const bins = c.add('Squeeze', part(node, `bins_${i}`), [copy, channelAxis]);
-    return c.add('Unsqueeze', part(node, `plane_${i}`), [bins, firstAxis]);
+    const cut = cropped ? c.add('Slice', part(node, `kept_${i}`), [copy, c.int64s(part(node, 'kept_start'), [0]), c.int64s(part(node, 'kept_end'), [bins]), c.int64s(part(node, 'kept_axis'), [FREQUENCY_AXIS])]) : copy;
+    const squeezed = c.add('Squeeze', part(node, `bins_${i}`), [cut, channelAxis]);
+    return c.add('Unsqueeze', part(node, `plane_${i}`), [squeezed, firstAxis]);
   });
-  const joined = c.add('Concat', part(node, 'channels_first'), planes, { axis: CHANNEL_AXIS_NCHW });
+  const joined = c.add('Concat', channelsFirstOf(node), planes, { axis: CHANNEL_AXIS_NCHW });
+  if (cropped) for (const crop of crops) c.fold(crop.name, node.name);
   c.add('Transpose', node.name, [joined], { perm: NCHW_TO_NHWC });
 }
 

@@ -103,11 +103,15 @@ describe('converting Basic Pitch to ONNX', () => {
     expect(text).toContain('normalized_log_1/div_no_nan:factor_or_zero');
   });
 
-  it('adds the batch norm’s offset over the bins, and joins both harmonic stackings as channels first', () => {
+  it('adds the batch norm’s offset over the bins, and joins both harmonic stackings as channels first, each copy cut to the bins kept', () => {
     const text = Buffer.from(onnx).toString('latin1');
     expect(text).toContain('batch_normalization/FusedBatchNormV3:offset_added');
     const stacked = [...new Set(text.match(/StatefulPartitionedCall[\w/-]+(?=:channels_first)/g))];
     expect(stacked.sort()).toEqual(['StatefulPartitionedCall/model_1/harmonic-stacking-diff/concat', 'StatefulPartitionedCall/model_1/harmonic_stacking/concat']);
+    const cut = [...new Set(text.match(/StatefulPartitionedCall[\w/-]+(?=:kept_end)/g))];
+    expect(cut.sort()).toEqual(stacked.sort());
+    // Both stackings' crops to 264 bins (their strided_slice_7) are folded into the copies.
+    expect(text).not.toContain('strided_slice_7');
   });
 
   it('built models/basic-pitch.onnx from the installed model with this converter', () => {
