@@ -26,6 +26,8 @@ export interface WorkContext {
   overwrite: boolean;
   /** The work's own progress through this input, 0-1. */
   onProgress: (fraction: number) => void;
+  /** No input starts after this one. */
+  last: boolean;
 }
 
 export type Work = (item: BatchItem, context: WorkContext) => Promise<WorkResult>;
@@ -108,7 +110,7 @@ export async function runBatch(items: BatchItem[], work: Work, options: RunOptio
   const worker = async (): Promise<void> => {
     for (let index = pending.shift(); index !== undefined && !stopping(); index = pending.shift()) {
       inFlight.set(index, 0);
-      const outcome = await attempt(items[index], work, options, (fraction) => {
+      const outcome = await attempt(items[index], work, options, pending.length === 0, (fraction) => {
         inFlight.set(index, fraction);
         showProgress();
       });
@@ -126,14 +128,14 @@ export async function runBatch(items: BatchItem[], work: Work, options: RunOptio
   return { records, stopped };
 }
 
-async function attempt(item: BatchItem, work: Work, options: RunOptions, onProgress: (fraction: number) => void): Promise<{ record: FileRecord; error?: unknown }> {
+async function attempt(item: BatchItem, work: Work, options: RunOptions, last: boolean, onProgress: (fraction: number) => void): Promise<{ record: FileRecord; error?: unknown }> {
   const started = performance.now();
   const seconds = (): number => round((performance.now() - started) / 1000);
   if (item.problem) return { record: { input: item.input, status: 'failed', outputs: {}, seconds: 0, error: item.problem }, error: new JamError(item.problem) };
   // With skipExisting, outputs found here are the remains of an earlier run that stopped part-way through this input.
   const overwrite = options.force || options.skipExisting;
   try {
-    const result = await work(item, { overwrite, onProgress });
+    const result = await work(item, { overwrite, onProgress, last });
     return { record: { input: item.input, status: 'done', ...result, seconds: seconds() } };
   } catch (error) {
     return { record: { input: item.input, status: 'failed', outputs: {}, seconds: seconds(), error: error instanceof Error ? error.message : String(error) }, error };

@@ -13,7 +13,7 @@ import {
   DEFAULT_MIN_NOTE_LENGTH_MS,
   DEFAULT_ONSET_THRESHOLD,
 } from '../transcribe/constants.js';
-import { DEFAULT_ENGINE, ENGINE_NAMES, loadEngine, type Engine, type EngineName } from '../transcribe/engine.js';
+import { closeEngine, DEFAULT_ENGINE, ENGINE_NAMES, loadEngine, type Engine, type EngineName } from '../transcribe/engine.js';
 import { DEFAULT_BATCH_SIZE } from '../transcribe/inference.js';
 import { checkTranscribeOptions } from '../transcribe/options.js';
 import { outputPathsFor, type OutputPaths } from '../transcribe/outputs.js';
@@ -109,6 +109,7 @@ async function handler(parsed: TranscribeArgs): Promise<void> {
     if (loaded.fallbackReason) warn(loaded.fallbackReason);
     return loaded;
   }));
+  const startInference = engineCloser(() => engine);
 
   // The piano roll pulls in tonal and the analyser: loaded only when asked for.
   const plot = args.plot ? (await import('./plot.js')).plotTranscription : undefined;
@@ -119,19 +120,49 @@ async function handler(parsed: TranscribeArgs): Promise<void> {
     skippedLine: (record) => record.outputs.midi,
     work: async (item, context) => {
       const itemPaths = paths.get(item.input)!;
-      const { transcription, result } = await transcribeFile(item.input, itemPaths, {
-        transcribe: { ...options, onProgress: context.onProgress },
-        engine: loadOnce,
-        overwrite: context.overwrite,
-        createFolders: args.outDir !== undefined,
-        extraFiles: itemPaths.plot && plot ? (done, analysis) => [[itemPaths.plot!, plot(done, item.input, analysis)]] : undefined,
-        stdout: (data) => process.stdout.write(data),
-      });
-      for (const warning of transcription.warnings) warn(warning);
-      const { notes, duration } = transcription;
-      return { result, print: (record) => printResult(record, itemPaths, notes, duration, args) };
+      const inferenceDone = startInference(context.last);
+      const onProgress = (fraction: number) => {
+        context.onProgress(fraction);
+        if (fraction === 1) inferenceDone();
+      };
+      try {
+        const { transcription, result } = await transcribeFile(item.input, itemPaths, {
+          transcribe: { ...options, onProgress },
+          engine: loadOnce,
+          overwrite: context.overwrite,
+          createFolders: args.outDir !== undefined,
+          extraFiles: itemPaths.plot && plot ? (done, analysis) => [[itemPaths.plot!, plot(done, item.input, analysis)]] : undefined,
+          stdout: (data) => process.stdout.write(data),
+        });
+        for (const warning of transcription.warnings) warn(warning);
+        const { notes, duration } = transcription;
+        return { result, print: (record) => printResult(record, itemPaths, notes, duration, args) };
+      } finally {
+        inferenceDone();
+      }
     },
   }, args);
+}
+
+/**
+ * Closes the engine once no input needs it: when the last input has started and every inference running is
+ * done (its progress at 1, or its input failed). The onnx engine's threads then stop while the last notes are
+ * made and written (about 35 ms each), not one after the other at exit. Each input's start gives the function
+ * that says its inference is done.
+ */
+function engineCloser(engine: () => Promise<Engine> | undefined): (last: boolean) => () => void {
+  let running = 0;
+  let lastStarted = false;
+  return (last) => {
+    running++;
+    lastStarted ||= last;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      if (--running === 0 && lastStarted) void engine()?.then(closeEngine).catch(() => undefined);
+    };
+  };
 }
 
 function checkOutputChoice(args: TranscribeArgs, positional: string[], inputs: number): void {

@@ -88,11 +88,14 @@ class SessionThread {
         request.reject(new Error(reply.error));
       }
     });
-    worker.on('error', (error) => {
-      this.failure = error;
-      for (const request of this.waiting.values()) request.reject(error);
-      this.waiting.clear();
-    });
+    worker.on('error', (error) => this.stop(error));
+    worker.on('exit', () => this.stop(new Error('the onnx engine was closed')));
+  }
+
+  private stop(reason: Error): void {
+    this.failure ??= reason;
+    for (const request of this.waiting.values()) request.reject(this.failure);
+    this.waiting.clear();
   }
 
   get owed(): number {
@@ -168,5 +171,8 @@ export async function createOnnxEngine(settings: EngineSettings): Promise<Engine
     parallelism: threads.length,
     run: (windows, count, windowSamples = AUDIO_N_SAMPLES) => run(false, windows, count, windowSamples),
     runTail: flexibleWindows && data.tailPath ? (window, windowSamples) => run(true, window, 1, windowSamples) : undefined,
+    close: async () => {
+      await Promise.all(threads.map((thread) => thread.worker.terminate()));
+    },
   };
 }

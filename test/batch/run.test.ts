@@ -46,6 +46,13 @@ describe('runBatch', () => {
     expect(records.map((record) => record.status)).toEqual(Array(7).fill('done'));
   });
 
+  it('tells the work when no input will start after its own', async () => {
+    const work = writer();
+    await runBatch(items(4), work, { ...options, jobs: 2 });
+    expect(work.started).toEqual(['take-0.wav', 'take-1.wav', 'take-2.wav', 'take-3.wav']);
+    expect(work.contexts.map((context) => context.last)).toEqual([false, false, false, true]);
+  });
+
   it('gives the records in input order though the work finishes out of order', async () => {
     const order: string[] = [];
     const work = writer((input) => (input === 'take-0.wav' ? 60 : 5));

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeAudio } from '../../src/audio/decode.js';
-import { loadEngine, type Engine } from '../../src/transcribe/engine.js';
+import { ANNOT_N_FRAMES, AUDIO_N_SAMPLES, N_FREQ_BINS_NOTES } from '../../src/transcribe/constants.js';
+import { closeEngine, loadEngine, type Engine } from '../../src/transcribe/engine.js';
 import { runModel } from '../../src/transcribe/inference.js';
 import { outputToNotes } from '../../src/transcribe/noteCreation.js';
 import { scoreNotes } from '../../src/transcribe/score.js';
@@ -32,6 +33,16 @@ describe('the engines', () => {
     expect(engine.name).toBe('onnx');
     expect(engine.fallbackReason).toBeUndefined();
     expect(await loadEngine('onnx')).toBe(engine);
+  });
+
+  it('a closed onnx engine refuses runs, and the next loadEngine loads a new one that runs', async () => {
+    const engine = await loadEngine('onnx', 1);
+    const window = new Float32Array(AUDIO_N_SAMPLES);
+    await closeEngine(engine);
+    await expect(engine.run(window, 1)).rejects.toThrow(/closed/);
+    const fresh = await loadEngine('onnx', 1);
+    expect(fresh).not.toBe(engine);
+    expect((await fresh.run(window, 1)).note.length).toBe(ANNOT_N_FRAMES * N_FREQ_BINS_NOTES);
   });
 
   it('onnx and tfjs find the same notes', async () => {
