@@ -2,22 +2,26 @@
  * One ONNX Runtime session on one thread, in a worker thread of its own: the onnx engine runs one of these per
  * thread it is given and sends each a batch at a time (see onnxEngine.ts for why).
  */
+import { existsSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { SessionReply, SessionRequest, SessionWorkerData } from '../onnxEngine.js';
+import { optimizedModelPath, SESSION_OPTIONS } from './optimizedModel.js';
 
 const { modelPath, tailPath, outputNames } = workerData as SessionWorkerData;
 const port = parentPort!;
 
 try {
   const ort = await import('onnxruntime-node');
-  const open = (path: string) =>
-    ort.InferenceSession.create(path, {
-      intraOpNumThreads: 1,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-    });
+  const open = async (path: string) => {
+    const optimized = optimizedModelPath(path, ort.env.versions.common);
+    if (existsSync(optimized)) {
+      // A file that does not load (cut short, say) costs only the optimising it was to save.
+      const session = await ort.InferenceSession.create(optimized, { ...SESSION_OPTIONS, graphOptimizationLevel: 'disabled' }).catch(() => undefined);
+      if (session) return session;
+    }
+    return ort.InferenceSession.create(path, { ...SESSION_OPTIONS, graphOptimizationLevel: 'all' });
+  };
   const session = await open(modelPath);
   let tail: Promise<InferenceSession> | undefined;
   const input = session.inputMetadata[0];
