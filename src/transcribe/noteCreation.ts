@@ -149,8 +149,11 @@ export function constrainFrequency(note: Float32Array, onset: Float32Array, minF
   }
 }
 
-/** How strongly a note seems to start at a frame and note bin. */
-export type OnsetStrength = (frame: number, bin: number) => number;
+/**
+ * How strongly a note seems to start at a frame and note bin; `atMost`, where given, is a bound on it that is
+ * quicker to work out, so that cells it puts below the onset threshold are passed over.
+ */
+export type OnsetStrength = ((frame: number, bin: number) => number) & { atMost?: (frame: number, bin: number) => number };
 
 /**
  * The predicted onsets, raised wherever the note posterior rises over the last frames: the rise (the
@@ -160,15 +163,25 @@ export type OnsetStrength = (frame: number, bin: number) => number;
 export function inferredOnsetStrength(onset: Float32Array, note: Float32Array, frames: number): OnsetStrength {
   const bins = N_FREQ_BINS_NOTES;
   const firstCell = INFERRED_ONSET_FRAME_DIFFS * bins;
+  let maxOnset = 0;
   let maxRise = 0;
-  for (let cell = firstCell; cell < frames * bins; cell++) maxRise = Math.max(maxRise, riseAt(note, cell));
+  for (let cell = 0; cell < frames * bins; cell++) {
+    maxOnset = Math.max(maxOnset, onset[cell]);
+    if (cell >= firstCell) maxRise = Math.max(maxRise, riseAt(note, cell));
+  }
   // A posterior that never rises (silence) has nothing to add; basic-pitch would divide by zero here.
   if (maxRise === 0) return (t, f) => onset[t * bins + f];
-  const scale = maxOf(onset) / maxRise;
-  return (t, f) => {
+  const scale = maxOnset / maxRise;
+  const strength: OnsetStrength = (t, f) => {
     const cell = t * bins + f;
     return cell < firstCell ? onset[cell] : Math.max(onset[cell], riseAt(note, cell) * scale);
   };
+  // The rise is at most the rise over the last frame alone: a bound from two values instead of three.
+  strength.atMost = (t, f) => {
+    const cell = t * bins + f;
+    return cell < firstCell ? onset[cell] : Math.max(onset[cell], (note[cell] - note[cell - bins]) * scale);
+  };
+  return strength;
 }
 
 /** How much the note posterior has risen at a cell over the last frames: the smallest rise, or 0. */
@@ -192,9 +205,11 @@ export function inferredOnsets(onset: Float32Array, note: Float32Array, frames: 
 export function onsetPeaks(strength: OnsetStrength, frames: number, threshold: number): Array<[number, number]> {
   const peaks: Array<[number, number]> = [];
   if (frames < 3) return peaks;
-  // Each frame's strengths are worked out once, into three rows that move back in time with t.
+  // Each frame's strengths are worked out once, into three rows that move back in time with t. Below the
+  // threshold a strength only needs to be smaller than its neighbour's at a peak, which -Infinity is.
+  const { atMost } = strength;
   const rowAt = (t: number, row: Float64Array) => {
-    for (let f = 0; f < N_FREQ_BINS_NOTES; f++) row[f] = strength(t, f);
+    for (let f = 0; f < N_FREQ_BINS_NOTES; f++) row[f] = atMost && atMost(t, f) < threshold ? -Infinity : strength(t, f);
     return row;
   };
   let later: Float64Array = rowAt(frames - 1, new Float64Array(N_FREQ_BINS_NOTES));
@@ -443,13 +458,6 @@ function meanOf(note: Float32Array, start: number, end: number, bin: number): nu
   let sum = 0;
   for (let t = start; t < end; t++) sum += note[t * N_FREQ_BINS_NOTES + bin];
   return sum / (end - start);
-}
-
-/** Indexed: for…of over a posteriorgram took 5–7 times as long. */
-function maxOf(values: Float32Array): number {
-  let max = -Infinity;
-  for (let i = 0; i < values.length; i++) if (values[i] > max) max = values[i];
-  return max;
 }
 
 export function hzToMidi(hz: number): number {
