@@ -3,7 +3,7 @@
  * OGG Vorbis and resamples to the context's rate as it decodes; channels are averaged to mono.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { OfflineAudioContext } from 'node-web-audio-api';
+import { OfflineAudioContext, type AudioBuffer } from 'node-web-audio-api';
 import { JamError } from '../errors.js';
 import { Resampler } from './resample.js';
 import { checkWavIsWhole } from './wavHeader.js';
@@ -52,8 +52,17 @@ export async function openAudio(input: string | Uint8Array, name: string, sample
     }
   }
   const bytes = typeof input === 'string' ? await readAudioBytes(input) : input;
-  const { samples } = await decodeAudio(bytes, name, sampleRate);
-  return { sampleRate, length: samples.length, chunks: [samples] };
+  const decoded = await decodeBuffer(bytes, name, sampleRate);
+  return { sampleRate, length: decoded.length, chunks: downmixedBlocks(decoded) };
+}
+
+/** Samples mixed to mono at a time: the model's first windows need not wait for the whole recording's mix. */
+const MIX_BLOCK = 1 << 17;
+
+/** The decoded channels' average, a block at a time (the buffer, which owns the channels' memory, kept until the end). */
+function* downmixedBlocks(buffer: AudioBuffer): Generator<Float32Array> {
+  const channels = Array.from({ length: buffer.numberOfChannels }, (_, c) => buffer.getChannelData(c));
+  for (let start = 0; start < buffer.length; start += MIX_BLOCK) yield downmix(channels.map((channel) => channel.subarray(start, start + MIX_BLOCK)));
 }
 
 /** Reads a file, or all of standard input for `-`, naming the input in every error. */
@@ -86,14 +95,20 @@ async function readStdin(): Promise<Uint8Array> {
 
 /** Decodes and resamples to `sampleRate` mono. `name` is only for messages. */
 export async function decodeAudio(bytes: Uint8Array, name: string, sampleRate: number): Promise<DecodedAudio> {
-  checkWavIsWhole(bytes, name);
-  const context = new OfflineAudioContext(1, 1, sampleRate);
-  const copy = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  const buffer = await context.decodeAudioData(copy).catch((error: Error) => {
-    throw decodeError(name, error);
-  });
+  const buffer = await decodeBuffer(bytes, name, sampleRate);
   const channels = Array.from({ length: buffer.numberOfChannels }, (_, c) => buffer.getChannelData(c));
   return { samples: downmix(channels), sampleRate: buffer.sampleRate, channels: channels.length, duration: buffer.duration };
+}
+
+async function decodeBuffer(bytes: Uint8Array, name: string, sampleRate: number): Promise<AudioBuffer> {
+  checkWavIsWhole(bytes, name);
+  const context = new OfflineAudioContext(1, 1, sampleRate);
+  // node-web-audio-api reads the bytes without taking them: a file's own buffer goes as it is (copying 32 MB took 25 ms).
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  const data = (whole ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) as ArrayBuffer;
+  return context.decodeAudioData(data).catch((error: Error) => {
+    throw decodeError(name, error);
+  });
 }
 
 /**

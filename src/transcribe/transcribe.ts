@@ -69,13 +69,16 @@ async function audioOf(input: AudioInput, name: string): Promise<AudioStream> {
   return openAudio(input, name, AUDIO_SAMPLE_RATE);
 }
 
-/** Passes the audio through, measuring its peak level on the way (to tell silence from no notes found). */
+/**
+ * Passes the audio through, measuring its peak level on the way (to tell silence from no notes found): each chunk
+ * once it has gone on, so that measuring does not hold up the model's first windows.
+ */
 function peakLevel(audio: AudioStream): { audio: AudioStream; peak: () => number } {
   let peak = 0;
   async function* measured(): AsyncGenerator<Float32Array> {
     for await (const chunk of audio.chunks) {
-      peak = Math.max(peak, peakOf(chunk));
       yield chunk;
+      peak = Math.max(peak, peakOf(chunk));
     }
   }
   return { audio: { ...audio, chunks: measured() }, peak: () => peak };
