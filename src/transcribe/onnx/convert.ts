@@ -342,11 +342,11 @@ function conv2d(node: GraphNode, c: Conversion): void {
  * the NHWC input [B, T, W, C] is read as [B, T, W/factor, factor·C] (the same bytes), convolved by a filter that
  * gives each of the factor output bins of a block its own channels, and the output read back as [B, T, W, C'].
  * The sums are the same products, so the outputs are the same but for rounding. Only stride-1, undilated SAME
- * convolutions wide enough over frequency (axis 2) and with few enough channels qualify. The input is padded with
- * SAME's zeros (and more, to whole blocks) and the folded convolution is VALID over frequency, so each output
- * block reads the input blocks from its own on. The graph does not say how many bins a tensor holds, so their
- * number must be a multiple of the factor (Basic Pitch's 264 are); otherwise ONNX Runtime refuses the Reshape
- * when the model runs.
+ * convolutions wide enough over frequency (axis 2) and with few enough channels qualify. The folded convolution
+ * is VALID over blocks but for whole blocks of zeros around them (SAME's zeros, and more), each output block
+ * reading the input blocks from its own on. The graph does not say how many bins a tensor holds, so their number
+ * must be a multiple of the factor (Basic Pitch's 264 are); otherwise ONNX Runtime refuses the Reshape when the
+ * model runs.
  */
 const SPACE_TO_DEPTH = { factor: 8, minWidth: 5, maxChannels: 64 } as const;
 
@@ -375,13 +375,13 @@ function spaceToDepthConv(node: GraphNode, c: Conversion, factor: number, bias: 
   const padBlocks = (before - firstBin) / factor;
   const extraBlocks = shift === 0 ? 0 : 1;
   const blockPads = [padBlocks, folded.blocks - 1 + extraBlocks - padBlocks];
-  const source = c.blocksOf(input, factor) ?? fold(node, c, 's2d', c.tensor(input), factor * filter.shape[2]);
+  const source = c.blocksOf(input, factor) ?? binsToBlocks(node, c, 's2d', c.tensor(input), factor * filter.shape[2]);
   const output = foldedConv(node, c, 's2d', source, folded.tensor, foldedBias(node, c, bias, factor), relu, blockPads);
   if (shift === 0) {
     finishInBlocks(node, c, output, factor, filter.shape[3]);
     return;
   }
-  const unfolded = unfold(node, c, output, filter.shape[3], part(node, 'd2s'));
+  const unfolded = blocksToBins(node, c, output, filter.shape[3], part(node, 'd2s'));
   const starts = c.int64s(part(node, 'unshifted_start'), [-firstBin]);
   const ends = c.int64s(part(node, 'unshifted_end'), [-shift]);
   c.add('Slice', node.name, [unfolded, starts, ends, c.int64s(part(node, 'unshifted_axis'), [FREQUENCY_AXIS])]);
@@ -423,7 +423,7 @@ function foldedBias(node: GraphNode, c: Conversion, bias: boolean, factor: numbe
 }
 
 /** An NHWC tensor's bins folded `channels` (factor × its channels) to a block: NCHW [batch, channels, time, blocks]. */
-function fold(node: GraphNode, c: Conversion, piece: string, input: string, channels: number): string {
+function binsToBlocks(node: GraphNode, c: Conversion, piece: string, input: string, channels: number): string {
   // A 0 keeps the batch and time dimensions as they are, -1 infers the frequency blocks.
   const blocks = c.add('Reshape', part(node, piece), [input, c.int64s(part(node, `${piece}_shape`), [0, 0, INFERRED, channels])]);
   return c.add('Transpose', part(node, `${piece}_folded`), [blocks], { perm: NHWC_TO_NCHW });
@@ -443,7 +443,7 @@ function foldedConv(node: GraphNode, c: Conversion, piece: string, input: string
 }
 
 /** A folded convolution's output read back as bins: NHWC tensor `name`. */
-function unfold(node: GraphNode, c: Conversion, blocks: string, outChannels: number, name: string): string {
+function blocksToBins(node: GraphNode, c: Conversion, blocks: string, outChannels: number, name: string): string {
   const nhwc = c.add('Transpose', part(node, 'unfolded'), [blocks], { perm: NCHW_TO_NHWC });
   return c.add('Reshape', name, [nhwc, c.int64s(part(node, 'd2s_shape'), [0, 0, INFERRED, outChannels])]);
 }
@@ -460,7 +460,7 @@ function finishInBlocks(node: GraphNode, c: Conversion, blocks: string, factor: 
     const rewrite = convRewrite(reader, c);
     return tensorName(dataInputs(reader)[0]) === node.name && rewrite.kind === 'folded' && rewrite.factor === factor;
   };
-  if (readers.length === 0 || !readers.every(readsBlocks)) unfold(node, c, blocks, outChannels, node.name);
+  if (readers.length === 0 || !readers.every(readsBlocks)) blocksToBins(node, c, blocks, outChannels, node.name);
 }
 
 /**
@@ -495,7 +495,7 @@ function harmonicConv(node: GraphNode, c: Conversion, stack: HarmonicStack, fact
   const span = (first: number, count: number, firstTap: number, folded: typeof stacked) =>
     [first + firstTap, first + firstTap + factor * (count + folded.blocks - 1)] as const;
   const convolve = (piece: string, nhwc: string, folded: typeof stacked) =>
-    foldedConv(node, c, piece, fold(node, c, piece, nhwc, folded.tensor.dims[1]), folded.tensor, biasName, relu);
+    foldedConv(node, c, piece, binsToBlocks(node, c, piece, nhwc, folded.tensor.dims[1]), folded.tensor, biasName, relu);
   // The edges read the stack channels first (as it is joined) and only their windows are transposed.
   const edge = (piece: string, first: number, count: number) => {
     const window = binWindow(node, c, piece, stack.channelsFirst, FREQUENCY_AXIS + 1, span(first, count, -before, stacked), stack.bins, false);

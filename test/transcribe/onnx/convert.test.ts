@@ -83,6 +83,16 @@ describe('converting Basic Pitch to ONNX', () => {
     expect(text).not.toContain('re_lu_3/Relu:middle_conv');
   });
 
+  it('convolves a stack whose copies are not all the CQT moved over it as it is', () => {
+    // One copy reflected at the edge instead of padded with zeros: no longer the CQT moved with zeros let in.
+    const json = structuredClone(model.json);
+    const copy = json.modelTopology.node.find((node) => node.name === 'StatefulPartitionedCall/model_1/harmonic_stacking/Pad_3')!;
+    Object.assign(copy, { op: 'MirrorPad', attr: { ...copy.attr, mode: { s: Buffer.from('REFLECT').toString('base64') } } });
+    const text = Buffer.from(convertGraphModel(json, model.weights)).toString('latin1');
+    expect(text).not.toContain(':harmonics:s2d');
+    expect(text).toContain('re_lu_1/Relu:s2d_conv');
+  });
+
   it('runs the notes’ and onsets’ single-output convolutions as a product over kernel taps, and no others', () => {
     const text = Buffer.from(onnx).toString('latin1');
     // Each such convolution ends in the sum of its shifted tap planes.
