@@ -89,7 +89,7 @@ class SessionThread {
       }
     });
     worker.on('error', (error) => this.stop(error));
-    worker.on('exit', () => this.stop(new Error('the onnx engine was closed')));
+    worker.on('exit', () => this.stop(new Error('the onnx engine was closed, or its thread ended')));
   }
 
   private stop(reason: Error): void {

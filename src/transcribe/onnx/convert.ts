@@ -483,10 +483,8 @@ interface HarmonicStack {
 function harmonicConv(node: GraphNode, c: Conversion, stack: HarmonicStack, factor: number, bias: boolean, relu: boolean): void {
   const filterInput = dataInputs(node)[1];
   const filter = c.constant(node, 1);
-  const width = filter.shape[1];
-  const before = Math.floor((width - 1) / 2);
-  const lowBlocks = Math.ceil(before / factor);
-  const highBlocks = Math.ceil((width - 1 - before) / factor);
+  const before = Math.floor((filter.shape[1] - 1) / 2);
+  const [lowBlocks, highBlocks] = edgeBlocks(filter, factor);
   const middleBlocks = stack.bins / factor - lowBlocks - highBlocks;
   const stacked = foldedFilter(`${tensorName(filterInput)}:oihw:s2d`, filter, factor);
   const merged = foldedFilter(`${tensorName(filterInput)}:harmonics:s2d`, mergedHarmonicFilter(filter, stack.shifts), factor);
@@ -511,12 +509,19 @@ function harmonicConv(node: GraphNode, c: Conversion, stack: HarmonicStack, fact
   finishInBlocks(node, c, joined, factor, filter.shape[3]);
 }
 
+/** The blocks at the low and the high end whose outputs the filter's SAME padding reaches (3 and 3 for 39 bins). */
+function edgeBlocks(filter: ConstTensor, factor: number): [low: number, high: number] {
+  const width = filter.shape[1];
+  const before = Math.floor((width - 1) / 2);
+  return [Math.ceil(before / factor), Math.ceil((width - 1 - before) / factor)];
+}
+
 /** Does the merged filter have fewer taps than the stack's channels have between them, with whole blocks left between the edges? */
 function harmonicConvPays(filter: ConstTensor, stack: HarmonicStack, factor: number): boolean {
   const [, width, channels] = filter.shape;
   const mergedWidth = Math.max(...stack.shifts) - Math.min(...stack.shifts) + width;
-  const edgeBlocks = Math.ceil((width - 1) / 2 / factor) + Math.ceil((width - 1 - Math.floor((width - 1) / 2)) / factor);
-  return channels === stack.shifts.length && mergedWidth < channels * width && stack.bins % factor === 0 && stack.bins / factor > edgeBlocks;
+  const [low, high] = edgeBlocks(filter, factor);
+  return channels === stack.shifts.length && mergedWidth < channels * width && stack.bins % factor === 0 && stack.bins / factor > low + high;
 }
 
 /**
@@ -799,6 +804,11 @@ function concat(node: GraphNode, c: Conversion): void {
   c.add('Concat', node.name, tensors, { axis });
 }
 
+/** The stack a harmonic stacking joins, channels first. */
+function channelsFirstOf(stacking: GraphNode): string {
+  return part(stacking, 'channels_first');
+}
+
 /**
  * Harmonic stacking (the graph has it twice, before the contours' and the onsets' convolutions): the normalised
  * log-CQT and its shifted copies, each `[batch, frames, bins, 1]`, joined on their last axis. ONNX Runtime's
@@ -808,10 +818,6 @@ function concat(node: GraphNode, c: Conversion): void {
  * read only through a crop to its first bins (264 of the CQT's 309), so each copy is cut to those before they
  * are joined, and the crop reads the stack as it is.
  */
-function channelsFirstOf(stacking: GraphNode): string {
-  return part(stacking, 'channels_first');
-}
-
 function stackHarmonics(node: GraphNode, c: Conversion, copies: readonly string[]): void {
   const crops = c.consumers.get(node.name) ?? [];
   const kept = crops.map((crop) => (crop.op === 'StridedSlice' ? binRange(crop, c) : undefined));
