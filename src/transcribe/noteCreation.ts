@@ -204,24 +204,15 @@ export function inferredOnsets(onset: Float32Array, note: Float32Array, frames: 
  */
 export function onsetPeaks(strength: OnsetStrength, frames: number, threshold: number): Array<[number, number]> {
   const peaks: Array<[number, number]> = [];
-  if (frames < 3) return peaks;
-  // Each frame's strengths are worked out once, into three rows that move back in time with t. Below the
-  // threshold a strength only needs to be smaller than its neighbour's at a peak, which -Infinity is.
-  const { atMost } = strength;
-  const rowAt = (t: number, row: Float64Array) => {
-    for (let f = 0; f < N_FREQ_BINS_NOTES; f++) row[f] = atMost && atMost(t, f) < threshold ? -Infinity : strength(t, f);
-    return row;
-  };
-  let later: Float64Array = rowAt(frames - 1, new Float64Array(N_FREQ_BINS_NOTES));
-  let here: Float64Array = rowAt(frames - 2, new Float64Array(N_FREQ_BINS_NOTES));
-  let earlier: Float64Array = new Float64Array(N_FREQ_BINS_NOTES);
+  const atMost = strength.atMost ?? strength;
+  // A neighbour's strength is worked out only where its bound does not already put it below the candidate's.
+  const below = (t: number, f: number, value: number) => atMost(t, f) < value || strength(t, f) < value;
   for (let t = frames - 2; t >= 1; t--) {
-    rowAt(t - 1, earlier);
     for (let f = N_FREQ_BINS_NOTES - 1; f >= 0; f--) {
-      const value = here[f];
-      if (value >= threshold && value > earlier[f] && value > later[f]) peaks.push([t, f]);
+      if (atMost(t, f) < threshold) continue;
+      const value = strength(t, f);
+      if (value >= threshold && below(t - 1, f, value) && below(t + 1, f, value)) peaks.push([t, f]);
     }
-    [later, here, earlier] = [here, earlier, later];
   }
   return peaks;
 }
