@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, statSync, unlinkSync } from 'node:fs';
-import { readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { open, readdir, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { JamError } from './errors.js';
 
@@ -14,13 +14,30 @@ import { JamError } from './errors.js';
  */
 export async function readInputFile(file: string, what: string): Promise<Buffer> {
   try {
-    return await readFile(file);
+    return await readWholeFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new JamError(`${file}: no such file; check the path`);
     if (code === 'EISDIR') throw new JamError(`${file}: is a folder; give ${what}`);
     if (code === 'EACCES' || code === 'EPERM') throw new JamError(`${file}: cannot be read (permission denied); check the file's permissions`);
     throw error;
+  }
+}
+
+/**
+ * A file's bytes in as few reads as the system allows: node's readFile asks its thread pool for 512 KB at a time,
+ * and a 32 MB recording took 50–100 ms that way against 20 with one read, while sessions were starting.
+ */
+export async function readWholeFile(file: string): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const bytes = Buffer.allocUnsafe(size);
+    let filled = 0;
+    for (let read = 1; filled < size && read > 0; filled += read) read = (await handle.read(bytes, filled, size - filled, filled)).bytesRead;
+    return bytes.subarray(0, filled);
+  } finally {
+    await handle.close();
   }
 }
 

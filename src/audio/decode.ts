@@ -2,9 +2,10 @@
  * Audio files → 22 050 Hz mono samples, the model's input. node-web-audio-api decodes WAV, MP3, FLAC and
  * OGG Vorbis and resamples to the context's rate as it decodes; channels are averaged to mono.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { OfflineAudioContext, type AudioBuffer } from 'node-web-audio-api';
 import { JamError } from '../errors.js';
+import { readWholeFile } from '../files.js';
 import { Resampler } from './resample.js';
 import { checkWavIsWhole } from './wavHeader.js';
 import { readHead, wavChunks, wavLayout } from './wavStream.js';
@@ -69,7 +70,7 @@ function* downmixedBlocks(buffer: AudioBuffer): Generator<Float32Array> {
 export async function readAudioBytes(input: string): Promise<Uint8Array> {
   if (input === '-') return readStdin();
   await checkedFileSize(input);
-  return readFile(input);
+  return readWholeFile(input);
 }
 
 /** The size of an audio file that exists, is a file and is not empty; a JamError otherwise. */
