@@ -3,7 +3,7 @@
  * OGG Vorbis and resamples to the context's rate as it decodes; channels are averaged to mono.
  */
 import { stat } from 'node:fs/promises';
-import { OfflineAudioContext, type AudioBuffer } from 'node-web-audio-api';
+import type { AudioBuffer } from 'node-web-audio-api';
 import { JamError } from '../errors.js';
 import { readWholeFile } from '../files.js';
 import { Resampler } from './resample.js';
@@ -103,6 +103,8 @@ export async function decodeAudio(bytes: Uint8Array, name: string, sampleRate: n
 
 async function decodeBuffer(bytes: Uint8Array, name: string, sampleRate: number): Promise<AudioBuffer> {
   checkWavIsWhole(bytes, name);
+  // Loaded when first needed (about 50 ms): a transcription starts its engine first, so the two load side by side.
+  const { OfflineAudioContext } = await import('node-web-audio-api');
   const context = new OfflineAudioContext(1, 1, sampleRate);
   // node-web-audio-api reads the bytes without taking them: a file's own buffer goes as it is (copying 32 MB took 25 ms).
   const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
