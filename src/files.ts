@@ -31,7 +31,10 @@ export async function readInputFile(file: string, what: string): Promise<Buffer>
 export async function readWholeFile(file: string): Promise<Buffer> {
   const handle = await open(file, 'r');
   try {
-    const { size } = await handle.stat();
+    const info = await handle.stat();
+    // Pipes, and files such as Linux's /proc ones, give no size: they are read to their end.
+    if (!info.isFile() || info.size === 0) return await handle.readFile();
+    const { size } = info;
     const bytes = Buffer.allocUnsafe(size);
     let filled = 0;
     for (let read = 1; filled < size && read > 0; filled += read) read = (await handle.read(bytes, filled, size - filled, filled)).bytesRead;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -17,6 +17,11 @@ describe('reading files', () => {
     writeFileSync(join(folder, 'empty.wav'), '');
     expect((await readWholeFile(join(folder, 'take.wav'))).equals(readFileSync(join(folder, 'take.wav')))).toBe(true);
     expect((await readWholeFile(join(folder, 'empty.wav'))).length).toBe(0);
+  });
+
+  it.runIf(existsSync('/proc/version'))('reads a file that gives no size (Linux /proc/version) to its end', async () => {
+    const text = (await readWholeFile('/proc/version')).toString('utf8');
+    expect(text).toMatch(/^Linux version /);
   });
 
   it('names a missing file and a folder in one line each', async () => {
