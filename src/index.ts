@@ -24,7 +24,7 @@ export {
   type FrameNote,
 } from './transcribe/noteCreation.js';
 export { runModel, windowCount, type InferenceOptions } from './transcribe/inference.js';
-export { loadEngine, ENGINE_NAMES, DEFAULT_ENGINE, type Engine, type EngineName, type EngineSettings, type WindowOutputs } from './transcribe/engine.js';
+export { loadEngine, closeEngine, ENGINE_NAMES, DEFAULT_ENGINE, type Engine, type EngineName, type EngineSettings, type WindowOutputs } from './transcribe/engine.js';
 export { scoreNotes, type NoteScores, type ScoreOptions } from './transcribe/score.js';
 export { StreamingTranscriber, LATENCY_SETTINGS, LATENCY_TUNINGS, DEFAULT_LATENCY, type LatencySetting, type LatencyTuning, type StreamingOptions } from './transcribe/streaming.js';
 export { StreamingNoteTracker, type ModelFrame, type NoteTrackerOptions } from './transcribe/streamingNotes.js';
