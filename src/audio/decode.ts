@@ -62,7 +62,7 @@ const MIX_BLOCK = 1 << 17;
 
 /** The decoded channels' average, a block at a time (the buffer, which owns the channels' memory, kept until the end). */
 function* downmixedBlocks(buffer: AudioBuffer): Generator<Float32Array> {
-  const channels = Array.from({ length: buffer.numberOfChannels }, (_, c) => buffer.getChannelData(c));
+  const channels = channelsOf(buffer);
   for (let start = 0; start < buffer.length; start += MIX_BLOCK) yield downmix(channels.map((channel) => channel.subarray(start, start + MIX_BLOCK)));
 }
 
@@ -97,8 +97,12 @@ async function readStdin(): Promise<Uint8Array> {
 /** Decodes and resamples to `sampleRate` mono. `name` is only for messages. */
 export async function decodeAudio(bytes: Uint8Array, name: string, sampleRate: number): Promise<DecodedAudio> {
   const buffer = await decodeBuffer(bytes, name, sampleRate);
-  const channels = Array.from({ length: buffer.numberOfChannels }, (_, c) => buffer.getChannelData(c));
+  const channels = channelsOf(buffer);
   return { samples: downmix(channels), sampleRate: buffer.sampleRate, channels: channels.length, duration: buffer.duration };
+}
+
+function channelsOf(buffer: AudioBuffer): Float32Array[] {
+  return Array.from({ length: buffer.numberOfChannels }, (_, c) => buffer.getChannelData(c));
 }
 
 async function decodeBuffer(bytes: Uint8Array, name: string, sampleRate: number): Promise<AudioBuffer> {

@@ -185,6 +185,7 @@ export function homeKeyScores(correlations: Float64Array, chords: HarmonyEvent[]
       && BORROWED_CHORDS.some(({ step, triad }) => isOn(event, step) && event.triad === triad);
     const scale = KEY_SCALE_MASKS[index];
     const raisedFourth = 1 << ((tonic + RAISED_FOURTH_STEP) % PITCH_CLASSES);
+    const endsHome = beforeLast !== null && isTonic(last);
     let tonicTime = 0;
     let inKeyTime = 0;
     let cadences = 0;
@@ -202,8 +203,8 @@ export function homeKeyScores(correlations: Float64Array, chords: HarmonyEvent[]
       + weights.firstChord * Number(isTonic(first))
       + weights.cadences * (cadences / changes)
       + weights.chordsInKey * (inKeyTime / total)
-      + weights.authenticEnding * Number(beforeLast !== null && isTonic(last) && isDominant(beforeLast))
-      + weights.modalEnding * Number(beforeLast !== null && isTonic(last) && leadsHomeModally(beforeLast))
+      + weights.authenticEnding * Number(endsHome && isDominant(beforeLast))
+      + weights.modalEnding * Number(endsHome && leadsHomeModally(beforeLast))
       + weights.dominantEnding * Number(isDominant(last))
       - weights.otherModeTonic * Number(otherModeTonic)
       - weights.lydianFourth * Number(lydianFourth);
