@@ -102,7 +102,8 @@ describe('runBatch', () => {
     const stop = new AbortController();
     const work = writer(() => 30);
     const running = runBatch(items(6), work, { ...options, jobs: 2, signal: stop.signal });
-    await pause(10);
+    // Stopped once both jobs have an input in hand, however long the batch took to get there.
+    while (work.started.length < 2) await pause(1);
     stop.abort('SIGINT');
     const { records, stopped } = await running;
     expect(stopped).toBe('SIGINT');
