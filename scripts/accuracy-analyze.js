@@ -8,7 +8,15 @@
 //   node scripts/accuracy-analyze.js [heldout|dev] [songs]     (after npm run build)
 //
 // "heldout" (the default) is material the analyser was never tuned on; "dev" is what it was tuned on.
-import { analyzeMidi, chordScores, keyCorrelations, keyScore, midiNotes, parseKey, PROFILE_NAMES } from '../dist/index.js';
+import {
+  analyzeMidi,
+  chordScores,
+  keyCorrelations,
+  keyScore,
+  midiNotes,
+  parseKey,
+  PROFILE_NAMES,
+} from '../dist/index.js';
 import { songLabels, songMidi } from './songs/common.js';
 import { devSongs } from './songs/dev.js';
 import { heldOutSongs } from './songs/heldout.js';
@@ -53,7 +61,8 @@ function baselineChords(notes, duration) {
     if (norm > 0) {
       for (let root = 0; root < 12; root++) {
         for (const [quality, intervals] of Object.entries(TRIADS)) {
-          const score = intervals.reduce((sum, interval) => sum + weights[(root + interval) % 12], 0) / (norm * Math.sqrt(3));
+          const score =
+            intervals.reduce((sum, interval) => sum + weights[(root + interval) % 12], 0) / (norm * Math.sqrt(3));
           if (score > best) [best, label] = [score, `${PITCH_NAMES[root]}:${quality}`];
         }
       }
@@ -89,14 +98,21 @@ for (const song of songs) {
   });
   for (const profile of PROFILE_NAMES) {
     const analysis = analyzeMidi(bytes, song.name, { profile });
-    systems[`jam analyze --profile ${profile}`].push({ key: analysis.key ? keyScore(key, analysis.key) : 0, chords: chordScores(reference, analysis.chords) });
+    systems[`jam analyze --profile ${profile}`].push({
+      key: analysis.key ? keyScore(key, analysis.key) : 0,
+      chords: chordScores(reference, analysis.chords),
+    });
   }
 }
 const minutes = songs.reduce((sum, song) => sum + songLabels(song).at(-1).end, 0) / 60;
-console.log(`${songs.length} ${set} songs (${minutes.toFixed(0)} minutes), scored in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+console.log(
+  `${songs.length} ${set} songs (${minutes.toFixed(0)} minutes), scored in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+);
 console.log('| system | key score | root | majmin | sevenths |');
 console.log('| --- | ---: | ---: | ---: | ---: |');
 for (const [name, results] of Object.entries(systems)) {
   const s = summarise(results);
-  console.log(`| ${name} | ${s.key.toFixed(3)} | ${s.root.toFixed(3)} | ${s.majmin.toFixed(3)} | ${s.sevenths.toFixed(3)} |`);
+  console.log(
+    `| ${name} | ${s.key.toFixed(3)} | ${s.root.toFixed(3)} | ${s.majmin.toFixed(3)} | ${s.sevenths.toFixed(3)} |`,
+  );
 }

@@ -29,14 +29,21 @@ try {
     writeFileSync(file, songMidi(song));
     files.push(file);
   }
-  process.stderr.write(`${FILES} MIDI files written (${(seconds / FILES / 60).toFixed(1)} min and ${Math.round(notes / FILES)} notes on average); analysing…\n`);
+  process.stderr.write(
+    `${FILES} MIDI files written (${(seconds / FILES / 60).toFixed(1)} min and ${Math.round(notes / FILES)} notes on average); analysing…\n`,
+  );
   const started = performance.now();
-  const run = spawnSync(process.execPath, [JAM, 'analyze', ...files, '--json'], { maxBuffer: 1 << 30, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [JAM, 'analyze', ...files, '--json'], {
+    maxBuffer: 1 << 30,
+    encoding: 'utf8',
+  });
   const elapsed = (performance.now() - started) / 1000;
   if (run.status !== 0) throw new Error(`jam analyze failed (exit ${run.status}): ${run.stderr}`);
   const lines = run.stdout.trim().split('\n');
   const analysed = lines.filter((line) => JSON.parse(line).chords).length;
-  console.log(`jam analyze --json: ${analysed} of ${FILES} files in ${elapsed.toFixed(1)} s: ${(analysed / elapsed).toFixed(0)} files/s (target: ${FILES} in ${TARGET_SECONDS} s, ${(FILES / TARGET_SECONDS).toFixed(0)} files/s) ${elapsed <= TARGET_SECONDS ? 'MET' : 'MISSED'}`);
+  console.log(
+    `jam analyze --json: ${analysed} of ${FILES} files in ${elapsed.toFixed(1)} s: ${(analysed / elapsed).toFixed(0)} files/s (target: ${FILES} in ${TARGET_SECONDS} s, ${(FILES / TARGET_SECONDS).toFixed(0)} files/s) ${elapsed <= TARGET_SECONDS ? 'MET' : 'MISSED'}`,
+  );
 } finally {
   rmSync(folder, { recursive: true, force: true });
 }

@@ -24,7 +24,10 @@ const PIECE_SECONDS = 180;
 const SETTINGS = [
   { label: '--jobs 1', args: ['--jobs', '1'] },
   { label: '--jobs 2', args: ['--jobs', '2'] },
-  { label: `--jobs 2 --threads ${os.availableParallelism()}`, args: ['--jobs', '2', '--threads', String(os.availableParallelism())] },
+  {
+    label: `--jobs 2 --threads ${os.availableParallelism()}`,
+    args: ['--jobs', '2', '--threads', String(os.availableParallelism())],
+  },
 ];
 
 /** 20 one-minute WAV files in bench-out/batch/takes/, cut from renderings of the piece with different seeds. */
@@ -55,14 +58,24 @@ function main() {
   const runs = option('--runs', 3);
   const { folder, takes } = makeTakes();
   const files = fs.readdirSync(takes).length;
-  process.stderr.write(`bench:batch: ${files} files of ${FILE_SECONDS} s in ${path.relative(ROOT, takes)}, load ${load()}\n`);
+  process.stderr.write(
+    `bench:batch: ${files} files of ${FILE_SECONDS} s in ${path.relative(ROOT, takes)}, load ${load()}\n`,
+  );
 
   const samples = SETTINGS.map(() => []);
   for (let run = 0; run < runs; run++) {
     SETTINGS.forEach((setting, i) => {
       const out = path.join(folder, 'midi');
       fs.rmSync(out, { recursive: true, force: true });
-      const { seconds } = timed(process.execPath, ['bin/jam.js', 'transcribe', takes, '--out-dir', out, '--quiet', ...setting.args]);
+      const { seconds } = timed(process.execPath, [
+        'bin/jam.js',
+        'transcribe',
+        takes,
+        '--out-dir',
+        out,
+        '--quiet',
+        ...setting.args,
+      ]);
       const written = fs.readdirSync(out).filter((name) => name.endsWith('.mid')).length;
       if (written !== files) throw new Error(`${setting.label}: ${written} of ${files} MIDI files written`);
       samples[i].push(seconds);
@@ -72,16 +85,26 @@ function main() {
 
   const audioSeconds = files * FILE_SECONDS;
   const cpu = `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}`;
-  console.log(`\n${files} files × ${FILE_SECONDS} s through jam transcribe <folder>, ${cpu}, medians of ${runs} runs, load ${load()}\n`);
+  console.log(
+    `\n${files} files × ${FILE_SECONDS} s through jam transcribe <folder>, ${cpu}, medians of ${runs} runs, load ${load()}\n`,
+  );
   const rows = [['setting', 'files', 'wall s', 'files/min', '× real time', 'vs --jobs 1']];
   const reference = median(samples[0]);
   SETTINGS.forEach((setting, i) => {
     const wall = median(samples[i]);
     const label = `${setting.label}${setting.args.join(' ') === `--jobs ${DEFAULT_JOBS}` ? ' (default)' : ''}`;
-    rows.push([label, String(files), wall.toFixed(1), ((files * 60) / wall).toFixed(1), (audioSeconds / wall).toFixed(1), `${(reference / wall).toFixed(2)}×`]);
+    rows.push([
+      label,
+      String(files),
+      wall.toFixed(1),
+      ((files * 60) / wall).toFixed(1),
+      (audioSeconds / wall).toFixed(1),
+      `${(reference / wall).toFixed(2)}×`,
+    ]);
   });
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
-  for (const row of rows) console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
+  for (const row of rows)
+    console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
   fs.rmSync(folder, { recursive: true, force: true });
 }
 

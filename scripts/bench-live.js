@@ -75,7 +75,10 @@ async function clips(engine, pieceSeconds) {
       process.stderr.write(`bench-live: ${missingTool()}; the piece is left out\n`);
     } else {
       const { midPath, wavPath } = renderPiece();
-      const samples = (await decodeAudio(readFileSync(wavPath), 'piece.wav', RATE)).samples.subarray(0, pieceSeconds * RATE);
+      const samples = (await decodeAudio(readFileSync(wavPath), 'piece.wav', RATE)).samples.subarray(
+        0,
+        pieceSeconds * RATE,
+      );
       const truth = midiNotes(readFileSync(midPath), 'piece.mid').filter((note) => note.start < pieceSeconds);
       list.push({ name: `piece.wav (first ${pieceSeconds} s)`, samples, truth });
     }
@@ -97,7 +100,11 @@ async function feedInRealTime(samples, send) {
     const due = started + ((offset + BLOCK) / RATE) * 1000;
     const wait = due - performance.now();
     if (wait > 0) await sleep(wait);
-    pending.push(send(samples.subarray(offset, offset + BLOCK)).then((events) => arrivals.push(...events.map((event) => ({ event, at: performance.now() - started })))));
+    pending.push(
+      send(samples.subarray(offset, offset + BLOCK)).then((events) =>
+        arrivals.push(...events.map((event) => ({ event, at: performance.now() - started }))),
+      ),
+    );
   }
   await Promise.all(pending);
   return arrivals;
@@ -117,11 +124,31 @@ async function runInProcess(clip, engine, latency) {
 }
 
 function cliArgs(latency) {
-  const live = ['live', '--stdin', '--rate', String(RATE), '--format', 'f32le', '--channels', '1', '--events', '-', '--latency', latency];
+  const live = [
+    'live',
+    '--stdin',
+    '--rate',
+    String(RATE),
+    '--format',
+    'f32le',
+    '--channels',
+    '1',
+    '--events',
+    '-',
+    '--latency',
+    latency,
+  ];
   return ['-f', '%U %S', process.execPath, path.join(ROOT, 'bin/jam.js'), ...live];
 }
 
-const cpuOf = (timeOutput) => timeOutput.trim().split('\n').pop().split(' ').map(Number).reduce((sum, seconds) => sum + seconds, 0);
+const cpuOf = (timeOutput) =>
+  timeOutput
+    .trim()
+    .split('\n')
+    .pop()
+    .split(' ')
+    .map(Number)
+    .reduce((sum, seconds) => sum + seconds, 0);
 
 /**
  * CPU seconds `jam live` spends starting, loading the model and ending on one block of silence (a run of the model,
@@ -129,7 +156,9 @@ const cpuOf = (timeOutput) => timeOutput.trim().split('\n').pop().split(' ').map
  */
 function cliStartupCpu(latency) {
   const silence = Buffer.alloc(BLOCK * Float32Array.BYTES_PER_ELEMENT);
-  const runs = Array.from({ length: 3 }, () => cpuOf(spawnSync('/usr/bin/time', cliArgs(latency), { cwd: ROOT, input: silence, encoding: 'utf8' }).stderr));
+  const runs = Array.from({ length: 3 }, () =>
+    cpuOf(spawnSync('/usr/bin/time', cliArgs(latency), { cwd: ROOT, input: silence, encoding: 'utf8' }).stderr),
+  );
   return median(runs);
 }
 
@@ -187,11 +216,17 @@ async function main() {
   const list = await clips(engine, pieceSeconds);
   const audioSeconds = list.reduce((sum, clip) => sum + clip.samples.length / RATE, 0);
   const truthNotes = list.reduce((sum, clip) => sum + clip.truth.length, 0);
-  console.log(`bench-live: ${list.length} clips, ${audioSeconds.toFixed(1)} s of audio, ${truthNotes} true notes, fed at real-time pace in ${BLOCK}-sample blocks`);
-  const route = viaCli ? 'jam live --stdin … --events - (subprocess; CPU without its start-up and model loading)' : 'StreamingTranscriber in-process';
+  console.log(
+    `bench-live: ${list.length} clips, ${audioSeconds.toFixed(1)} s of audio, ${truthNotes} true notes, fed at real-time pace in ${BLOCK}-sample blocks`,
+  );
+  const route = viaCli
+    ? 'jam live --stdin … --events - (subprocess; CPU without its start-up and model loading)'
+    : 'StreamingTranscriber in-process';
   console.log(`path: ${route}; engine onnx, ${THREADS} thread; load ${load()} at start`);
   console.log('');
-  console.log('| --latency | note-on latency p50 | p95 | F1 vs offline | F1 vs offline without melodia | F1 vs truth (offline vs truth) | CPU (of one core) | notes streamed / offline / true |');
+  console.log(
+    '| --latency | note-on latency p50 | p95 | F1 vs offline | F1 vs offline without melodia | F1 vs truth (offline vs truth) | CPU (of one core) | notes streamed / offline / true |',
+  );
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   const rows = {};
   for (const latency of settings) {
@@ -204,7 +239,12 @@ async function main() {
       cpuSeconds += run.cpuSeconds;
       delays.push(...latencies(run.arrivals, clip.truth));
       const streamed = eventsToNotes(run.arrivals.map(({ event }) => event));
-      for (const [key, reference, estimate] of [['offline', clip.offline, streamed], ['offlineRules', clip.offlineRules, streamed], ['truth', clip.truth, streamed], ['offlineTruth', clip.truth, clip.offline]]) {
+      for (const [key, reference, estimate] of [
+        ['offline', clip.offline, streamed],
+        ['offlineRules', clip.offlineRules, streamed],
+        ['truth', clip.truth, streamed],
+        ['offlineTruth', clip.truth, clip.offline],
+      ]) {
         const score = scoreNotes(reference, estimate);
         scores[key][0] += score.matched;
         scores[key][1] += score.reference;
@@ -212,7 +252,12 @@ async function main() {
       }
     }
     const f1 = ([matched, reference, estimate]) => (2 * matched) / (reference + estimate);
-    const row = { p50: percentile(delays, 0.5), p95: percentile(delays, 0.95), f1Offline: f1(scores.offline), cpu: cpuSeconds / audioSeconds };
+    const row = {
+      p50: percentile(delays, 0.5),
+      p95: percentile(delays, 0.95),
+      f1Offline: f1(scores.offline),
+      cpu: cpuSeconds / audioSeconds,
+    };
     rows[latency] = row;
     const mark = latency === DEFAULT_LATENCY ? ' (default)' : '';
     console.log(
@@ -223,7 +268,9 @@ async function main() {
   if (chosen) {
     const verdict = (ok) => (ok ? 'met' : 'NOT met');
     console.log('');
-    console.log(`goals with --latency ${DEFAULT_LATENCY}: p50 ${chosen.p50.toFixed(0)} ms ≤ ${GOALS.p50} ${verdict(chosen.p50 <= GOALS.p50)}; p95 ${chosen.p95.toFixed(0)} ms ≤ ${GOALS.p95} ${verdict(chosen.p95 <= GOALS.p95)}; F1 vs offline ${chosen.f1Offline.toFixed(3)} ≥ ${GOALS.f1Offline} ${verdict(chosen.f1Offline >= GOALS.f1Offline)}; CPU ${chosen.cpu.toFixed(2)} < ${GOALS.cpu} ${verdict(chosen.cpu < GOALS.cpu)}`);
+    console.log(
+      `goals with --latency ${DEFAULT_LATENCY}: p50 ${chosen.p50.toFixed(0)} ms ≤ ${GOALS.p50} ${verdict(chosen.p50 <= GOALS.p50)}; p95 ${chosen.p95.toFixed(0)} ms ≤ ${GOALS.p95} ${verdict(chosen.p95 <= GOALS.p95)}; F1 vs offline ${chosen.f1Offline.toFixed(3)} ≥ ${GOALS.f1Offline} ${verdict(chosen.f1Offline >= GOALS.f1Offline)}; CPU ${chosen.cpu.toFixed(2)} < ${GOALS.cpu} ${verdict(chosen.cpu < GOALS.cpu)}`,
+    );
   }
   console.log(`load ${load()} at end (2 cores, shared)`);
 }

@@ -4,7 +4,15 @@
 // The audio is fixtures/chords.wav repeated to 3 minutes. Run after `npm run build`.
 import { readFileSync } from 'node:fs';
 import { outputToNotesPoly, addPitchBendsToNoteEvents } from '@spotify/basic-pitch';
-import { bendPeaksOf, decodeAudio, loadEngine, runModel, outputToNotes, outputToFrameNotes, constants } from '../dist/index.js';
+import {
+  bendPeaksOf,
+  decodeAudio,
+  loadEngine,
+  runModel,
+  outputToNotes,
+  outputToFrameNotes,
+  constants,
+} from '../dist/index.js';
 
 const TARGET_SECONDS = 180;
 const RUNS = 5;
@@ -30,7 +38,11 @@ function rows(flat, frames, bins) {
   return Array.from({ length: frames }, (_, t) => Array.from(flat.subarray(t * bins, (t + 1) * bins)));
 }
 
-const clip = await decodeAudio(readFileSync(new URL('../fixtures/chords.wav', import.meta.url)), 'chords.wav', constants.AUDIO_SAMPLE_RATE);
+const clip = await decodeAudio(
+  readFileSync(new URL('../fixtures/chords.wav', import.meta.url)),
+  'chords.wav',
+  constants.AUDIO_SAMPLE_RATE,
+);
 const repeats = Math.ceil((TARGET_SECONDS * constants.AUDIO_SAMPLE_RATE) / clip.samples.length);
 const audio = new Float32Array(repeats * clip.samples.length);
 for (let i = 0; i < repeats; i++) audio.set(clip.samples, i * clip.samples.length);
@@ -43,12 +55,25 @@ const frames = rows(output.note, output.frames, NOTE_BINS);
 const onsets = rows(output.onset, output.frames, NOTE_BINS);
 const contours = rows(output.contour, output.frames, CONTOUR_BINS);
 const minFrames = 11;
-const stock = timed(() => addPitchBendsToNoteEvents(contours, outputToNotesPoly(frames, onsets, 0.5, 0.3, minFrames, true, null, null, true, 11)), 1);
+const stock = timed(
+  () =>
+    addPitchBendsToNoteEvents(
+      contours,
+      outputToNotesPoly(frames, onsets, 0.5, 0.3, minFrames, true, null, null, true, 11),
+    ),
+  1,
+);
 const sameNotes = outputToFrameNotes(output).length;
 
-console.log(`note creation on ${(audio.length / constants.AUDIO_SAMPLE_RATE).toFixed(0)} s of polyphonic audio (${output.frames} frames), median of ${RUNS} runs for jam, 1 for the stock code`);
+console.log(
+  `note creation on ${(audio.length / constants.AUDIO_SAMPLE_RATE).toFixed(0)} s of polyphonic audio (${output.frames} frames), median of ${RUNS} runs for jam, 1 for the stock code`,
+);
 console.log('| implementation | seconds | notes |');
 console.log('| --- | ---: | ---: |');
-console.log(`| @spotify/basic-pitch outputToNotesPoly + addPitchBendsToNoteEvents | ${stock.seconds.toFixed(2)} | ${stock.result.length} |`);
-console.log(`| jam bendPeaksOf + outputToNotes | ${ours.seconds.toFixed(3)} | ${ours.result.length} (${sameNotes} before bends) |`);
+console.log(
+  `| @spotify/basic-pitch outputToNotesPoly + addPitchBendsToNoteEvents | ${stock.seconds.toFixed(2)} | ${stock.result.length} |`,
+);
+console.log(
+  `| jam bendPeaksOf + outputToNotes | ${ours.seconds.toFixed(3)} | ${ours.result.length} (${sameNotes} before bends) |`,
+);
 console.log(`speed-up: ${(stock.seconds / ours.seconds).toFixed(0)}×`);

@@ -17,7 +17,9 @@ try {
   console.log('jam pack: the full pack, planned, rendered and written (atomically) to a temporary folder, in one run');
   console.log('| files | seconds | files per second | target |');
   console.log('| ---: | ---: | ---: | ---: |');
-  console.log(`| ${files} | ${seconds.toFixed(1)} | ${Math.round(files / seconds)} | under ${TARGET_SECONDS} s, at least 13000 files |`);
+  console.log(
+    `| ${files} | ${seconds.toFixed(1)} | ${Math.round(files / seconds)} | under ${TARGET_SECONDS} s, at least 13000 files |`,
+  );
 } finally {
   rmSync(folder, { recursive: true, force: true });
 }

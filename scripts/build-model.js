@@ -30,7 +30,12 @@ async function saveOptimized(models) {
     const optimized = optimizedModelPath(model, ort.env.versions.common);
     const temporary = `${optimized}.partial`;
     // Level 3 keeps ONNX Runtime from warning that the file is specific to this machine: it is meant to be.
-    await ort.InferenceSession.create(model, { ...SESSION_OPTIONS, graphOptimizationLevel: 'all', optimizedModelFilePath: temporary, logSeverityLevel: 3 });
+    await ort.InferenceSession.create(model, {
+      ...SESSION_OPTIONS,
+      graphOptimizationLevel: 'all',
+      optimizedModelFilePath: temporary,
+      logSeverityLevel: 3,
+    });
     renameSync(temporary, optimized);
     saved.push(path.relative(ROOT, optimized));
   }
@@ -54,11 +59,19 @@ try {
   await writeFileAtomic(TAIL_TARGET, tail);
   const { version } = require(`${SOURCE_PACKAGE}/package.json`);
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
-  const written = [[TARGET, onnx], [TAIL_TARGET, tail]].map(([file, bytes]) => `${path.relative(ROOT, file)} (${bytes.length} bytes)`);
+  const written = [
+    [TARGET, onnx],
+    [TAIL_TARGET, tail],
+  ].map(([file, bytes]) => `${path.relative(ROOT, file)} (${bytes.length} bytes)`);
   console.log(`build-model: wrote ${written.join(' and ')} from ${SOURCE_PACKAGE} ${version} in ${seconds} s`);
   // Without them sessions only start slower, so a runtime that cannot load here is no reason to fail the build.
-  const optimized = await saveOptimized([TARGET, TAIL_TARGET]).catch((error) => console.log(`build-model: no optimised models (${error.message.split('\n')[0]}); sessions will optimise as they start`));
-  if (optimized) console.log(`build-model: saved ${optimized.join(' and ')}, optimised by ONNX Runtime for this machine`);
+  const optimized = await saveOptimized([TARGET, TAIL_TARGET]).catch((error) =>
+    console.log(
+      `build-model: no optimised models (${error.message.split('\n')[0]}); sessions will optimise as they start`,
+    ),
+  );
+  if (optimized)
+    console.log(`build-model: saved ${optimized.join(' and ')}, optimised by ONNX Runtime for this machine`);
 } catch (error) {
   console.error(`build-model: cannot convert Basic Pitch's model to ONNX: ${error.message}`);
   process.exit(1);

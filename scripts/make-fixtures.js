@@ -50,9 +50,22 @@ const VIBRATO_DEPTH_SEMITONES = 0.3;
 const VIBRATO_RATE_HZ = 5;
 
 // MIDI note numbers used below.
-const B3 = 59, C4 = 60, D4 = 62, E4 = 64, F4 = 65, G4 = 67, A4 = 69, B4 = 71;
-const C5 = 72, D5 = 74, E5 = 76;
-const C3 = 48, E3 = 52, F3 = 53, G3 = 55, A3 = 57;
+const B3 = 59,
+  C4 = 60,
+  D4 = 62,
+  E4 = 64,
+  F4 = 65,
+  G4 = 67,
+  A4 = 69,
+  B4 = 71;
+const C5 = 72,
+  D5 = 74,
+  E5 = 76;
+const C3 = 48,
+  E3 = 52,
+  F3 = 53,
+  G3 = 55,
+  A3 = 57;
 
 // Each output format: ffmpeg arguments after the input and filters.
 const WAV_MONO_44K = ['-ac', '1', '-ar', '44100', '-c:a', 'pcm_s16le'];
@@ -165,8 +178,10 @@ function glideBends(n) {
 function vibratoBends(n) {
   const delayTicks = Math.round(VIBRATO_DELAY_SECONDS * TICKS_PER_SECOND);
   const lengthTicks = Math.round((VIBRATO_CYCLES / VIBRATO_RATE_HZ) * TICKS_PER_SECOND);
-  return sampleBends(beatsToTicks(n.beat) + delayTicks, lengthTicks, (s) =>
-    VIBRATO_DEPTH_SEMITONES * Math.sin(2 * Math.PI * VIBRATO_RATE_HZ * s),
+  return sampleBends(
+    beatsToTicks(n.beat) + delayTicks,
+    lengthTicks,
+    (s) => VIBRATO_DEPTH_SEMITONES * Math.sin(2 * Math.PI * VIBRATO_RATE_HZ * s),
   );
 }
 
@@ -275,8 +290,27 @@ function convert(wavPath, outPath, seconds, formatArgs) {
   const filter = `apad=whole_dur=${seconds},afade=t=out:st=${fadeStart}:d=${FADE_OUT_SECONDS}`;
   execFileSync(
     'ffmpeg',
-    ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y', '-i', wavPath, '-af', filter, '-t', String(seconds),
-      '-map_metadata', '-1', '-fflags', '+bitexact', '-flags:a', '+bitexact', ...formatArgs, outPath],
+    [
+      '-nostdin',
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-i',
+      wavPath,
+      '-af',
+      filter,
+      '-t',
+      String(seconds),
+      '-map_metadata',
+      '-1',
+      '-fflags',
+      '+bitexact',
+      '-flags:a',
+      '+bitexact',
+      ...formatArgs,
+      outPath,
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
 }

@@ -3,7 +3,10 @@
  * The CLI prints it as one line; anything else is a bug and keeps its stack.
  */
 export class JamError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
     this.name = 'JamError';
   }

@@ -19,7 +19,8 @@ export async function readInputFile(file: string, what: string): Promise<Buffer>
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new JamError(`${file}: no such file; check the path`);
     if (code === 'EISDIR') throw new JamError(`${file}: is a folder; give ${what}`);
-    if (code === 'EACCES' || code === 'EPERM') throw new JamError(`${file}: cannot be read (permission denied); check the file's permissions`);
+    if (code === 'EACCES' || code === 'EPERM')
+      throw new JamError(`${file}: cannot be read (permission denied); check the file's permissions`);
     throw error;
   }
 }
@@ -37,7 +38,8 @@ export async function readWholeFile(file: string): Promise<Buffer> {
     const { size } = info;
     const bytes = Buffer.allocUnsafe(size);
     let filled = 0;
-    for (let read = 1; filled < size && read > 0; filled += read) read = (await handle.read(bytes, filled, size - filled, filled)).bytesRead;
+    for (let read = 1; filled < size && read > 0; filled += read)
+      read = (await handle.read(bytes, filled, size - filled, filled)).bytesRead;
     return bytes.subarray(0, filled);
   } finally {
     await handle.close();
@@ -61,7 +63,10 @@ const TEMPORARY_NAME = new RegExp(`^\\.(.+)\\.[0-9a-f]{${TEMPORARY_RANDOM_BYTES 
 
 /** A temporary's name: hidden, beside its target, with a random part so two writers never share one. */
 function temporaryName(target: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(TEMPORARY_RANDOM_BYTES).toString('hex')}.partial`);
+  return path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.${randomBytes(TEMPORARY_RANDOM_BYTES).toString('hex')}.partial`,
+  );
 }
 
 /**
@@ -81,7 +86,10 @@ export async function removeStaleTemporaries(targets: string[]): Promise<number>
       const file = path.join(folder, name);
       const target = TEMPORARY_NAME.exec(name)?.[1];
       if (target === undefined || !names.has(target) || inFlight.has(file)) continue;
-      await unlink(file).then(() => removed++, () => undefined);
+      await unlink(file).then(
+        () => removed++,
+        () => undefined,
+      );
     }
   }
   return removed;
@@ -108,16 +116,23 @@ export async function writeFileAtomic(target: string, data: Uint8Array | string)
 export function checkCanCreate(target: string, force: boolean): void {
   const folder = path.dirname(target);
   const folderInfo = statSync(folder, { throwIfNoEntry: false });
-  if (!folderInfo) throw new JamError(`cannot write ${target}: the folder ${folder} does not exist; create it or choose another output`);
-  if (!folderInfo.isDirectory()) throw new JamError(`cannot write ${target}: ${folder} is not a folder; choose another output`);
-  if (!force && existsSync(target)) throw new JamError(`${target} already exists; use --force to overwrite it, or choose another output`);
+  if (!folderInfo)
+    throw new JamError(
+      `cannot write ${target}: the folder ${folder} does not exist; create it or choose another output`,
+    );
+  if (!folderInfo.isDirectory())
+    throw new JamError(`cannot write ${target}: ${folder} is not a folder; choose another output`);
+  if (!force && existsSync(target))
+    throw new JamError(`${target} already exists; use --force to overwrite it, or choose another output`);
 }
 
 function writeError(target: string, error: NodeJS.ErrnoException): Error {
   const folder = path.dirname(target);
   switch (error.code) {
     case 'ENOENT':
-      return new JamError(`cannot write ${target}: the folder ${folder} does not exist; create it or choose another output`);
+      return new JamError(
+        `cannot write ${target}: the folder ${folder} does not exist; create it or choose another output`,
+      );
     case 'ENOTDIR':
       return new JamError(`cannot write ${target}: ${folder} is not a folder; choose another output`);
     case 'EACCES':

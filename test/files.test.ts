@@ -19,13 +19,18 @@ describe('reading files', () => {
     expect((await readWholeFile(join(folder, 'empty.wav'))).length).toBe(0);
   });
 
-  it.runIf(existsSync('/proc/version'))('reads a file that gives no size (Linux /proc/version) to its end', async () => {
-    const text = (await readWholeFile('/proc/version')).toString('utf8');
-    expect(text).toMatch(/^Linux version /);
-  });
+  it.runIf(existsSync('/proc/version'))(
+    'reads a file that gives no size (Linux /proc/version) to its end',
+    async () => {
+      const text = (await readWholeFile('/proc/version')).toString('utf8');
+      expect(text).toMatch(/^Linux version /);
+    },
+  );
 
   it('names a missing file and a folder in one line each', async () => {
-    await expect(readInputFile(join(folder, 'missing.mid'), 'a MIDI file')).rejects.toThrow(/missing\.mid: no such file; check the path/);
+    await expect(readInputFile(join(folder, 'missing.mid'), 'a MIDI file')).rejects.toThrow(
+      /missing\.mid: no such file; check the path/,
+    );
     await expect(readInputFile(folder, 'a MIDI file')).rejects.toThrow(/is a folder; give a MIDI file/);
   });
 });

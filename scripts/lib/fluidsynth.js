@@ -9,7 +9,26 @@ export const SOUNDFONT = '/usr/share/sounds/sf2/FluidR3_GM.sf2';
 export function renderWav(midPath, wavPath, { gain, sampleRate }) {
   execFileSync(
     'fluidsynth',
-    ['-ni', '-q', '-R', '0', '-C', '0', '-g', String(gain), '-r', String(sampleRate), '-T', 'wav', '-O', 's16', '-F', wavPath, SOUNDFONT, midPath],
+    [
+      '-ni',
+      '-q',
+      '-R',
+      '0',
+      '-C',
+      '0',
+      '-g',
+      String(gain),
+      '-r',
+      String(sampleRate),
+      '-T',
+      'wav',
+      '-O',
+      's16',
+      '-F',
+      wavPath,
+      SOUNDFONT,
+      midPath,
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
 }

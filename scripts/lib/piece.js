@@ -40,14 +40,21 @@ export function pieceNotes(seed = 7) {
     if (section === 1) {
       voicing.forEach((pitch, i) => notes.push({ pitch, beat: start + i * 0.5, beats: 0.45, velocity: 62 }));
     } else {
-      for (const beat of [0, 2]) for (const pitch of voicing) notes.push({ pitch, beat: start + beat, beats: 1.7, velocity: 60 });
+      for (const beat of [0, 2])
+        for (const pitch of voicing) notes.push({ pitch, beat: start + beat, beats: 1.7, velocity: 60 });
     }
     // Melody: chord tones and passing notes in octave 5, quarter and eighth notes.
     let beat = 0;
     while (beat < BEATS_PER_BAR) {
       const length = random() < 0.3 ? 0.5 : 1;
-      const tone = random() < 0.6 ? chord[Math.floor(random() * chord.length)] : C_MAJOR_SCALE[Math.floor(random() * 7)];
-      notes.push({ pitch: 72 + tone, beat: start + beat, beats: length * 0.9, velocity: 90 + Math.floor(random() * 20) });
+      const tone =
+        random() < 0.6 ? chord[Math.floor(random() * chord.length)] : C_MAJOR_SCALE[Math.floor(random() * 7)];
+      notes.push({
+        pitch: 72 + tone,
+        beat: start + beat,
+        beats: length * 0.9,
+        velocity: 90 + Math.floor(random() * 20),
+      });
       beat += length;
     }
   }
@@ -63,7 +70,12 @@ export function pieceMidi(seed) {
   track.instrument.number = PIANO;
   const secondsPerBeat = 60 / BPM;
   for (const note of pieceNotes(seed)) {
-    track.addNote({ midi: note.pitch, time: note.beat * secondsPerBeat, duration: note.beats * secondsPerBeat, velocity: note.velocity / 127 });
+    track.addNote({
+      midi: note.pitch,
+      time: note.beat * secondsPerBeat,
+      duration: note.beats * secondsPerBeat,
+      velocity: note.velocity / 127,
+    });
   }
   return midi;
 }

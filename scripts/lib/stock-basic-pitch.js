@@ -27,11 +27,18 @@ const json = JSON.parse(readFileSync(path.join(modelDir, 'model.json'), 'utf8'))
 const weights = readFileSync(path.join(modelDir, json.weightsManifest[0].paths[0]));
 // tfjs in Node cannot fetch file:// URLs, so the model is handed over from memory.
 const model = tf.loadGraphModel(
-  tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength), format: json.format }),
+  tf.io.fromMemory({
+    modelTopology: json.modelTopology,
+    weightSpecs: json.weightsManifest[0].weights,
+    weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
+    format: json.format,
+  }),
 );
 
 const bytes = readFileSync(input);
-const audioBuffer = await new OfflineAudioContext(1, 1, 22050).decodeAudioData(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+const audioBuffer = await new OfflineAudioContext(1, 1, 22050).decodeAudioData(
+  bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+);
 // evaluateModel wants mono: average the channels, as its README asks of stereo input.
 const mono = new Float32Array(audioBuffer.length);
 for (let c = 0; c < audioBuffer.numberOfChannels; c++) {
@@ -54,5 +61,11 @@ const notes = noteFramesToTime(addPitchBendsToNoteEvents(contours, outputToNotes
 // The package leaves writing MIDI to the user: one track of its notes, with @tonejs/midi.
 const midi = new Midi();
 const track = midi.addTrack();
-for (const note of notes) track.addNote({ midi: note.pitchMidi, time: note.startTimeSeconds, duration: note.durationSeconds, velocity: note.amplitude });
+for (const note of notes)
+  track.addNote({
+    midi: note.pitchMidi,
+    time: note.startTimeSeconds,
+    duration: note.durationSeconds,
+    velocity: note.amplitude,
+  });
 writeFileSync(output, midi.toArray());

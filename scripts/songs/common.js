@@ -12,10 +12,23 @@ export const DRUM_CHANNEL = 9;
 const PITCH_NAMES = ['C', 'Db', 'D', 'Eb', 'E', 'F', 'Gb', 'G', 'Ab', 'A', 'Bb', 'B'];
 const DEGREES = { i: 0, ii: 2, iii: 4, iv: 5, v: 7, vi: 9, vii: 11 };
 const UPPER = {
-  '': ['maj', [0, 4, 7]], 7: ['7', [0, 4, 7, 10]], maj7: ['maj7', [0, 4, 7, 11]], 9: ['9', [0, 4, 7, 10, 14]],
-  sus4: ['sus4', [0, 5, 7]], sus2: ['sus2', [0, 2, 7]], add9: ['maj(9)', [0, 4, 7, 14]], 6: ['maj6', [0, 4, 7, 9]], '+': ['aug', [0, 4, 8]],
+  '': ['maj', [0, 4, 7]],
+  7: ['7', [0, 4, 7, 10]],
+  maj7: ['maj7', [0, 4, 7, 11]],
+  9: ['9', [0, 4, 7, 10, 14]],
+  sus4: ['sus4', [0, 5, 7]],
+  sus2: ['sus2', [0, 2, 7]],
+  add9: ['maj(9)', [0, 4, 7, 14]],
+  6: ['maj6', [0, 4, 7, 9]],
+  '+': ['aug', [0, 4, 8]],
 };
-const LOWER = { '': ['min', [0, 3, 7]], 7: ['min7', [0, 3, 7, 10]], '°': ['dim', [0, 3, 6]], '°7': ['dim7', [0, 3, 6, 9]], 'ø7': ['hdim7', [0, 3, 6, 10]] };
+const LOWER = {
+  '': ['min', [0, 3, 7]],
+  7: ['min7', [0, 3, 7, 10]],
+  '°': ['dim', [0, 3, 6]],
+  '°7': ['dim7', [0, 3, 6, 9]],
+  ø7: ['hdim7', [0, 3, 6, 10]],
+};
 const BASS_DEGREES = { 3: 4, b3: 3, 5: 7, b7: 10, 7: 11 };
 const HARTE_BASS = { 3: '3', 4: '3', 7: '5', 10: 'b7', 11: '7', 6: 'b5' };
 
@@ -82,7 +95,12 @@ export function songMidi(song) {
     track.instrument.number = part.program;
     for (const note of part.notes) {
       if (note.end <= note.start) continue;
-      track.addNote({ midi: note.pitch, time: note.start * q, duration: (note.end - note.start) * q, velocity: Math.min(127, Math.max(1, note.velocity)) / 127 });
+      track.addNote({
+        midi: note.pitch,
+        time: note.start * q,
+        duration: (note.end - note.start) * q,
+        velocity: Math.min(127, Math.max(1, note.velocity)) / 127,
+      });
     }
   }
   return midi.toArray();

@@ -34,12 +34,39 @@ const MINOR = [
 const SCALES = { major: [0, 2, 4, 5, 7, 9, 11], minor: [0, 2, 3, 5, 7, 8, 10] };
 /** Motifs: (scale steps from the bar's first chord tone, length in quarters). */
 const MOTIFS = [
-  [[0, 1], [1, 1], [2, 1], [1, 1]],
-  [[0, 0.5], [0, 0.5], [-1, 1], [0, 2]],
-  [[2, 1.5], [1, 0.5], [0, 2]],
-  [[0, 1], [2, 1], [4, 2]],
-  [[4, 0.5], [3, 0.5], [2, 0.5], [1, 0.5], [0, 2]],
-  [[0, 3], [-1, 1]],
+  [
+    [0, 1],
+    [1, 1],
+    [2, 1],
+    [1, 1],
+  ],
+  [
+    [0, 0.5],
+    [0, 0.5],
+    [-1, 1],
+    [0, 2],
+  ],
+  [
+    [2, 1.5],
+    [1, 0.5],
+    [0, 2],
+  ],
+  [
+    [0, 1],
+    [2, 1],
+    [4, 2],
+  ],
+  [
+    [4, 0.5],
+    [3, 0.5],
+    [2, 0.5],
+    [1, 0.5],
+    [0, 2],
+  ],
+  [
+    [0, 3],
+    [-1, 1],
+  ],
 ];
 const TEXTURES = ['strum', 'organ', 'comp'];
 const GUITAR = 25;
@@ -84,9 +111,10 @@ export function devSong(seed, name, sections = 8) {
       const next = chordIn(progression[(step + 1) % progression.length], key);
       play(parts, texture, chord, next, time, length, r);
       labels.push({ start: time, end: time + length, label: chord.label });
-      for (let beat = 0; beat < length; beat++) parts.drums.push(hit(beat % 2 ? 38 : 36, time + beat, r), hit(42, time + beat + 0.5, r));
+      for (let beat = 0; beat < length; beat++)
+        parts.drums.push(hit(beat % 2 ? 38 : 36, time + beat, r), hit(42, time + beat + 0.5, r));
       const bar = Math.floor((step * length) / 4);
-      if (step * length % 4 === 0) {
+      if ((step * length) % 4 === 0) {
         if (bar % 4 !== 3) lead = motif(parts.lead, chord, key, mode, time, lead, r);
         else parts.lead.push(tone(nearest(lead, chord), time, time + 2, 96, r));
       }
@@ -106,7 +134,12 @@ export function devSong(seed, name, sections = 8) {
     meter: [4, 4],
     parts: [
       { name: 'lead', channel: 0, program: r.pick(LEADS), notes: parts.lead },
-      { name: 'chords', channel: 1, program: texture === 'strum' ? GUITAR : texture === 'organ' ? ORGAN : PIANO, notes: parts.chords },
+      {
+        name: 'chords',
+        channel: 1,
+        program: texture === 'strum' ? GUITAR : texture === 'organ' ? ORGAN : PIANO,
+        notes: parts.chords,
+      },
       { name: 'bass', channel: 2, program: BASS, notes: parts.bass },
       { name: 'drums', channel: DRUM_CHANNEL, program: 0, notes: parts.drums },
     ],
@@ -138,19 +171,37 @@ function play(parts, texture, chord, next, start, length, r) {
   const voicing = spread(chord);
   if (chord.bass !== chord.root) voicing[0] = bass + 12;
   if (texture === 'strum') {
-    const strokes = [[0, 1], [1, 0.5], [1.5, 1], [2.5, 0.5], [3, 0.5], [3.5, 0.5]].filter(([offset]) => offset < length);
+    const strokes = [
+      [0, 1],
+      [1, 0.5],
+      [1.5, 1],
+      [2.5, 0.5],
+      [3, 0.5],
+      [3.5, 0.5],
+    ].filter(([offset]) => offset < length);
     for (const [offset, duration] of strokes) {
-      voicing.forEach((pitch, i) => parts.chords.push(tone(pitch, start + offset + i * 0.015, start + offset + duration, 72, r)));
+      voicing.forEach((pitch, i) =>
+        parts.chords.push(tone(pitch, start + offset + i * 0.015, start + offset + duration, 72, r)),
+      );
     }
-    for (let beat = 0; beat < length; beat += 0.5) parts.bass.push(tone(bass, start + beat, start + beat + 0.45, 80, r));
+    for (let beat = 0; beat < length; beat += 0.5)
+      parts.bass.push(tone(bass, start + beat, start + beat + 0.45, 80, r));
   } else if (texture === 'organ') {
     voicing.slice(1).forEach((pitch) => parts.chords.push(tone(pitch, start, start + length, 64, r)));
-    parts.bass.push(tone(bass, start, start + length / 2, 84, r), tone(bass + chord.intervals[2], start + length / 2, start + length * 0.75, 80, r), tone(bass, start + length * 0.75, start + length, 80, r));
+    parts.bass.push(
+      tone(bass, start, start + length / 2, 84, r),
+      tone(bass + chord.intervals[2], start + length / 2, start + length * 0.75, 80, r),
+      tone(bass, start + length * 0.75, start + length, 80, r),
+    );
   } else {
-    for (const offset of [1, 3].filter((offset) => offset < length)) voicing.slice(1).forEach((pitch) => parts.chords.push(tone(pitch + 12, start + offset, start + offset + 0.6, 66, r)));
+    for (const offset of [1, 3].filter((offset) => offset < length))
+      voicing
+        .slice(1)
+        .forEach((pitch) => parts.chords.push(tone(pitch + 12, start + offset, start + offset + 0.6, 66, r)));
     const walk = next ? 28 + ((next.bass - 4 + 12) % 12) : bass;
     const approach = walk > bass ? walk - 1 : walk + 1;
-    const steps = length === 4 ? [bass, bass + chord.intervals[1], bass + chord.intervals[2], approach] : [bass, approach];
+    const steps =
+      length === 4 ? [bass, bass + chord.intervals[1], bass + chord.intervals[2], approach] : [bass, approach];
     steps.forEach((pitch, beat) => parts.bass.push(tone(pitch, start + beat, start + beat + 0.95, 86, r)));
   }
 }
@@ -174,7 +225,7 @@ function motif(lead, chord, tonic, mode, start, from, r) {
   for (const [steps, length] of r.pick(MOTIFS)) {
     const index = (degree < 0 ? 0 : degree) + steps;
     const octave = Math.floor(index / 7);
-    const pitch = anchor - ((anchor - tonic) % 12 + 12) % 12 + scale[((index % 7) + 7) % 7] + 12 * octave;
+    const pitch = anchor - ((((anchor - tonic) % 12) + 12) % 12) + scale[((index % 7) + 7) % 7] + 12 * octave;
     last = Math.min(84, Math.max(60, pitch));
     lead.push(tone(last, position, position + length * 0.9, 100, r));
     position += length;

@@ -40,8 +40,15 @@ const MINOR_PROGRESSIONS = [
 ];
 /** Bar rhythms of the melody, in quarter notes (a null is a rest). */
 const MELODY_RHYTHMS_4 = [
-  [1, 1, 1, 1], [1.5, 0.5, 1, 1], [0.5, 0.5, 1, 2], [2, 1, 1], [1, 0.5, 0.5, 2], [0.5, 1, 0.5, 1, 1],
-  [0.5, 0.5, 0.5, 0.5, 1, 1], [1, 1, 2], [1.5, 1.5, 1],
+  [1, 1, 1, 1],
+  [1.5, 0.5, 1, 1],
+  [0.5, 0.5, 1, 2],
+  [2, 1, 1],
+  [1, 0.5, 0.5, 2],
+  [0.5, 1, 0.5, 1, 1],
+  [0.5, 0.5, 0.5, 0.5, 1, 1],
+  [1, 1, 2],
+  [1.5, 1.5, 1],
 ];
 const MELODY_RHYTHMS_3 = [[1, 1, 1], [2, 1], [1.5, 0.5, 1], [0.5, 0.5, 1, 1], [3]];
 const MAJOR_SCALE = [0, 2, 4, 5, 7, 9, 11];
@@ -74,8 +81,11 @@ export function heldOutSong(seed, name) {
 
   // Sections: [progression, bars, chords per bar, tonic shift].
   const sections = [
-    ['verse', verse, 8, 1, 0], ['chorus', chorus, 8, chordsPerBar(r, chorus), 0], ['verse', verse, 8, 1, 0],
-    ['chorus', chorus, 8, chordsPerBar(r, chorus), 0], ['bridge', bridge, 4, 1, 0],
+    ['verse', verse, 8, 1, 0],
+    ['chorus', chorus, 8, chordsPerBar(r, chorus), 0],
+    ['verse', verse, 8, 1, 0],
+    ['chorus', chorus, 8, chordsPerBar(r, chorus), 0],
+    ['bridge', bridge, 4, 1, 0],
     ['chorus', chorus, 8, chordsPerBar(r, chorus), modulateLastChorus ? r.pick([1, 2]) : 0],
   ];
   const parts = { melody: [], piano: [], bass: [], drums: [] };
@@ -84,7 +94,8 @@ export function heldOutSong(seed, name) {
   const introKind = r.pick(['drums', 'silence', 'piano']);
   let time = 0;
   if (introKind !== 'piano') {
-    if (introKind === 'drums') for (let bar = 0; bar < introBars; bar++) drumBar(parts.drums, bar * barLength, barLength, r);
+    if (introKind === 'drums')
+      for (let bar = 0; bar < introBars; bar++) drumBar(parts.drums, bar * barLength, barLength, r);
     labels.push({ start: 0, end: introBars * barLength, label: 'N' });
     time = introBars * barLength;
   }
@@ -114,7 +125,20 @@ export function heldOutSong(seed, name) {
       if (i % perBar === 0 && start === barStart) {
         drumBar(parts.drums, barStart, barLength, r);
         const phraseEnd = (Math.floor(i / perBar) + 1) % 4 === 0;
-        melodyBar(parts.melody, progression, i, perBar, key, mode, barStart, barLength, phraseEnd, sectionName, r, state);
+        melodyBar(
+          parts.melody,
+          progression,
+          i,
+          perBar,
+          key,
+          mode,
+          barStart,
+          barLength,
+          phraseEnd,
+          sectionName,
+          r,
+          state,
+        );
       }
     }
     time += bars * barLength;
@@ -154,7 +178,12 @@ function chordsPerBar(r, progression) {
 
 function note(pitch, start, end, velocity, r) {
   const jitter = (r.next() - 0.5) * 0.03;
-  return { pitch, start: Math.max(0, start + jitter), end: end + jitter, velocity: Math.round(velocity + (r.next() - 0.5) * 16) };
+  return {
+    pitch,
+    start: Math.max(0, start + jitter),
+    end: end + jitter,
+    velocity: Math.round(velocity + (r.next() - 0.5) * 16),
+  };
 }
 
 /** The chord's notes in the octave from F3, then moved to the inversion nearest the previous voicing. */
@@ -169,7 +198,10 @@ function voiceLead(chord, previous) {
   }
   if (!previous) return candidates[0] ?? base;
   const centre = (notes) => notes.reduce((s, p) => s + p, 0) / notes.length;
-  return candidates.reduce((best, c) => (Math.abs(centre(c) - centre(previous)) < Math.abs(centre(best) - centre(previous)) ? c : best), candidates[0]);
+  return candidates.reduce(
+    (best, c) => (Math.abs(centre(c) - centre(previous)) < Math.abs(centre(best) - centre(previous)) ? c : best),
+    candidates[0],
+  );
 }
 
 function bassPitch(pc) {
@@ -207,7 +239,12 @@ function accompany(parts, chord, next, start, span, barLength, style, r, state) 
     case 'ballad': {
       // Broken chord in eighths over the pedal: low root, fifth, octave, then the voicing upwards.
       const low = bassPitch(chord.bass) + 12;
-      const figure = [low, low + ((chord.intervals[2] ?? 7) - (chord.bass - chord.root + 12) % 12 + 12) % 12, ...voicing, voicing[1] ?? voicing[0]];
+      const figure = [
+        low,
+        low + (((chord.intervals[2] ?? 7) - ((chord.bass - chord.root + 12) % 12) + 12) % 12),
+        ...voicing,
+        voicing[1] ?? voicing[0],
+      ];
       for (let step = 0; step * 0.5 < span; step++) {
         parts.piano.push(note(figure[step % figure.length], start + step * 0.5, end, 58, r));
       }
@@ -231,7 +268,8 @@ function accompany(parts, chord, next, start, span, barLength, style, r, state) 
     }
     case 'waltz': {
       parts.piano.push(note(bass, start, start + 1, 78, r));
-      for (let beat = 1; beat < span; beat += 1) for (const pitch of voicing) parts.piano.push(note(pitch, start + beat, start + beat + 0.9, 60, r));
+      for (let beat = 1; beat < span; beat += 1)
+        for (const pitch of voicing) parts.piano.push(note(pitch, start + beat, start + beat + 0.9, 60, r));
       parts.bass.push(note(bass - 12 < 28 ? bass : bass - 12, start, end, 70, r));
       break;
     }
@@ -261,7 +299,8 @@ function nearestChordTone(pitch, chord) {
   let best = pitch;
   for (let d = 0; d <= 6; d++) {
     for (const candidate of [pitch - d, pitch + d]) {
-      if (chord.intervals.some((interval) => (chord.root + interval) % 12 === ((candidate % 12) + 12) % 12)) return candidate;
+      if (chord.intervals.some((interval) => (chord.root + interval) % 12 === ((candidate % 12) + 12) % 12))
+        return candidate;
     }
   }
   return best;

@@ -41,14 +41,22 @@ export interface AudioStream {
  * Opens a file, `-` or file bytes as a stream of mono samples at `sampleRate`. Plain WAV files of at least
  * `streamingMinSeconds` are streamed from disk.
  */
-export async function openAudio(input: string | Uint8Array, name: string, sampleRate: number, streamingMinSeconds = STREAMING_MIN_SECONDS): Promise<AudioStream> {
+export async function openAudio(
+  input: string | Uint8Array,
+  name: string,
+  sampleRate: number,
+  streamingMinSeconds = STREAMING_MIN_SECONDS,
+): Promise<AudioStream> {
   if (typeof input === 'string' && input !== '-') {
     const size = await checkedFileSize(input);
     const head = await readHead(input);
     checkWavIsWhole(head, name, size);
     const layout = wavLayout(head, size);
     if (layout && layout.frames / layout.sampleRate >= streamingMinSeconds) {
-      const length = layout.sampleRate === sampleRate ? layout.frames : Resampler.outputLength(layout.frames, layout.sampleRate, sampleRate);
+      const length =
+        layout.sampleRate === sampleRate
+          ? layout.frames
+          : Resampler.outputLength(layout.frames, layout.sampleRate, sampleRate);
       return { sampleRate, length, chunks: wavChunks(input, layout, sampleRate) };
     }
   }
@@ -63,7 +71,8 @@ const MIX_BLOCK = 1 << 17;
 /** The decoded channels' average, a block at a time (the buffer, which owns the channels' memory, kept until the end). */
 function* downmixedBlocks(buffer: AudioBuffer): Generator<Float32Array> {
   const channels = channelsOf(buffer);
-  for (let start = 0; start < buffer.length; start += MIX_BLOCK) yield downmix(channels.map((channel) => channel.subarray(start, start + MIX_BLOCK)));
+  for (let start = 0; start < buffer.length; start += MIX_BLOCK)
+    yield downmix(channels.map((channel) => channel.subarray(start, start + MIX_BLOCK)));
 }
 
 /** Reads a file, or all of standard input for `-`, naming the input in every error. */
@@ -86,11 +95,13 @@ async function checkedFileSize(input: string): Promise<number> {
 }
 
 async function readStdin(): Promise<Uint8Array> {
-  if (process.stdin.isTTY) throw new JamError(`-: standard input is a terminal; pipe audio into jam (e.g. cat take.wav | jam transcribe -)`);
+  if (process.stdin.isTTY)
+    throw new JamError(`-: standard input is a terminal; pipe audio into jam (e.g. cat take.wav | jam transcribe -)`);
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   const bytes = Buffer.concat(chunks);
-  if (bytes.length === 0) throw new JamError(`-: standard input was empty; pipe an audio file (${SUPPORTED_FORMATS}) into jam`);
+  if (bytes.length === 0)
+    throw new JamError(`-: standard input was empty; pipe an audio file (${SUPPORTED_FORMATS}) into jam`);
   return bytes;
 }
 
@@ -98,7 +109,12 @@ async function readStdin(): Promise<Uint8Array> {
 export async function decodeAudio(bytes: Uint8Array, name: string, sampleRate: number): Promise<DecodedAudio> {
   const buffer = await decodeBuffer(bytes, name, sampleRate);
   const channels = channelsOf(buffer);
-  return { samples: downmix(channels), sampleRate: buffer.sampleRate, channels: channels.length, duration: buffer.duration };
+  return {
+    samples: downmix(channels),
+    sampleRate: buffer.sampleRate,
+    channels: channels.length,
+    duration: buffer.duration,
+  };
 }
 
 function channelsOf(buffer: AudioBuffer): Float32Array[] {
@@ -112,7 +128,9 @@ async function decodeBuffer(bytes: Uint8Array, name: string, sampleRate: number)
   const context = new OfflineAudioContext(1, 1, sampleRate);
   // node-web-audio-api reads the bytes without taking them: a file's own buffer goes as it is (copying 32 MB took 25 ms).
   const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-  const data = (whole ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) as ArrayBuffer;
+  const data = (
+    whole ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)
+  ) as ArrayBuffer;
   return context.decodeAudioData(data).catch((error: Error) => {
     throw decodeError(name, error);
   });
@@ -139,10 +157,16 @@ export function downmix(channels: Float32Array[]): Float32Array {
 function decodeError(name: string, error: Error): JamError {
   const reason = error.message;
   if (/unsupported codec/i.test(reason)) {
-    return new JamError(`${name}: its audio codec is not supported; convert it to ${SUPPORTED_FORMATS} (e.g. ffmpeg -i "${name}" out.wav)`);
+    return new JamError(
+      `${name}: its audio codec is not supported; convert it to ${SUPPORTED_FORMATS} (e.g. ffmpeg -i "${name}" out.wav)`,
+    );
   }
   if (/no suitable format reader|probe|moov/i.test(reason)) {
-    return new JamError(`${name}: not an audio file jam can read; give ${SUPPORTED_FORMATS} (convert others with ffmpeg -i "${name}" out.wav)`);
+    return new JamError(
+      `${name}: not an audio file jam can read; give ${SUPPORTED_FORMATS} (convert others with ffmpeg -i "${name}" out.wav)`,
+    );
   }
-  return new JamError(`${name}: the audio could not be decoded (${reason}); check that the file is whole, or convert it to WAV`);
+  return new JamError(
+    `${name}: the audio could not be decoded (${reason}); check that the file is whole, or convert it to WAV`,
+  );
 }

@@ -148,7 +148,8 @@ export class Resampler {
       for (let j = first < 0 ? -first : 0; j < width; j++) sum += buffer[first + j] * taps[kernel + j];
       out[count++] = sum;
     }
-    if (halfBand) count += halveRate(buffer, taps, out, count, 2 * (this.produced + count) - bufferStart, ready - bufferStart);
+    if (halfBand)
+      count += halveRate(buffer, taps, out, count, 2 * (this.produced + count) - bufferStart, ready - bufferStart);
     this.produced += count;
     return out.subarray(0, count);
   }
@@ -159,7 +160,14 @@ export class Resampler {
  * stays within `ready`, by the half-band kernel `taps` (centre at half − 1, zero at even distances from it):
  * only the odd distances are multiplied, each once for the sum of its two mirrored samples.
  */
-function halveRate(input: Float32Array, taps: Float32Array, out: Float32Array, from: number, centre: number, ready: number): number {
+function halveRate(
+  input: Float32Array,
+  taps: Float32Array,
+  out: Float32Array,
+  from: number,
+  centre: number,
+  ready: number,
+): number {
   const half = taps.length / 2;
   const middle = half - 1;
   let n = from;

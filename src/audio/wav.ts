@@ -38,7 +38,12 @@ export function encodeWav(channels: Float32Array[], sampleRate: number, format: 
   // RIFF chunks are word-aligned: an odd-sized data chunk (8- or 24-bit audio) is followed by a pad byte.
   const dataPad = dataBytes % 2;
   const chunksBytes =
-    CHUNK_HEADER_BYTES + fmtBytes + (isFloat ? CHUNK_HEADER_BYTES + FACT_BYTES : 0) + CHUNK_HEADER_BYTES + dataBytes + dataPad;
+    CHUNK_HEADER_BYTES +
+    fmtBytes +
+    (isFloat ? CHUNK_HEADER_BYTES + FACT_BYTES : 0) +
+    CHUNK_HEADER_BYTES +
+    dataBytes +
+    dataPad;
 
   const buffer = Buffer.alloc(CHUNK_HEADER_BYTES + 4 + chunksBytes);
   let offset = 0;

@@ -27,7 +27,9 @@ export function checkWavIsWhole(bytes: Uint8Array, name: string, fileSize = byte
     const available = fileSize - offset - CHUNK_HEADER_BYTES;
     if (id === 'data') {
       if (!UNKNOWN_SIZES.has(size) && size > available) {
-        throw new JamError(`${name}: the file is truncated (its header promises ${size} bytes of audio, ${available} are there); export or copy it again`);
+        throw new JamError(
+          `${name}: the file is truncated (its header promises ${size} bytes of audio, ${available} are there); export or copy it again`,
+        );
       }
       return;
     }

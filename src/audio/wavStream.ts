@@ -38,7 +38,7 @@ export function wavLayout(head: Uint8Array, fileSize: number): WavLayout | null 
   if (head.length < 12 || fourCC(head, 0) !== 'RIFF' || fourCC(head, 8) !== 'WAVE') return null;
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   let fmt: Omit<WavLayout, 'dataOffset' | 'frames'> | null = null;
-  for (let offset = 12; offset + 8 <= head.length; ) {
+  for (let offset = 12; offset + 8 <= head.length;) {
     const id = fourCC(head, offset);
     const size = view.getUint32(offset + 4, true);
     if (id === 'fmt ' && offset + 24 <= head.length) {
@@ -46,9 +46,18 @@ export function wavLayout(head: Uint8Array, fileSize: number): WavLayout | null 
       if (tag === WAVE_FORMAT_EXTENSIBLE && offset + 34 <= head.length) tag = view.getUint16(offset + 32, true);
       const bitsPerSample = view.getUint16(offset + 22, true);
       const format = tag === WAVE_FORMAT_PCM ? 'pcm' : tag === WAVE_FORMAT_IEEE_FLOAT ? 'float' : null;
-      const plain = format === 'pcm' ? [8, 16, 24, 32].includes(bitsPerSample) : format === 'float' && [32, 64].includes(bitsPerSample);
+      const plain =
+        format === 'pcm'
+          ? [8, 16, 24, 32].includes(bitsPerSample)
+          : format === 'float' && [32, 64].includes(bitsPerSample);
       if (!format || !plain) return null;
-      fmt = { format, channels: view.getUint16(offset + 10, true), sampleRate: view.getUint32(offset + 12, true), bitsPerSample, blockAlign: view.getUint16(offset + 20, true) };
+      fmt = {
+        format,
+        channels: view.getUint16(offset + 10, true),
+        sampleRate: view.getUint32(offset + 12, true),
+        bitsPerSample,
+        blockAlign: view.getUint16(offset + 20, true),
+      };
     }
     if (id === 'data') {
       if (!fmt || fmt.channels === 0 || fmt.blockAlign === 0) return null;
@@ -75,7 +84,8 @@ export async function readHead(path: string): Promise<Uint8Array> {
 
 /** Mono samples of one block of interleaved frames. */
 function blockToMono(bytes: Buffer, layout: WavLayout, frames: number): Float32Array {
-  if (layout.format === 'pcm' && layout.bitsPerSample === 16 && layout.blockAlign === 2 * layout.channels) return pcm16ToMono(bytes, layout.channels, frames);
+  if (layout.format === 'pcm' && layout.bitsPerSample === 16 && layout.blockAlign === 2 * layout.channels)
+    return pcm16ToMono(bytes, layout.channels, frames);
   const mono = new Float32Array(frames);
   const bytesPerSample = layout.bitsPerSample / 8;
   const read = sampleReader(bytes, layout);
@@ -108,7 +118,8 @@ function pcm16ToMono(bytes: Buffer, channels: number, frames: number): Float32Ar
 }
 
 function sampleReader(bytes: Buffer, layout: WavLayout): (offset: number) => number {
-  if (layout.format === 'float') return layout.bitsPerSample === 32 ? (o) => bytes.readFloatLE(o) : (o) => bytes.readDoubleLE(o);
+  if (layout.format === 'float')
+    return layout.bitsPerSample === 32 ? (o) => bytes.readFloatLE(o) : (o) => bytes.readDoubleLE(o);
   switch (layout.bitsPerSample) {
     case 8:
       return (o) => (bytes[o] - 128) / 128;
@@ -129,8 +140,14 @@ export async function* wavChunks(path: string, layout: WavLayout, outRate: numbe
     const block = Buffer.alloc(BLOCK_FRAMES * layout.blockAlign);
     for (let frame = 0; frame < layout.frames; frame += BLOCK_FRAMES) {
       const frames = Math.min(BLOCK_FRAMES, layout.frames - frame);
-      const { bytesRead } = await file.read(block, 0, frames * layout.blockAlign, layout.dataOffset + frame * layout.blockAlign);
-      if (bytesRead < frames * layout.blockAlign) throw new JamError(`${path}: the file ended early while reading; check that it is whole`);
+      const { bytesRead } = await file.read(
+        block,
+        0,
+        frames * layout.blockAlign,
+        layout.dataOffset + frame * layout.blockAlign,
+      );
+      if (bytesRead < frames * layout.blockAlign)
+        throw new JamError(`${path}: the file ended early while reading; check that it is whole`);
       const mono = blockToMono(block, layout, frames);
       yield resampler ? resampler.push(mono) : mono;
     }

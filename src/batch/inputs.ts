@@ -57,7 +57,10 @@ export async function expandInputs(args: string[], extensions: Extensions, liste
 
 /** Paths from a list (one per line; blank lines ignored), as --from reads them. */
 export function parsePathList(text: string): string[] {
-  return text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '');
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
 }
 
 /** A listed path inside the current folder mirrors its path from there; one outside it, just its name. */
@@ -82,7 +85,9 @@ async function matchPattern(pattern: string): Promise<BatchInput[]> {
   const root = base === '' ? '.' : base;
   const files = (await walk(root)).filter((file) => matches(toPosix(file)));
   if (files.length === 0) {
-    throw usageError(`${pattern}: no files match this pattern; check it, and quote it so the shell passes it to jam as it is`);
+    throw usageError(
+      `${pattern}: no files match this pattern; check it, and quote it so the shell passes it to jam as it is`,
+    );
   }
   return files.map((file) => ({ path: path.join(root, file), relative: toPosix(file) })).sort(byRelative);
 }
@@ -101,7 +106,8 @@ async function walk(folder: string, walked = new Set<string>()): Promise<string[
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const full = path.join(folder, entry.name);
-    const isFolder = entry.isDirectory() || (entry.isSymbolicLink() && (await stat(full).catch(() => undefined))?.isDirectory());
+    const isFolder =
+      entry.isDirectory() || (entry.isSymbolicLink() && (await stat(full).catch(() => undefined))?.isDirectory());
     if (isFolder) files.push(...(await walk(full, walked)).map((file) => path.join(entry.name, file)));
     else files.push(entry.name);
   }

@@ -17,10 +17,17 @@ export function outputFolder(input: BatchInput, outDir: string | undefined): str
 }
 
 /** Items for the inputs, with `outputsOf` naming each one's files (standard output, `-`, is not a file). */
-export function planBatch(inputs: BatchInput[], outputsOf: (input: BatchInput) => Record<string, string | undefined>): BatchItem[] {
+export function planBatch(
+  inputs: BatchInput[],
+  outputsOf: (input: BatchInput) => Record<string, string | undefined>,
+): BatchItem[] {
   const items = inputs.map((input): BatchItem => ({
     input: input.path,
-    outputs: Object.fromEntries(Object.entries(outputsOf(input)).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '-')),
+    outputs: Object.fromEntries(
+      Object.entries(outputsOf(input)).filter(
+        (entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '-',
+      ),
+    ),
   }));
   const writer = new Map<string, BatchItem>();
   for (const item of items) {

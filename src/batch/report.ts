@@ -69,7 +69,9 @@ export function summarize(files: FileRecord[], total: number, wallSeconds: numbe
     skipped: count('skipped'),
     failed: count('failed'),
     notRun: total - files.length,
-    audioSeconds: round(files.filter((file) => file.status === 'done').reduce((sum, file) => sum + (file.duration ?? 0), 0)),
+    audioSeconds: round(
+      files.filter((file) => file.status === 'done').reduce((sum, file) => sum + (file.duration ?? 0), 0),
+    ),
     wallSeconds: round(wallSeconds),
     filesPerMinute: wallSeconds > 0 ? round((done * 60) / wallSeconds) : 0,
   };
@@ -83,12 +85,20 @@ export function parseReport(text: string, name: string): BatchReport {
   } catch {
     throw new JamError(`${name}: not JSON, so not a jam batch report; give a file written by --report`);
   }
-  if (!isReport(report)) throw new JamError(`${name}: not a jam batch report (no "format": "${REPORT_FORMAT}"); give a file written by --report`);
+  if (!isReport(report))
+    throw new JamError(
+      `${name}: not a jam batch report (no "format": "${REPORT_FORMAT}"); give a file written by --report`,
+    );
   return report;
 }
 
 export function isReport(value: unknown): value is BatchReport {
-  return typeof value === 'object' && value !== null && (value as BatchReport).format === REPORT_FORMAT && Array.isArray((value as BatchReport).files);
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as BatchReport).format === REPORT_FORMAT &&
+    Array.isArray((value as BatchReport).files)
+  );
 }
 
 /**
@@ -99,7 +109,10 @@ export function isReport(value: unknown): value is BatchReport {
 export function mergeReports(reports: BatchReport[]): BatchReport {
   if (reports.length === 0) throw new JamError('give at least one report to merge');
   const commands = [...new Set(reports.map((report) => report.command))];
-  if (commands.length > 1) throw new JamError(`the reports come from different commands (${commands.join(', ')}); merge each command's reports on their own`);
+  if (commands.length > 1)
+    throw new JamError(
+      `the reports come from different commands (${commands.join(', ')}); merge each command's reports on their own`,
+    );
   const byInput = new Map<string, FileRecord>();
   for (const file of reports.flatMap((report) => report.files)) {
     const kept = byInput.get(file.input);
@@ -115,7 +128,10 @@ export function mergeReports(reports: BatchReport[]): BatchReport {
     ...(shards.length > 0 ? { shards } : {}),
     complete: reports.every((report) => report.complete) && shardsAreWhole(shards),
     startedAt: reports.map((report) => report.startedAt).sort()[0],
-    updatedAt: reports.map((report) => report.updatedAt).sort().at(-1)!,
+    updatedAt: reports
+      .map((report) => report.updatedAt)
+      .sort()
+      .at(-1)!,
     files,
     summary: summarize(files, files.length + notRun, wallSeconds),
   };

@@ -45,7 +45,9 @@ export async function earlierReport(file: string, force: boolean): Promise<Batch
   }
   if (isReport(parsed)) return parsed;
   if (force) return undefined;
-  throw new JamError(`--report ${file}: the file exists and is not a jam report; use --force to replace it, or choose another name`);
+  throw new JamError(
+    `--report ${file}: the file exists and is not a jam report; use --force to replace it, or choose another name`,
+  );
 }
 
 /** Keeps the report of a run: in memory always, and in `file` (rewritten as the run goes) when one is given. */
@@ -69,13 +71,19 @@ export function reportFile(file: string | undefined, header: ReportHeader): Repo
   const save = (stopped?: string): Promise<void> => {
     changed = false;
     const report = snapshot(stopped);
-    if (file !== undefined) writing = writing.catch(() => undefined).then(() => writeFileAtomic(file, `${JSON.stringify(report, null, 1)}\n`));
+    if (file !== undefined)
+      writing = writing
+        .catch(() => undefined)
+        .then(() => writeFileAtomic(file, `${JSON.stringify(report, null, 1)}\n`));
     return writing;
   };
-  const timer = file === undefined ? undefined : setInterval(() => {
-    // A failed interim write is not fatal: the final one reports any lasting problem.
-    if (changed) save().catch(() => undefined);
-  }, REPORT_INTERVAL_MS);
+  const timer =
+    file === undefined
+      ? undefined
+      : setInterval(() => {
+          // A failed interim write is not fatal: the final one reports any lasting problem.
+          if (changed) save().catch(() => undefined);
+        }, REPORT_INTERVAL_MS);
   timer?.unref();
   if (file !== undefined) save().catch(() => undefined);
   return {

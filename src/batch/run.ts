@@ -93,14 +93,21 @@ export async function runBatch(items: BatchItem[], work: Work, options: RunOptio
     counts[record.status]++;
     inFlight.delete(index);
     if (record.status === 'failed' && options.failFast) failedFast = true;
-    for (; emitted < results.length && results[emitted] !== undefined; emitted++) options.onRecord?.(results[emitted]!, errors.get(emitted));
+    for (; emitted < results.length && results[emitted] !== undefined; emitted++)
+      options.onRecord?.(results[emitted]!, errors.get(emitted));
     showProgress();
   };
 
   const pending: number[] = [];
   items.forEach((item, index) => {
     const planned = Object.values(item.outputs);
-    if (!item.problem && options.skipExisting && !options.force && planned.length > 0 && planned.every((file) => existsSync(file))) {
+    if (
+      !item.problem &&
+      options.skipExisting &&
+      !options.force &&
+      planned.length > 0 &&
+      planned.every((file) => existsSync(file))
+    ) {
       finish(index, skippedRecord(item, options.earlier?.get(item.input)));
     } else pending.push(index);
   });
@@ -122,29 +129,50 @@ export async function runBatch(items: BatchItem[], work: Work, options: RunOptio
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.jobs, pending.length)) }, worker));
 
   // Inputs skipped after one that never started (the batch stopped) still have their say.
-  for (; emitted < results.length; emitted++) if (results[emitted]) options.onRecord?.(results[emitted]!, errors.get(emitted));
+  for (; emitted < results.length; emitted++)
+    if (results[emitted]) options.onRecord?.(results[emitted]!, errors.get(emitted));
   const records = results.filter((record): record is FileRecord => record !== undefined);
   const stopped = records.length === items.length ? undefined : failedFast ? 'fail-fast' : stopReason(options.signal);
   return { records, stopped };
 }
 
-async function attempt(item: BatchItem, work: Work, options: RunOptions, last: boolean, onProgress: (fraction: number) => void): Promise<{ record: FileRecord; error?: unknown }> {
+async function attempt(
+  item: BatchItem,
+  work: Work,
+  options: RunOptions,
+  last: boolean,
+  onProgress: (fraction: number) => void,
+): Promise<{ record: FileRecord; error?: unknown }> {
   const started = performance.now();
   const seconds = (): number => round((performance.now() - started) / 1000);
-  if (item.problem) return { record: { input: item.input, status: 'failed', outputs: {}, seconds: 0, error: item.problem }, error: new JamError(item.problem) };
+  if (item.problem)
+    return {
+      record: { input: item.input, status: 'failed', outputs: {}, seconds: 0, error: item.problem },
+      error: new JamError(item.problem),
+    };
   // With skipExisting, outputs found here are the remains of an earlier run that stopped part-way through this input.
   const overwrite = options.force || options.skipExisting;
   try {
     const result = await work(item, { overwrite, onProgress, last });
     return { record: { input: item.input, status: 'done', ...result, seconds: seconds() } };
   } catch (error) {
-    return { record: { input: item.input, status: 'failed', outputs: {}, seconds: seconds(), error: error instanceof Error ? error.message : String(error) }, error };
+    return {
+      record: {
+        input: item.input,
+        status: 'failed',
+        outputs: {},
+        seconds: seconds(),
+        error: error instanceof Error ? error.message : String(error),
+      },
+      error,
+    };
   }
 }
 
 /** A skipped input keeps what an earlier run learnt of it (audio length, notes, key), but not its timings. */
 function skippedRecord(item: BatchItem, earlier: FileRecord | undefined): FileRecord {
-  const known = earlier?.status === 'done' ? { duration: earlier.duration, noteCount: earlier.noteCount, key: earlier.key } : {};
+  const known =
+    earlier?.status === 'done' ? { duration: earlier.duration, noteCount: earlier.noteCount, key: earlier.key } : {};
   return { input: item.input, status: 'skipped', outputs: item.outputs, ...known, seconds: 0 };
 }
 

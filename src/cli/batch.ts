@@ -41,12 +41,38 @@ export interface BatchArgs {
 
 export function batchOptions<T>(yargs: Argv<T>): Argv<T> {
   return yargs
-    .option('from', { requiresArg: true, type: 'string', describe: 'Also take input paths from this file, one per line; - reads them from standard input' })
-    .option('jobs', { requiresArg: true, alias: 'j', type: 'number', default: DEFAULT_JOBS, describe: 'Inputs worked on at once' })
-    .option('skip-existing', { type: 'boolean', describe: 'Skip inputs whose outputs all exist (default on for folders, patterns and --from, so a stopped run resumes)' })
-    .option('report', { requiresArg: true, type: 'string', describe: 'Write a JSON report: every input\'s status, outputs, timings and error, and a summary' })
-    .option('shard', { requiresArg: true, type: 'string', describe: 'I/N: take only the I-th of N parts of the inputs (1-based), for N machines' })
-    .option('fail-fast', { type: 'boolean', default: false, describe: 'Stop starting new inputs after the first failure' }) as unknown as Argv<T>;
+    .option('from', {
+      requiresArg: true,
+      type: 'string',
+      describe: 'Also take input paths from this file, one per line; - reads them from standard input',
+    })
+    .option('jobs', {
+      requiresArg: true,
+      alias: 'j',
+      type: 'number',
+      default: DEFAULT_JOBS,
+      describe: 'Inputs worked on at once',
+    })
+    .option('skip-existing', {
+      type: 'boolean',
+      describe:
+        'Skip inputs whose outputs all exist (default on for folders, patterns and --from, so a stopped run resumes)',
+    })
+    .option('report', {
+      requiresArg: true,
+      type: 'string',
+      describe: "Write a JSON report: every input's status, outputs, timings and error, and a summary",
+    })
+    .option('shard', {
+      requiresArg: true,
+      type: 'string',
+      describe: 'I/N: take only the I-th of N parts of the inputs (1-based), for N machines',
+    })
+    .option('fail-fast', {
+      type: 'boolean',
+      default: false,
+      describe: 'Stop starting new inputs after the first failure',
+    }) as unknown as Argv<T>;
 }
 
 export interface BatchSetup {
@@ -59,16 +85,25 @@ export interface BatchSetup {
 }
 
 /** Checks the batch options and expands the positional inputs (and --from's list) into inputs. */
-export async function batchSetup(args: BatchArgs, positional: string[], extensions: Extensions, example: string): Promise<BatchSetup> {
-  if (!Number.isInteger(args.jobs) || args.jobs < 1 || args.jobs > MAX_JOBS) throw usageError(`--jobs ${args.jobs}: give a whole number from 1 to ${MAX_JOBS}`);
+export async function batchSetup(
+  args: BatchArgs,
+  positional: string[],
+  extensions: Extensions,
+  example: string,
+): Promise<BatchSetup> {
+  if (!Number.isInteger(args.jobs) || args.jobs < 1 || args.jobs > MAX_JOBS)
+    throw usageError(`--jobs ${args.jobs}: give a whole number from 1 to ${MAX_JOBS}`);
   const shard = args.shard === undefined ? undefined : parseShard(args.shard);
   const from = args.from === undefined ? undefined : userArg(args.from);
-  if (from === '-' && positional.includes('-')) throw usageError('--from - and the input - both read standard input; choose one');
+  if (from === '-' && positional.includes('-'))
+    throw usageError('--from - and the input - both read standard input; choose one');
   const listed = from === undefined ? [] : parsePathList(await readPathList(from));
   if (positional.length === 0 && listed.length === 0) throw usageError(`give at least one input, e.g. ${example}`);
   const { inputs, batch } = await expandInputs(positional, extensions, listed);
   // jam's own files are never inputs, or a second run would take the first run's JSON for notes to analyse.
-  const own = (file: string): boolean => (args.report !== undefined && path.resolve(file) === path.resolve(args.report)) || (args.outDir !== undefined && isInside(file, args.outDir));
+  const own = (file: string): boolean =>
+    (args.report !== undefined && path.resolve(file) === path.resolve(args.report)) ||
+    (args.outDir !== undefined && isInside(file, args.outDir));
   const kept = batch ? inputs.filter((input) => input.path === '-' || !own(input.path)) : inputs;
   return { inputs: kept, batch, shard, jobs: args.jobs, skipExisting: args.skipExisting ?? batch };
 }
@@ -93,7 +128,10 @@ async function readStandardInput(): Promise<string> {
 }
 
 /** What a command does with one input, and how it shows the outcome once its turn in the input order comes. */
-export type CommandWork = (item: BatchItem, context: WorkContext) => Promise<{ result: WorkResult; print?: (record: FileRecord) => void }>;
+export type CommandWork = (
+  item: BatchItem,
+  context: WorkContext,
+) => Promise<{ result: WorkResult; print?: (record: FileRecord) => void }>;
 
 export interface CommandBatch {
   command: string;
@@ -111,10 +149,15 @@ export async function runCommandBatch(batch: CommandBatch, args: BatchArgs): Pro
   const items = shardItems(batch.items, setup.inputs, setup.shard);
   const earlier = args.report === undefined ? undefined : await earlierReport(args.report, args.force);
   const report = reportFile(args.report, { command: batch.command, shard: setup.shard, total: items.length });
-  const progress = progressBar(items.length === 1 ? displayName(items[0].input) : filesDone(0, items.length, 0), !args.quiet && !args.json);
+  const progress = progressBar(
+    items.length === 1 ? displayName(items[0].input) : filesDone(0, items.length, 0),
+    !args.quiet && !args.json,
+  );
   const prints = new Map<string, (record: FileRecord) => void>();
   const stop = stopSignal();
-  stop.addEventListener('abort', () => warn(`${(stop.reason as Error).message}: stopping after the inputs in flight (again to stop at once)`));
+  stop.addEventListener('abort', () =>
+    warn(`${(stop.reason as Error).message}: stopping after the inputs in flight (again to stop at once)`),
+  );
 
   const result = await runBatch(
     items,
@@ -138,7 +181,12 @@ export async function runCommandBatch(batch: CommandBatch, args: BatchArgs): Pro
         prints.delete(record.input);
       },
       onProgress(counts: Counts) {
-        progress.update(counts.fraction, items.length === 1 ? undefined : filesDone(counts.done + counts.skipped + counts.failed, counts.total, counts.failed));
+        progress.update(
+          counts.fraction,
+          items.length === 1
+            ? undefined
+            : filesDone(counts.done + counts.skipped + counts.failed, counts.total, counts.failed),
+        );
       },
     },
   );
@@ -172,7 +220,9 @@ function showSummary(summary: Summary, stopped: string | undefined, batch: Comma
   if (args.json && batch.setup.batch) printJsonLine({ summary, ...(stopped ? { stopped } : {}) });
   const shard = batch.setup.shard ? ` (shard ${batch.setup.shard.index}/${batch.setup.shard.count})` : '';
   if (stopped !== undefined) {
-    warn(`stopped (${stopped}) after ${summary.files - summary.notRun} of ${summary.files} inputs${shard}; run the same command again to go on`);
+    warn(
+      `stopped (${stopped}) after ${summary.files - summary.notRun} of ${summary.files} inputs${shard}; run the same command again to go on`,
+    );
   } else if (!args.quiet && !args.json && process.stderr.isTTY && summary.files > 1) {
     process.stderr.write(`${summaryLine(summary)}${shard}\n`);
   } else if (summary.failed > 0 && summary.files > 1) {
@@ -192,4 +242,3 @@ function filesDone(finished: number, total: number, failed: number): string {
 function displayName(input: string): string {
   return input === '-' ? 'stdin' : path.basename(input);
 }
-

@@ -5,12 +5,19 @@
 import type { Argv, CommandModule } from 'yargs';
 import { JamError } from '../errors.js';
 import { readInputFile } from '../files.js';
-import { chordScores, keyScore } from '../theory/evaluate.js';
-import { parseKey } from '../theory/key.js';
-import { parseLab } from '../theory/lab.js';
-import { loadPiece } from '../theory/load.js';
-import type { KeyEstimate } from '../theory/types.js';
-import { DEFAULT_OFFSET_MIN_TOLERANCE, DEFAULT_ONSET_TOLERANCE, DEFAULT_PITCH_TOLERANCE_CENTS, MIREX_OFFSET_RATIO, scoreNotes, type NoteScores } from '../transcribe/score.js';
+import { chordScores, keyScore } from '../theory/analysis/evaluate.js';
+import { parseKey } from '../theory/analysis/key.js';
+import { parseLab } from '../theory/analysis/lab.js';
+import { loadPiece } from '../app/load.js';
+import type { KeyEstimate } from '../theory/analysis/types.js';
+import {
+  DEFAULT_OFFSET_MIN_TOLERANCE,
+  DEFAULT_ONSET_TOLERANCE,
+  DEFAULT_PITCH_TOLERANCE_CENTS,
+  MIREX_OFFSET_RATIO,
+  scoreNotes,
+  type NoteScores,
+} from '../transcribe/score.js';
 import { userArg } from './args.js';
 
 interface EvalArgs {
@@ -26,7 +33,6 @@ interface NotesArgs extends EvalArgs {
   offsetMinTolerance: number;
 }
 
-
 function pair(yargs: Argv, what: string): Argv {
   return yargs
     .positional('reference', { type: 'string', describe: `The reference ${what}` })
@@ -39,21 +45,54 @@ const notesCommand: CommandModule<object, NotesArgs> = {
   describe: 'Note precision, recall and F1, onsets only and onsets with offsets (MIDI, note JSON or audio)',
   builder: (yargs) =>
     pair(yargs, 'notes: MIDI, note JSON, or audio (transcribed first)')
-      .option('onset-tolerance', { requiresArg: true, type: 'number', default: DEFAULT_ONSET_TOLERANCE, describe: 'Largest onset difference that matches, in seconds' })
-      .option('pitch-tolerance', { requiresArg: true, type: 'number', default: DEFAULT_PITCH_TOLERANCE_CENTS, describe: 'Largest pitch difference that matches, in cents' })
-      .option('offset-ratio', { requiresArg: true, type: 'number', default: MIREX_OFFSET_RATIO, describe: 'Offset tolerance as a share of the reference note length' })
-      .option('offset-min-tolerance', { requiresArg: true, type: 'number', default: DEFAULT_OFFSET_MIN_TOLERANCE, describe: 'Smallest offset tolerance, in seconds' })
-      .example('$0 eval notes song.mid take.mid', 'Score a transcription against its source') as unknown as Argv<NotesArgs>,
+      .option('onset-tolerance', {
+        requiresArg: true,
+        type: 'number',
+        default: DEFAULT_ONSET_TOLERANCE,
+        describe: 'Largest onset difference that matches, in seconds',
+      })
+      .option('pitch-tolerance', {
+        requiresArg: true,
+        type: 'number',
+        default: DEFAULT_PITCH_TOLERANCE_CENTS,
+        describe: 'Largest pitch difference that matches, in cents',
+      })
+      .option('offset-ratio', {
+        requiresArg: true,
+        type: 'number',
+        default: MIREX_OFFSET_RATIO,
+        describe: 'Offset tolerance as a share of the reference note length',
+      })
+      .option('offset-min-tolerance', {
+        requiresArg: true,
+        type: 'number',
+        default: DEFAULT_OFFSET_MIN_TOLERANCE,
+        describe: 'Smallest offset tolerance, in seconds',
+      })
+      .example(
+        '$0 eval notes song.mid take.mid',
+        'Score a transcription against its source',
+      ) as unknown as Argv<NotesArgs>,
   handler: async (args) => {
-    const [reference, estimate] = await Promise.all([args.reference, args.estimate].map(async (file) => (await loadPiece(userArg(file))).notes));
-    const tolerances = { onsetTolerance: args.onsetTolerance, pitchTolerance: args.pitchTolerance, offsetMinTolerance: args.offsetMinTolerance };
+    const [reference, estimate] = await Promise.all(
+      [args.reference, args.estimate].map(async (file) => (await loadPiece(userArg(file))).notes),
+    );
+    const tolerances = {
+      onsetTolerance: args.onsetTolerance,
+      pitchTolerance: args.pitchTolerance,
+      offsetMinTolerance: args.offsetMinTolerance,
+    };
     const onset = scoreNotes(reference, estimate, tolerances);
     const offset = scoreNotes(reference, estimate, { ...tolerances, offsetRatio: args.offsetRatio });
     if (args.json) {
-      process.stdout.write(JSON.stringify({ reference: args.reference, estimate: args.estimate, onset, onsetOffset: offset }) + '\n');
+      process.stdout.write(
+        JSON.stringify({ reference: args.reference, estimate: args.estimate, onset, onsetOffset: offset }) + '\n',
+      );
       return;
     }
-    process.stdout.write(`${onset.reference} reference notes, ${onset.estimate} estimated\n${scoreLine('onset', onset)}\n${scoreLine('onset+offset', offset)}\n`);
+    process.stdout.write(
+      `${onset.reference} reference notes, ${onset.estimate} estimated\n${scoreLine('onset', onset)}\n${scoreLine('onset+offset', offset)}\n`,
+    );
   },
 };
 
@@ -65,17 +104,24 @@ const chordsCommand: CommandModule<object, EvalArgs> = {
   command: 'chords <reference> <estimate>',
   describe: 'Chord symbol recall over the root, majmin and sevenths vocabularies (.lab files)',
   builder: (yargs) =>
-    pair(yargs, 'chords, a MIREX .lab file (start end Harte-label)')
-      .example('$0 analyze song.mid --format lab > song.lab && $0 eval chords truth.lab song.lab', 'Score jam\'s chords') as unknown as Argv<EvalArgs>,
+    pair(yargs, 'chords, a MIREX .lab file (start end Harte-label)').example(
+      '$0 analyze song.mid --format lab > song.lab && $0 eval chords truth.lab song.lab',
+      "Score jam's chords",
+    ) as unknown as Argv<EvalArgs>,
   handler: async (args) => {
-    const [reference, estimate] = await Promise.all([args.reference, args.estimate].map(async (file) => parseLab(await readText(userArg(file)), file)));
-    if (reference.length === 0) throw new JamError(`${args.reference}: no chords in it; a .lab file has one "start end label" line per chord`);
+    const [reference, estimate] = await Promise.all(
+      [args.reference, args.estimate].map(async (file) => parseLab(await readText(userArg(file)), file)),
+    );
+    if (reference.length === 0)
+      throw new JamError(`${args.reference}: no chords in it; a .lab file has one "start end label" line per chord`);
     const scores = chordScores(reference, estimate);
     if (args.json) {
       process.stdout.write(JSON.stringify({ reference: args.reference, estimate: args.estimate, ...scores }) + '\n');
       return;
     }
-    process.stdout.write(`root ${scores.root.toFixed(3)}  majmin ${scores.majmin.toFixed(3)}  sevenths ${scores.sevenths.toFixed(3)}  (over ${scores.duration.toFixed(1)} s)\n`);
+    process.stdout.write(
+      `root ${scores.root.toFixed(3)}  majmin ${scores.majmin.toFixed(3)}  sevenths ${scores.sevenths.toFixed(3)}  (over ${scores.duration.toFixed(1)} s)\n`,
+    );
   },
 };
 
@@ -83,10 +129,14 @@ const keyCommand: CommandModule<object, EvalArgs> = {
   command: 'key <reference> <estimate>',
   describe: 'MIREX weighted key score: a key like "C major", a file holding one, or jam analyze --json output',
   builder: (yargs) =>
-    pair(yargs, 'key: "C major", a file with one, or jam analyze --json output')
-      .example('$0 eval key "A minor" song.json', 'Score the key jam analyze found') as unknown as Argv<EvalArgs>,
+    pair(yargs, 'key: "C major", a file with one, or jam analyze --json output').example(
+      '$0 eval key "A minor" song.json',
+      'Score the key jam analyze found',
+    ) as unknown as Argv<EvalArgs>,
   handler: async (args) => {
-    const [reference, estimate] = await Promise.all([args.reference, args.estimate].map((given) => readKey(userArg(given))));
+    const [reference, estimate] = await Promise.all(
+      [args.reference, args.estimate].map((given) => readKey(userArg(given))),
+    );
     const score = keyScore(reference, estimate);
     if (args.json) {
       process.stdout.write(JSON.stringify({ reference: reference.name, estimate: estimate.name, score }) + '\n');
@@ -109,9 +159,12 @@ async function readKey(given: string): Promise<KeyEstimate> {
   try {
     analysed = JSON.parse(trimmed.split('\n')[0]);
   } catch {
-    throw new JamError(`${given}: not valid JSON; give a key like "C major", a file with one, or jam analyze --json output`);
+    throw new JamError(
+      `${given}: not valid JSON; give a key like "C major", a file with one, or jam analyze --json output`,
+    );
   }
-  if (typeof analysed.key?.name !== 'string') throw new JamError(`${given}: no key in this analysis (the piece had no notes)`);
+  if (typeof analysed.key?.name !== 'string')
+    throw new JamError(`${given}: no key in this analysis (the piece had no notes)`);
   return parseKey(analysed.key.name, given);
 }
 

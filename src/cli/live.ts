@@ -11,10 +11,20 @@ import { portSink } from '../live/portSink.js';
 import { recordSink } from '../live/recordSink.js';
 import { openFileSource, pcmSource } from '../live/sources.js';
 import { openOutputs } from '../midi/ports.js';
-import { DEFAULT_FRAME_THRESHOLD, DEFAULT_MIN_NOTE_LENGTH_MS, DEFAULT_ONSET_THRESHOLD } from '../transcribe/constants.js';
+import {
+  DEFAULT_FRAME_THRESHOLD,
+  DEFAULT_MIN_NOTE_LENGTH_MS,
+  DEFAULT_ONSET_THRESHOLD,
+} from '../transcribe/constants.js';
 import { DEFAULT_ENGINE, ENGINE_NAMES, loadEngine, type EngineName } from '../transcribe/engine.js';
 import { checkTranscribeOptions } from '../transcribe/options.js';
-import { DEFAULT_LATENCY, LATENCY_SETTINGS, StreamingTranscriber, type LatencySetting, type StreamingOptions } from '../transcribe/streaming.js';
+import {
+  DEFAULT_LATENCY,
+  LATENCY_SETTINGS,
+  StreamingTranscriber,
+  type LatencySetting,
+  type StreamingOptions,
+} from '../transcribe/streaming.js';
 import { userArg } from './args.js';
 import { exitIfStopped, stopSignal } from './interrupt.js';
 import { checkPortArgs, portNames, portOptions, type PortArgs } from './liveOptions.js';
@@ -49,34 +59,121 @@ interface LiveArgs extends PortArgs {
 
 function builder(yargs: Argv): Argv<LiveArgs> {
   return yargs
-    .positional('file', { type: 'string', describe: 'An audio file to play into jam (WAV, MP3, FLAC, OGG); or give --stdin or --input' })
-    .option('stdin', { type: 'boolean', default: false, describe: 'Read raw PCM from standard input (with --rate, --format, --channels)' })
-    .option('rate', { requiresArg: true, type: 'number', default: DEFAULT_PCM_RATE, describe: 'Sample rate of the PCM on standard input, in Hz' })
-    .option('format', { requiresArg: true, type: 'string', choices: PCM_FORMATS, default: 'f32le', describe: 'Sample format of the PCM on standard input' })
-    .option('channels', { requiresArg: true, type: 'number', default: 1, describe: 'Interleaved channels of the PCM on standard input (mixed to mono)' })
-    .option('input', { requiresArg: true, type: 'string', describe: 'A microphone or line input, by index or (part of its) name, as jam devices lists them' })
-    .option('realtime', { type: 'boolean', default: false, describe: 'Play the file at its own pace, as if it were live (otherwise as fast as jam can)' })
+    .positional('file', {
+      type: 'string',
+      describe: 'An audio file to play into jam (WAV, MP3, FLAC, OGG); or give --stdin or --input',
+    })
+    .option('stdin', {
+      type: 'boolean',
+      default: false,
+      describe: 'Read raw PCM from standard input (with --rate, --format, --channels)',
+    })
+    .option('rate', {
+      requiresArg: true,
+      type: 'number',
+      default: DEFAULT_PCM_RATE,
+      describe: 'Sample rate of the PCM on standard input, in Hz',
+    })
+    .option('format', {
+      requiresArg: true,
+      type: 'string',
+      choices: PCM_FORMATS,
+      default: 'f32le',
+      describe: 'Sample format of the PCM on standard input',
+    })
+    .option('channels', {
+      requiresArg: true,
+      type: 'number',
+      default: 1,
+      describe: 'Interleaved channels of the PCM on standard input (mixed to mono)',
+    })
+    .option('input', {
+      requiresArg: true,
+      type: 'string',
+      describe: 'A microphone or line input, by index or (part of its) name, as jam devices lists them',
+    })
+    .option('realtime', {
+      type: 'boolean',
+      default: false,
+      describe: 'Play the file at its own pace, as if it were live (otherwise as fast as jam can)',
+    })
     .options(portOptions)
-    .option('record', { requiresArg: true, type: 'string', describe: 'Write the notes to this MIDI file, kept whole as you play' })
-    .option('events', { requiresArg: true, type: 'string', describe: 'Write each note-on, note-off and bend as a JSON line to this file; - for standard output' })
-    .option('force', { alias: 'f', type: 'boolean', default: false, describe: 'Overwrite --record and --events files that already exist' })
-    .option('latency', { requiresArg: true, type: 'string', choices: LATENCY_SETTINGS, default: DEFAULT_LATENCY, describe: 'Trade delay for accuracy: low, balanced or accurate (see docs/live.md)' })
-    .option('onset-threshold', { requiresArg: true, type: 'number', default: DEFAULT_ONSET_THRESHOLD, describe: 'Onset confidence needed to start a note, 0-1' })
-    .option('frame-threshold', { requiresArg: true, type: 'number', default: DEFAULT_FRAME_THRESHOLD, describe: 'Note confidence needed to keep it sounding, 0-1' })
-    .option('minimum-note-length', { requiresArg: true, type: 'number', default: DEFAULT_MIN_NOTE_LENGTH_MS, describe: 'Shortest note kept, in ms' })
+    .option('record', {
+      requiresArg: true,
+      type: 'string',
+      describe: 'Write the notes to this MIDI file, kept whole as you play',
+    })
+    .option('events', {
+      requiresArg: true,
+      type: 'string',
+      describe: 'Write each note-on, note-off and bend as a JSON line to this file; - for standard output',
+    })
+    .option('force', {
+      alias: 'f',
+      type: 'boolean',
+      default: false,
+      describe: 'Overwrite --record and --events files that already exist',
+    })
+    .option('latency', {
+      requiresArg: true,
+      type: 'string',
+      choices: LATENCY_SETTINGS,
+      default: DEFAULT_LATENCY,
+      describe: 'Trade delay for accuracy: low, balanced or accurate (see docs/live.md)',
+    })
+    .option('onset-threshold', {
+      requiresArg: true,
+      type: 'number',
+      default: DEFAULT_ONSET_THRESHOLD,
+      describe: 'Onset confidence needed to start a note, 0-1',
+    })
+    .option('frame-threshold', {
+      requiresArg: true,
+      type: 'number',
+      default: DEFAULT_FRAME_THRESHOLD,
+      describe: 'Note confidence needed to keep it sounding, 0-1',
+    })
+    .option('minimum-note-length', {
+      requiresArg: true,
+      type: 'number',
+      default: DEFAULT_MIN_NOTE_LENGTH_MS,
+      describe: 'Shortest note kept, in ms',
+    })
     .option('minimum-frequency', { requiresArg: true, type: 'number', describe: 'Lowest note frequency kept, in Hz' })
     .option('maximum-frequency', { requiresArg: true, type: 'number', describe: 'Highest note frequency kept, in Hz' })
-    .option('melodia-trick', { type: 'boolean', describe: 'Trace notes from the energy left after onset-started notes (default: with --latency accurate only; their note-ons wait for the minimum note length)' })
-    .option('engine', { requiresArg: true, type: 'string', choices: ENGINE_NAMES, default: DEFAULT_ENGINE, describe: 'Inference engine: onnx (fast), tfjs, tfjs-node' })
-    .option('threads', { requiresArg: true, type: 'number', default: LIVE_THREADS, describe: 'Threads for the onnx engine' })
+    .option('melodia-trick', {
+      type: 'boolean',
+      describe:
+        'Trace notes from the energy left after onset-started notes (default: with --latency accurate only; their note-ons wait for the minimum note length)',
+    })
+    .option('engine', {
+      requiresArg: true,
+      type: 'string',
+      choices: ENGINE_NAMES,
+      default: DEFAULT_ENGINE,
+      describe: 'Inference engine: onnx (fast), tfjs, tfjs-node',
+    })
+    .option('threads', {
+      requiresArg: true,
+      type: 'number',
+      default: LIVE_THREADS,
+      describe: 'Threads for the onnx engine',
+    })
     .example('$0 live --input 0 --to Synth', 'A microphone or line input playing a synth')
     .example('arecord -t raw -f FLOAT_LE -r 48000 | $0 live --stdin --to 1', 'Raw PCM through a pipe')
-    .example('$0 live take.wav --realtime --virtual jam --record take.mid', 'A file at its own pace, to a virtual port and a file')
+    .example(
+      '$0 live take.wav --realtime --virtual jam --record take.mid',
+      'A file at its own pace, to a virtual port and a file',
+    )
     .example('$0 live take.wav --events -', 'A file as fast as jam can, as JSON lines') as unknown as Argv<LiveArgs>;
 }
 
 async function handler(parsed: LiveArgs): Promise<void> {
-  const args = { ...parsed, file: parsed.file === undefined ? undefined : userArg(parsed.file), events: parsed.events === undefined ? undefined : userArg(parsed.events) };
+  const args = {
+    ...parsed,
+    file: parsed.file === undefined ? undefined : userArg(parsed.file),
+    events: parsed.events === undefined ? undefined : userArg(parsed.events),
+  };
   const options: StreamingOptions = {
     latency: args.latency,
     onsetThreshold: args.onsetThreshold,
@@ -90,7 +187,9 @@ async function handler(parsed: LiveArgs): Promise<void> {
   const port = checkPortArgs(args);
   const to = portNames(args.to);
   if (to.length === 0 && args.virtual === undefined && args.record === undefined && args.events === undefined) {
-    throw usageError('give somewhere for the notes to go: --to PORT, --virtual NAME, --record FILE or --events FILE (- for standard output)');
+    throw usageError(
+      'give somewhere for the notes to go: --to PORT, --virtual NAME, --record FILE or --events FILE (- for standard output)',
+    );
   }
   checkOutputFiles(args);
   const source = await chooseSource(args);
@@ -108,10 +207,16 @@ async function handler(parsed: LiveArgs): Promise<void> {
     if (args.record !== undefined) sinks.push(await recordSink(args.record, { program: port.program }));
     const signal = stopSignal();
     const talk = !args.quiet && process.stderr.isTTY;
-    if (talk) process.stderr.write(`jam: listening to ${source.name}${ports.length > 0 ? ` → ${ports.map((p) => p.name).join(', ')}` : ''}; Ctrl-C to stop\n`);
+    if (talk)
+      process.stderr.write(
+        `jam: listening to ${source.name}${ports.length > 0 ? ` → ${ports.map((p) => p.name).join(', ')}` : ''}; Ctrl-C to stop\n`,
+      );
     handedOver = true;
     const summary = await runLive({ source, transcriber, sinks, signal });
-    if (talk) process.stderr.write(`jam: ${summary.notes} notes from ${summary.seconds.toFixed(1)} s of audio${args.record ? ` → ${args.record}` : ''}\n`);
+    if (talk)
+      process.stderr.write(
+        `jam: ${summary.notes} notes from ${summary.seconds.toFixed(1)} s of audio${args.record ? ` → ${args.record}` : ''}\n`,
+      );
     exitIfStopped(signal);
   } catch (error) {
     // runLive closes the sinks it is given; close them here only when it never got them.
@@ -122,20 +227,30 @@ async function handler(parsed: LiveArgs): Promise<void> {
 
 function checkOutputFiles(args: LiveArgs): void {
   const files = [args.record, args.events].filter((file): file is string => file !== undefined && file !== '-');
-  if (args.record !== undefined && args.events !== undefined && path.resolve(args.record) === path.resolve(args.events)) {
+  if (
+    args.record !== undefined &&
+    args.events !== undefined &&
+    path.resolve(args.record) === path.resolve(args.events)
+  ) {
     throw usageError(`--record and --events both name ${args.record}; give them different files`);
   }
   for (const file of files) {
-    if (args.file !== undefined && path.resolve(file) === path.resolve(args.file)) throw usageError(`${file}: the output would overwrite the input; choose another file`);
+    if (args.file !== undefined && path.resolve(file) === path.resolve(args.file))
+      throw usageError(`${file}: the output would overwrite the input; choose another file`);
     checkCanCreate(file, args.force);
   }
 }
 
 async function chooseSource(args: LiveArgs): Promise<LiveSource> {
-  if (args.file === '-') throw usageError('for audio on standard input give --stdin with --rate, --format and --channels (raw PCM)');
+  if (args.file === '-')
+    throw usageError('for audio on standard input give --stdin with --rate, --format and --channels (raw PCM)');
   const given = [args.file !== undefined, args.stdin, args.input !== undefined].filter(Boolean).length;
-  if (given !== 1) throw usageError(`give ${given === 0 ? 'a source' : 'only one source'}: an audio file, --stdin (raw PCM) or --input DEVICE`);
-  if (args.realtime && args.file === undefined) throw usageError('--realtime paces an audio file; --stdin and --input are live already');
+  if (given !== 1)
+    throw usageError(
+      `give ${given === 0 ? 'a source' : 'only one source'}: an audio file, --stdin (raw PCM) or --input DEVICE`,
+    );
+  if (args.realtime && args.file === undefined)
+    throw usageError('--realtime paces an audio file; --stdin and --input are live already');
   if (args.stdin) {
     const layout = { rate: args.rate, format: args.format, channels: args.channels };
     checkPcmLayout(layout);

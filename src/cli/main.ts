@@ -7,6 +7,7 @@ import { handleSignals, stopOrExit } from './interrupt.js';
 import { reportError } from './report.js';
 
 /** Commands differ in their arguments; yargs checks each against its own builder. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each builder types its own arguments
 type Command = CommandModule<object, any>;
 
 /**
@@ -45,7 +46,13 @@ export async function buildCli(argv: string[]) {
     .usage('$0 <command> [options]\n\nAudio to MIDI with Basic Pitch, and MIDI to understanding.')
     .command(await commandsFor(argv))
     .completion('completion', 'Print a shell completion script (bash or zsh): jam completion >> ~/.bashrc')
-    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print nothing but errors', global: true })
+    .option('quiet', {
+      alias: 'q',
+      type: 'boolean',
+      default: false,
+      describe: 'Print nothing but errors',
+      global: true,
+    })
     .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces with errors', global: true })
     .demandCommand(1, 'give a command, e.g. jam transcribe take.wav')
     .recommendCommands()
@@ -73,12 +80,15 @@ export function plainUsageMessage(message: string, argv: string[]): string {
   if (unknown) {
     const names = unknown[1].split(', ');
     // yargs lists both spellings of a dashed option; keep the one the user typed.
-    const typed = names.filter((name) => !/[A-Z]/.test(name) || !names.includes(name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)));
+    const typed = names.filter(
+      (name) => !/[A-Z]/.test(name) || !names.includes(name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)),
+    );
     return `unknown option${typed.length > 1 ? 's' : ''} ${typed.map(optionName).join(', ')}`;
   }
   const suggestion = /^Did you mean (.*)\?$/.exec(message);
   if (suggestion) return `unknown command "${argv[0]}"; did you mean ${suggestion[1]}?`;
-  if (/^Not enough non-option arguments/.test(message)) return `give at least one input, e.g. jam ${argv[0] ?? 'transcribe'} take.wav`;
+  if (/^Not enough non-option arguments/.test(message))
+    return `give at least one input, e.g. jam ${argv[0] ?? 'transcribe'} take.wav`;
   const invalid = /^Invalid values:\s*Argument: (\S+), Given: (.*), Choices: (.*)$/s.exec(message);
   if (invalid) return `${optionName(invalid[1])} ${invalid[2].replace(/"/g, '')}: use one of ${invalid[3].trim()}`;
   const missingOptions = /^Missing required arguments?: (.*)$/.exec(message);

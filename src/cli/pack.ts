@@ -1,8 +1,8 @@
 /** `jam pack --out DIR`: a complete chord and progression pack, every key, as MIDI files in browsable folders. */
 import type { Argv, CommandModule } from 'yargs';
 import { usageError } from '../errors.js';
-import { writePack } from '../midi/packWrite.js';
-import { packPlan } from '../theory/pack.js';
+import { writePack } from '../app/packWrite.js';
+import { packPlan } from '../theory/progression/pack.js';
 import { progressBar } from './progress.js';
 
 interface PackArgs {
@@ -15,12 +15,39 @@ interface PackArgs {
 
 function builder(yargs: Argv): Argv<PackArgs> {
   return yargs
-    .option('out', { requiresArg: true, alias: 'd', type: 'string', describe: 'Folder for the pack (created if missing)' })
-    .option('keys', { requiresArg: true, alias: 'k', type: 'string', array: true, describe: 'Only these key pairs, each named by its major or minor key: --keys C Am or --keys C,Am (default: all 12)' })
-    .option('force', { alias: 'f', type: 'boolean', default: false, describe: 'Overwrite pack files that already exist' })
-    .option('json', { type: 'boolean', default: false, describe: 'Print the result as a JSON line: folder, files, seconds' })
-    .example('$0 pack --out chord-pack', 'Every key: triads, 7ths and 9ths, other chords, and the library\'s progressions in every rhythm')
-    .example('$0 pack --out pack --keys C Am G', 'Only the C major – A minor and G major – E minor folders') as unknown as Argv<PackArgs>;
+    .option('out', {
+      requiresArg: true,
+      alias: 'd',
+      type: 'string',
+      describe: 'Folder for the pack (created if missing)',
+    })
+    .option('keys', {
+      requiresArg: true,
+      alias: 'k',
+      type: 'string',
+      array: true,
+      describe:
+        'Only these key pairs, each named by its major or minor key: --keys C Am or --keys C,Am (default: all 12)',
+    })
+    .option('force', {
+      alias: 'f',
+      type: 'boolean',
+      default: false,
+      describe: 'Overwrite pack files that already exist',
+    })
+    .option('json', {
+      type: 'boolean',
+      default: false,
+      describe: 'Print the result as a JSON line: folder, files, seconds',
+    })
+    .example(
+      '$0 pack --out chord-pack',
+      "Every key: triads, 7ths and 9ths, other chords, and the library's progressions in every rhythm",
+    )
+    .example(
+      '$0 pack --out pack --keys C Am G',
+      'Only the C major – A minor and G major – E minor folders',
+    ) as unknown as Argv<PackArgs>;
 }
 
 async function handler(args: PackArgs): Promise<void> {
@@ -31,7 +58,10 @@ async function handler(args: PackArgs): Promise<void> {
   const started = performance.now();
   let written: number;
   try {
-    written = await writePack(out, plan, { force: args.force, onProgress: (done, total) => progress.update(done / total) });
+    written = await writePack(out, plan, {
+      force: args.force,
+      onProgress: (done, total) => progress.update(done / total),
+    });
   } finally {
     progress.done();
   }
@@ -45,7 +75,7 @@ async function handler(args: PackArgs): Promise<void> {
 
 export const packCommand: CommandModule<object, PackArgs> = {
   command: 'pack',
-  describe: 'Write a chord pack: every key\'s chords and the progression library as MIDI files',
+  describe: "Write a chord pack: every key's chords and the progression library as MIDI files",
   builder,
   handler,
 };

@@ -3,10 +3,10 @@
  * chords, beat grid) → the SVG, and the PNG when asked for.
  */
 import path from 'node:path';
-import { overlayFromAnalysis, pianoRollSvg, type RollOptions, type RollOverlay } from '../midi/pianoRoll.js';
-import { canDrawText, svgToPng } from '../midi/rasterize.js';
-import { analyzeNotes } from '../theory/analyze.js';
-import type { Analysis } from '../theory/types.js';
+import { overlayFromAnalysis, pianoRollSvg, type RollOptions, type RollOverlay } from '../render/pianoRoll.js';
+import { canDrawText, svgToPng } from '../render/rasterize.js';
+import { analyzeNotes } from '../theory/analysis/analyze.js';
+import type { Analysis } from '../theory/analysis/types.js';
 import type { Transcription } from '../transcribe/transcribe.js';
 import type { NoteEvent } from '../types.js';
 import { warn } from './report.js';
@@ -18,12 +18,18 @@ export interface PictureTargets {
 }
 
 /** The picture files to write, as [path, contents] pairs, SVG first. */
-export function pictureFiles(notes: NoteEvent[], overlay: RollOverlay, options: RollOptions, targets: PictureTargets): Array<[string, string | Uint8Array]> {
+export function pictureFiles(
+  notes: NoteEvent[],
+  overlay: RollOverlay,
+  options: RollOptions,
+  targets: PictureTargets,
+): Array<[string, string | Uint8Array]> {
   const svg = pianoRollSvg(notes, overlay, options);
   const files: Array<[string, string | Uint8Array]> = [];
   if (targets.svg) files.push([targets.svg, svg]);
   if (targets.png) {
-    if (!canDrawText()) warn(`no fonts found, so ${targets.png} has no labels; install one (Debian: apt-get install fonts-dejavu-core)`);
+    if (!canDrawText())
+      warn(`no fonts found, so ${targets.png} has no labels; install one (Debian: apt-get install fonts-dejavu-core)`);
     files.push([targets.png, svgToPng(svg)]);
   }
   return files;
@@ -35,5 +41,7 @@ export function plotTranscription(
   input: string,
   analysis: Analysis = analyzeNotes(transcription.notes, { duration: transcription.duration }),
 ): string {
-  return pianoRollSvg(transcription.notes, overlayFromAnalysis(analysis), { title: input === '-' ? 'standard input' : path.basename(input) });
+  return pianoRollSvg(transcription.notes, overlayFromAnalysis(analysis), {
+    title: input === '-' ? 'standard input' : path.basename(input),
+  });
 }

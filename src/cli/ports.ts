@@ -8,7 +8,11 @@ interface PortsArgs {
 
 function builder(yargs: Argv): Argv<PortsArgs> {
   return yargs
-    .option('json', { type: 'boolean', default: false, describe: 'Print {"inputs":[…],"outputs":[…]} with each port\'s index and name' })
+    .option('json', {
+      type: 'boolean',
+      default: false,
+      describe: 'Print {"inputs":[…],"outputs":[…]} with each port\'s index and name',
+    })
     .example('$0 ports', 'List MIDI ports') as unknown as Argv<PortsArgs>;
 }
 
@@ -21,7 +25,9 @@ async function handler(args: PortsArgs): Promise<void> {
   }
   const section = (title: string, names: string[]): string =>
     `${title}:\n${names.length === 0 ? '  (none)\n' : names.map((name, index) => `  ${index}  ${name}\n`).join('')}`;
-  process.stdout.write(section('MIDI outputs (jam live/play --to)', outputs) + section('MIDI inputs (jam record --from)', inputs));
+  process.stdout.write(
+    section('MIDI outputs (jam live/play --to)', outputs) + section('MIDI inputs (jam record --from)', inputs),
+  );
 }
 
 export const portsCommand: CommandModule<object, PortsArgs> = {

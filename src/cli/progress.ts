@@ -21,7 +21,9 @@ export function progressBar(label: string, enabled: boolean, stream: NodeJS.Writ
     const elapsed = (Date.now() - started) / 1000;
     const eta = fraction > 0 ? Math.max(0, elapsed / fraction - elapsed) : NaN;
     const etaText = Number.isFinite(eta) ? ` ETA ${eta.toFixed(0)} s` : '';
-    stream.write(`\r${shown} [${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${Math.floor(fraction * 100)}%${etaText}\x1b[K`);
+    stream.write(
+      `\r${shown} [${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${Math.floor(fraction * 100)}%${etaText}\x1b[K`,
+    );
   };
   return {
     update(fraction, newLabel) {

@@ -2,12 +2,28 @@
 import type { Argv, CommandModule } from 'yargs';
 import { usageError } from '../errors.js';
 import { checkCanCreate, writeFileAtomic } from '../files.js';
-import { arrangementToMidiBytes } from '../midi/progressionFile.js';
-import { arrangeProgression, DEFAULT_LOOP } from '../theory/arrange.js';
-import { findProgression, listProgressions, tagsOf, type LibraryProgression } from '../theory/progressionLibrary.js';
-import { chordsFileName, DEFAULT_BEATS, keyName, MAX_BEATS, MODES, parseMusicalKey, parseProgression, type ModeName, type Progression } from '../theory/progressionParse.js';
-import { DEFAULT_BPM, DEFAULT_SEED, RHYTHM_STYLES, type RhythmStyle } from '../theory/rhythm.js';
-import { DEFAULT_OCTAVE, MAX_OCTAVE, MIN_OCTAVE, VOICING_STYLES, type VoicingStyle } from '../theory/voicing.js';
+import { arrangementToMidiBytes } from '../app/progressionFile.js';
+import { arrangeProgression, DEFAULT_LOOP } from '../theory/progression/arrange.js';
+import { findProgression, listProgressions, tagsOf, type LibraryProgression } from '../theory/progression/library.js';
+import {
+  chordsFileName,
+  DEFAULT_BEATS,
+  keyName,
+  MAX_BEATS,
+  MODES,
+  parseMusicalKey,
+  parseProgression,
+  type ModeName,
+  type Progression,
+} from '../theory/progression/parse.js';
+import { DEFAULT_BPM, DEFAULT_SEED, RHYTHM_STYLES, type RhythmStyle } from '../theory/progression/rhythm.js';
+import {
+  DEFAULT_OCTAVE,
+  MAX_OCTAVE,
+  MIN_OCTAVE,
+  VOICING_STYLES,
+  type VoicingStyle,
+} from '../theory/progression/voicing.js';
 import { userArg } from './args.js';
 
 interface ProgressionArgs {
@@ -43,47 +59,167 @@ const MAX_SEED = 2 ** 32 - 1;
 
 function builder(yargs: Argv): Argv<ProgressionArgs> {
   return yargs
-    .positional('chords', { type: 'string', describe: 'Roman numerals ("I V vi IV", "ii7 V7/V V7 I:8") or chord symbols ("Cmaj7 Am7 Dm7 G7")' })
-    .option('name', { requiresArg: true, alias: 'n', type: 'string', describe: 'A progression from the library, by name (see --list)' })
+    .positional('chords', {
+      type: 'string',
+      describe: 'Roman numerals ("I V vi IV", "ii7 V7/V V7 I:8") or chord symbols ("Cmaj7 Am7 Dm7 G7")',
+    })
+    .option('name', {
+      requiresArg: true,
+      alias: 'n',
+      type: 'string',
+      describe: 'A progression from the library, by name (see --list)',
+    })
     .option('list', { type: 'boolean', default: false, describe: 'List the library of named progressions' })
-    .option('tag', { requiresArg: true, type: 'string', array: true, describe: 'With --list: only progressions with this mood or genre (repeatable)' })
-    .option('mode', { requiresArg: true, type: 'string', choices: MODES, describe: 'With --list: only progressions in this mode' })
-    .option('key', { requiresArg: true, alias: 'k', type: 'string', describe: 'Key: a tonic and a mode, e.g. C, F#m, "Bb minor", "D dorian" (default C; chord symbols: the first chord\'s key)' })
+    .option('tag', {
+      requiresArg: true,
+      type: 'string',
+      array: true,
+      describe: 'With --list: only progressions with this mood or genre (repeatable)',
+    })
+    .option('mode', {
+      requiresArg: true,
+      type: 'string',
+      choices: MODES,
+      describe: 'With --list: only progressions in this mode',
+    })
+    .option('key', {
+      requiresArg: true,
+      alias: 'k',
+      type: 'string',
+      describe:
+        'Key: a tonic and a mode, e.g. C, F#m, "Bb minor", "D dorian" (default C; chord symbols: the first chord\'s key)',
+    })
     .option('bpm', { requiresArg: true, type: 'number', default: DEFAULT_BPM, describe: 'Tempo in beats per minute' })
-    .option('beats', { requiresArg: true, alias: 'b', type: 'number', default: DEFAULT_BEATS, describe: 'Beats per chord, for chords written without ":beats"' })
-    .option('octave', { requiresArg: true, type: 'number', default: DEFAULT_OCTAVE, describe: `Octave of the first chord's root (${MIN_OCTAVE}-${MAX_OCTAVE}; 4 is middle C)` })
-    .option('loop', { requiresArg: true, type: 'number', default: DEFAULT_LOOP, describe: 'Play the progression this many times' })
-    .option('voicing', { requiresArg: true, type: 'string', choices: VOICING_STYLES, default: 'close' as VoicingStyle, describe: 'Voicing style' })
-    .option('voice-lead', { type: 'boolean', default: true, describe: 'Choose inversions by smooth voice leading (--no-voice-lead: every chord in root position)' })
-    .option('bass', { type: 'boolean', default: false, describe: 'Add a bass line on the chords\' roots (or slash basses)' })
-    .option('rhythm', { requiresArg: true, alias: 'r', type: 'string', choices: RHYTHM_STYLES, default: 'block' as RhythmStyle, describe: 'Rhythm: block chords, arpeggios or a groove' })
-    .option('humanize', { type: 'boolean', default: false, describe: 'Vary timing and velocity a little, reproducibly (see --seed)' })
-    .option('seed', { requiresArg: true, type: 'number', default: DEFAULT_SEED, describe: 'Seed for --humanize: the same seed gives the same file' })
-    .option('output', { requiresArg: true, alias: 'o', type: 'string', describe: 'The MIDI file to write (default "<chords> in <key>.mid"); - writes it to standard output' })
+    .option('beats', {
+      requiresArg: true,
+      alias: 'b',
+      type: 'number',
+      default: DEFAULT_BEATS,
+      describe: 'Beats per chord, for chords written without ":beats"',
+    })
+    .option('octave', {
+      requiresArg: true,
+      type: 'number',
+      default: DEFAULT_OCTAVE,
+      describe: `Octave of the first chord's root (${MIN_OCTAVE}-${MAX_OCTAVE}; 4 is middle C)`,
+    })
+    .option('loop', {
+      requiresArg: true,
+      type: 'number',
+      default: DEFAULT_LOOP,
+      describe: 'Play the progression this many times',
+    })
+    .option('voicing', {
+      requiresArg: true,
+      type: 'string',
+      choices: VOICING_STYLES,
+      default: 'close' as VoicingStyle,
+      describe: 'Voicing style',
+    })
+    .option('voice-lead', {
+      type: 'boolean',
+      default: true,
+      describe: 'Choose inversions by smooth voice leading (--no-voice-lead: every chord in root position)',
+    })
+    .option('bass', {
+      type: 'boolean',
+      default: false,
+      describe: "Add a bass line on the chords' roots (or slash basses)",
+    })
+    .option('rhythm', {
+      requiresArg: true,
+      alias: 'r',
+      type: 'string',
+      choices: RHYTHM_STYLES,
+      default: 'block' as RhythmStyle,
+      describe: 'Rhythm: block chords, arpeggios or a groove',
+    })
+    .option('humanize', {
+      type: 'boolean',
+      default: false,
+      describe: 'Vary timing and velocity a little, reproducibly (see --seed)',
+    })
+    .option('seed', {
+      requiresArg: true,
+      type: 'number',
+      default: DEFAULT_SEED,
+      describe: 'Seed for --humanize: the same seed gives the same file',
+    })
+    .option('output', {
+      requiresArg: true,
+      alias: 'o',
+      type: 'string',
+      describe: 'The MIDI file to write (default "<chords> in <key>.mid"); - writes it to standard output',
+    })
     .option('force', { alias: 'f', type: 'boolean', default: false, describe: 'Overwrite the output if it exists' })
-    .option('json', { type: 'boolean', default: false, describe: 'Print the chords, voicings and notes as JSON instead of writing MIDI (with --list: the library)' })
+    .option('json', {
+      type: 'boolean',
+      default: false,
+      describe: 'Print the chords, voicings and notes as JSON instead of writing MIDI (with --list: the library)',
+    })
     .example('$0 progression "I V vi IV"', 'Write "I-V-vi-IV in C major.mid"')
-    .example('$0 progression "ii7 V7 Imaj7:8" --key Eb --voicing drop-2 --bass', 'A ii-V-I in E flat, drop-2 voicings and a bass line')
-    .example('$0 progression "i bVI bIII bVII" -k "F# minor" -r syncopated-pop --humanize -o epic.mid', 'A minor progression with a groove and a human feel')
-    .example('$0 progression "Cmaj7 Am7 Dm7 G7" --rhythm arp-up-down --loop 4', 'Chord symbols, arpeggiated, four times round')
+    .example(
+      '$0 progression "ii7 V7 Imaj7:8" --key Eb --voicing drop-2 --bass',
+      'A ii-V-I in E flat, drop-2 voicings and a bass line',
+    )
+    .example(
+      '$0 progression "i bVI bIII bVII" -k "F# minor" -r syncopated-pop --humanize -o epic.mid',
+      'A minor progression with a groove and a human feel',
+    )
+    .example(
+      '$0 progression "Cmaj7 Am7 Dm7 G7" --rhythm arp-up-down --loop 4',
+      'Chord symbols, arpeggiated, four times round',
+    )
     .example('$0 progression --list --tag sad --mode minor', 'Sad progressions in minor from the library')
-    .example('$0 progression --name "Andalusian cadence" --key E --json', 'A library progression as JSON') as unknown as Argv<ProgressionArgs>;
+    .example(
+      '$0 progression --name "Andalusian cadence" --key E --json',
+      'A library progression as JSON',
+    ) as unknown as Argv<ProgressionArgs>;
 }
 
 function checkNumber(name: string, value: number, low: number, high: number, whole: boolean, hint: string): void {
   if (!Number.isFinite(value)) throw usageError(`--${name} needs a number: ${hint}`);
-  if (value < low || value > high || (whole && !Number.isInteger(value))) throw usageError(`--${name} ${value}: ${hint}`);
+  if (value < low || value > high || (whole && !Number.isInteger(value)))
+    throw usageError(`--${name} ${value}: ${hint}`);
 }
 
 function checkArgs(args: ProgressionArgs): void {
-  const sources = [args.chords !== undefined && 'chords', args.name !== undefined && '--name', args.list && '--list'].filter(Boolean);
-  if (sources.length === 0) throw usageError('give a progression, e.g. jam progression "I V vi IV", or --name <name>, or --list');
+  const sources = [
+    args.chords !== undefined && 'chords',
+    args.name !== undefined && '--name',
+    args.list && '--list',
+  ].filter(Boolean);
+  if (sources.length === 0)
+    throw usageError('give a progression, e.g. jam progression "I V vi IV", or --name <name>, or --list');
   if (sources.length > 1) throw usageError(`give one of chords, --name or --list, not ${sources.join(' and ')}`);
-  if (!args.list && (args.tag !== undefined || args.mode !== undefined)) throw usageError('--tag and --mode filter --list; add --list');
-  if (args.json && args.output !== undefined) throw usageError('--json prints the progression instead of writing MIDI; drop -o or --json');
-  checkNumber('bpm', args.bpm, MIN_BPM, MAX_BPM, false, `use beats per minute from ${MIN_BPM} to ${MAX_BPM} (default ${DEFAULT_BPM})`);
-  checkNumber('beats', args.beats, Number.MIN_VALUE, MAX_BEATS, false, `use a number of beats above 0, up to ${MAX_BEATS} (default ${DEFAULT_BEATS})`);
-  checkNumber('octave', args.octave, MIN_OCTAVE, MAX_OCTAVE, true, `use a whole octave from ${MIN_OCTAVE} to ${MAX_OCTAVE} (default ${DEFAULT_OCTAVE})`);
+  if (!args.list && (args.tag !== undefined || args.mode !== undefined))
+    throw usageError('--tag and --mode filter --list; add --list');
+  if (args.json && args.output !== undefined)
+    throw usageError('--json prints the progression instead of writing MIDI; drop -o or --json');
+  checkNumber(
+    'bpm',
+    args.bpm,
+    MIN_BPM,
+    MAX_BPM,
+    false,
+    `use beats per minute from ${MIN_BPM} to ${MAX_BPM} (default ${DEFAULT_BPM})`,
+  );
+  checkNumber(
+    'beats',
+    args.beats,
+    Number.MIN_VALUE,
+    MAX_BEATS,
+    false,
+    `use a number of beats above 0, up to ${MAX_BEATS} (default ${DEFAULT_BEATS})`,
+  );
+  checkNumber(
+    'octave',
+    args.octave,
+    MIN_OCTAVE,
+    MAX_OCTAVE,
+    true,
+    `use a whole octave from ${MIN_OCTAVE} to ${MAX_OCTAVE} (default ${DEFAULT_OCTAVE})`,
+  );
   checkNumber('loop', args.loop, 1, MAX_LOOP, true, `use a whole number of times from 1 to ${MAX_LOOP}`);
   checkNumber('seed', args.seed, 0, MAX_SEED, true, `use a whole number from 0 to ${MAX_SEED}`);
 }
@@ -96,10 +232,20 @@ function printList(progressions: LibraryProgression[], json: boolean): void {
 /** JSON lines; tab-separated columns when piped; aligned columns and a count on a terminal. */
 function listText(progressions: LibraryProgression[], json: boolean, terminal: boolean): string {
   if (json) return progressions.map((progression) => JSON.stringify(progression) + '\n').join('');
-  const rows = progressions.map((progression) => [progression.name, progression.numerals, progression.mode, tagsOf(progression).join(', ')]);
+  const rows = progressions.map((progression) => [
+    progression.name,
+    progression.numerals,
+    progression.mode,
+    tagsOf(progression).join(', '),
+  ]);
   if (!terminal) return rows.map((row) => row.join('\t') + '\n').join('');
   const widths = rows.length === 0 ? [] : [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column].length)));
-  const lines = rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd());
+  const lines = rows.map((row) =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd(),
+  );
   return [...lines, `${progressions.length} progressions`].join('\n') + '\n';
 }
 
@@ -117,7 +263,12 @@ async function handler(parsed: ProgressionArgs): Promise<void> {
   }
   const library = args.name === undefined ? undefined : findProgression(args.name);
   const chords = library?.numerals ?? args.chords ?? '';
-  const key = args.key === undefined ? (library ? { tonic: LIBRARY_TONIC, mode: library.mode } : undefined) : parseMusicalKey(args.key, library?.mode);
+  const key =
+    args.key === undefined
+      ? library
+        ? { tonic: LIBRARY_TONIC, mode: library.mode }
+        : undefined
+      : parseMusicalKey(args.key, library?.mode);
   const progression = parseProgression(chords, { key, beats: args.beats });
   const output = args.json ? undefined : (args.output ?? defaultOutput(progression, library?.name));
   if (output !== undefined && output !== '-') checkCanCreate(output, args.force);
@@ -133,7 +284,10 @@ async function handler(parsed: ProgressionArgs): Promise<void> {
     seed: args.seed,
   });
   if (output === undefined) {
-    process.stdout.write(JSON.stringify({ ...arrangement, key: keyName(arrangement.key), ...(library ? { name: library.name } : {}) }) + '\n');
+    process.stdout.write(
+      JSON.stringify({ ...arrangement, key: keyName(arrangement.key), ...(library ? { name: library.name } : {}) }) +
+        '\n',
+    );
     return;
   }
   const title = `${library ? `${library.name}: ` : ''}${chords.trim()} in ${keyName(arrangement.key)}`;
@@ -149,7 +303,9 @@ async function handler(parsed: ProgressionArgs): Promise<void> {
     return;
   }
   const symbols = progression.chords.map((chord) => chord.symbol).join(' ');
-  process.stdout.write(`${output}: ${symbols} in ${keyName(arrangement.key)}, ${arrangement.beats} beats at ${arrangement.bpm} BPM\n`);
+  process.stdout.write(
+    `${output}: ${symbols} in ${keyName(arrangement.key)}, ${arrangement.beats} beats at ${arrangement.bpm} BPM\n`,
+  );
 }
 
 export const progressionCommand: CommandModule<object, ProgressionArgs> = {

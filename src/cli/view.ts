@@ -5,11 +5,11 @@ import type { Argv, CommandModule } from 'yargs';
 import { JamError, usageError } from '../errors.js';
 import { checkCanCreate, writeFileAtomic } from '../files.js';
 import { withMidiBends } from '../midi/bends.js';
-import { overlayFromAnalysis } from '../midi/pianoRoll.js';
-import { ROLL_SCALE } from '../midi/rollStyle.js';
+import { overlayFromAnalysis } from '../render/pianoRoll.js';
+import { ROLL_SCALE } from '../render/rollStyle.js';
 import { checkMidiIsWhole } from '../midi/wholeFile.js';
-import { analyzePiece } from '../theory/analyze.js';
-import { pieceFromBytes, type Piece } from '../theory/load.js';
+import { analyzePiece } from '../app/analyze.js';
+import { pieceFromBytes, type Piece } from '../app/load.js';
 import { userArg } from './args.js';
 import { pictureFiles, type PictureTargets } from './plot.js';
 import { progressBar } from './progress.js';
@@ -33,9 +33,19 @@ const INPUTS = 'a MIDI file, note JSON (jam transcribe --json) or audio (WAV, MP
 function builder(yargs: Argv): Argv<ViewArgs> {
   return yargs
     .positional('file', { type: 'string', describe: `What to draw: ${INPUTS}` })
-    .option('output', { requiresArg: true, alias: 'o', type: 'string', describe: 'The picture to write, .svg or .png (default: <stem>.svg beside the input); - writes the SVG to standard output' })
+    .option('output', {
+      requiresArg: true,
+      alias: 'o',
+      type: 'string',
+      describe:
+        'The picture to write, .svg or .png (default: <stem>.svg beside the input); - writes the SVG to standard output',
+    })
     .option('png', { type: 'boolean', default: false, describe: 'Also write a PNG beside the SVG' })
-    .option('width', { requiresArg: true, type: 'number', describe: `Width of the picture in pixels, ${MIN_WIDTH}-${MAX_WIDTH} (default: from the duration)` })
+    .option('width', {
+      requiresArg: true,
+      type: 'number',
+      describe: `Width of the picture in pixels, ${MIN_WIDTH}-${MAX_WIDTH} (default: from the duration)`,
+    })
     .option('from', { requiresArg: true, type: 'number', describe: 'Draw from this time, in seconds' })
     .option('to', { requiresArg: true, type: 'number', describe: 'Draw up to this time, in seconds' })
     .option('force', { alias: 'f', type: 'boolean', default: false, describe: 'Overwrite pictures that already exist' })
@@ -47,24 +57,35 @@ function builder(yargs: Argv): Argv<ViewArgs> {
 }
 
 async function handler(parsed: ViewArgs): Promise<void> {
-  const args = { ...parsed, file: userArg(parsed.file), output: parsed.output === undefined ? undefined : userArg(parsed.output) };
+  const args = {
+    ...parsed,
+    file: userArg(parsed.file),
+    output: parsed.output === undefined ? undefined : userArg(parsed.output),
+  };
   checkRange(args);
   const targets = picturePaths(args);
   for (const target of Object.values(targets)) {
     if (target === undefined || target === '-') continue;
-    if (path.resolve(target) === path.resolve(args.file)) throw new JamError(`${args.file}: the picture would overwrite the input; choose another -o`);
+    if (path.resolve(target) === path.resolve(args.file))
+      throw new JamError(`${args.file}: the picture would overwrite the input; choose another -o`);
     checkCanCreate(target, args.force);
   }
   const piece = await loadPiece(args.file, args.quiet);
   const overlay = overlayFromAnalysis(analyzePiece(piece));
   const title = path.basename(args.file);
-  for (const [file, data] of pictureFiles(piece.notes, overlay, { title, width: args.width, from: args.from, to: args.to }, targets)) {
+  for (const [file, data] of pictureFiles(
+    piece.notes,
+    overlay,
+    { title, width: args.width, from: args.from, to: args.to },
+    targets,
+  )) {
     if (file === '-') process.stdout.write(data);
     else await writeFileAtomic(file, data);
   }
   const shown = piece.notes.filter((note) => note.end > (args.from ?? 0) && note.start < (args.to ?? Infinity)).length;
   for (const warning of piece.warnings) warn(warning);
-  if (piece.warnings.length === 0 && shown === 0) warn(`${args.file}: ${emptyReason(piece, args)}; the picture is an empty roll`);
+  if (piece.warnings.length === 0 && shown === 0)
+    warn(`${args.file}: ${emptyReason(piece, args)}; the picture is an empty roll`);
   printResult(args, targets, shown);
 }
 
@@ -72,7 +93,10 @@ function checkRange(args: ViewArgs): void {
   if (args.width !== undefined && !(args.width >= MIN_WIDTH && args.width <= MAX_WIDTH)) {
     throw usageError(`--width ${args.width}: give a width in pixels from ${MIN_WIDTH} to ${MAX_WIDTH}`);
   }
-  for (const [name, value] of [['--from', args.from], ['--to', args.to]] as const) {
+  for (const [name, value] of [
+    ['--from', args.from],
+    ['--to', args.to],
+  ] as const) {
     if (value !== undefined && !(value >= 0)) throw usageError(`${name} ${value}: give a time in seconds, 0 or more`);
   }
   if (args.from !== undefined && args.to !== undefined && args.to <= args.from) {
@@ -83,7 +107,10 @@ function checkRange(args: ViewArgs): void {
 /** `<stem>.svg` beside the input, or -o's name; the PNG follows the SVG's name. */
 function picturePaths(args: ViewArgs): PictureTargets {
   if (args.output === '-') {
-    if (args.png) throw usageError('-o - writes the SVG to standard output, and --png needs a file; give -o picture.svg with --png');
+    if (args.png)
+      throw usageError(
+        '-o - writes the SVG to standard output, and --png needs a file; give -o picture.svg with --png',
+      );
     return { svg: '-' };
   }
   if (args.output === undefined) {
@@ -125,7 +152,8 @@ async function readInput(file: string): Promise<Uint8Array> {
 }
 
 function emptyReason(piece: Piece, args: ViewArgs): string {
-  if (piece.notes.length > 0) return `no notes between ${args.from ?? 0} s and ${args.to === undefined ? 'the end' : `${args.to} s`}`;
+  if (piece.notes.length > 0)
+    return `no notes between ${args.from ?? 0} s and ${args.to === undefined ? 'the end' : `${args.to} s`}`;
   return piece.kind === 'midi' ? 'no pitched notes (drum tracks are left out)' : 'no notes';
 }
 

@@ -32,10 +32,13 @@ const mediaDevices = (webAudio as unknown as { mediaDevices: MediaDevicesLike })
 export async function listInputDevices(): Promise<InputDevice[]> {
   if (process.platform === 'linux' && !existsSync(SOUND_DEVICES)) return [];
   const devices = await mediaDevices.enumerateDevices();
-  return devices.filter((device) => device.kind === 'audioinput').map((device, index) => ({ index, deviceId: device.deviceId, label: device.label }));
+  return devices
+    .filter((device) => device.kind === 'audioinput')
+    .map((device, index) => ({ index, deviceId: device.deviceId, label: device.label }));
 }
 
-export const NO_INPUTS = 'no audio input devices found (no sound card or microphone on this machine); pipe audio with --stdin or play a file instead';
+export const NO_INPUTS =
+  'no audio input devices found (no sound card or microphone on this machine); pipe audio with --stdin or play a file instead';
 
 /** The device `wanted` names: an index from `jam devices`, or all or part of its label. */
 export function findInputDevice(devices: InputDevice[], wanted: string): InputDevice {
@@ -43,11 +46,16 @@ export function findInputDevice(devices: InputDevice[], wanted: string): InputDe
   if (/^\d+$/.test(wanted)) {
     const device = devices[Number(wanted)];
     if (device) return device;
-    throw new JamError(`--input ${wanted}: there ${devices.length === 1 ? 'is 1 input' : `are ${devices.length} inputs`}; jam devices lists them`);
+    throw new JamError(
+      `--input ${wanted}: there ${devices.length === 1 ? 'is 1 input' : `are ${devices.length} inputs`}; jam devices lists them`,
+    );
   }
   const matches = devices.filter((device) => device.label.toLowerCase().includes(wanted.toLowerCase()));
   if (matches.length === 1) return matches[0];
-  if (matches.length > 1) throw new JamError(`--input "${wanted}" matches ${matches.length} devices (${matches.map((d) => d.label).join('; ')}); give more of the name or its index`);
+  if (matches.length > 1)
+    throw new JamError(
+      `--input "${wanted}" matches ${matches.length} devices (${matches.map((d) => d.label).join('; ')}); give more of the name or its index`,
+    );
   throw new JamError(`no audio input named "${wanted}"; jam devices lists them`);
 }
 
@@ -55,7 +63,9 @@ export function findInputDevice(devices: InputDevice[], wanted: string): InputDe
 export function inputSource(device: InputDevice): LiveSource {
   return contextSource(device.label, async () => {
     const stream = await mediaDevices.getUserMedia({ audio: { deviceId: device.deviceId } }).catch((error: Error) => {
-      throw new JamError(`audio input "${device.label}" could not be opened (${error.message}); check that no other program holds it`);
+      throw new JamError(
+        `audio input "${device.label}" could not be opened (${error.message}); check that no other program holds it`,
+      );
     });
     const context = new webAudio.AudioContext({ latencyHint: 'interactive' });
     return { context, input: context.createMediaStreamSource(stream) };
@@ -66,7 +76,10 @@ export function inputSource(device: InputDevice): LiveSource {
  * Live audio from the node `open` gives, read through a ScriptProcessor of its context into a ChunkQueue and
  * resampled to the model's rate; the context is closed when the signal aborts.
  */
-export function contextSource(name: string, open: () => Promise<{ context: AudioContext; input: AudioNode }>): LiveSource {
+export function contextSource(
+  name: string,
+  open: () => Promise<{ context: AudioContext; input: AudioNode }>,
+): LiveSource {
   return {
     name,
     async *chunks(signal) {
@@ -78,7 +91,8 @@ export function contextSource(name: string, open: () => Promise<{ context: Audio
       input.connect(processor);
       // A ScriptProcessor runs only while connected to the destination; it outputs silence.
       processor.connect(context.destination);
-      const resampler = context.sampleRate === AUDIO_SAMPLE_RATE ? undefined : new Resampler(context.sampleRate, AUDIO_SAMPLE_RATE);
+      const resampler =
+        context.sampleRate === AUDIO_SAMPLE_RATE ? undefined : new Resampler(context.sampleRate, AUDIO_SAMPLE_RATE);
       const stop = (): void => queue.close();
       signal.addEventListener('abort', stop, { once: true });
       try {

@@ -25,8 +25,10 @@ export interface PcmLayout {
 
 /** A usage error naming the option, for layouts no PCM stream has. */
 export function checkPcmLayout({ rate, channels }: PcmLayout): void {
-  if (!Number.isInteger(rate) || rate < MIN_RATE || rate > MAX_RATE) throw usageError(`--rate ${rate}: give the input's sample rate in Hz, e.g. --rate 48000`);
-  if (!Number.isInteger(channels) || channels < 1 || channels > MAX_CHANNELS) throw usageError(`--channels ${channels}: give the number of interleaved channels, 1 to ${MAX_CHANNELS}`);
+  if (!Number.isInteger(rate) || rate < MIN_RATE || rate > MAX_RATE)
+    throw usageError(`--rate ${rate}: give the input's sample rate in Hz, e.g. --rate 48000`);
+  if (!Number.isInteger(channels) || channels < 1 || channels > MAX_CHANNELS)
+    throw usageError(`--channels ${channels}: give the number of interleaved channels, 1 to ${MAX_CHANNELS}`);
 }
 
 /** Whole frames of interleaved `format` samples → one Float32Array per channel. */
@@ -38,7 +40,8 @@ export function deinterleave(bytes: Uint8Array, { format, channels }: PcmLayout)
   for (let frame = 0; frame < frames; frame++) {
     for (let channel = 0; channel < channels; channel++) {
       const offset = (frame * channels + channel) * size;
-      out[channel][frame] = format === 'f32le' ? view.getFloat32(offset, true) : view.getInt16(offset, true) / S16_SCALE;
+      out[channel][frame] =
+        format === 'f32le' ? view.getFloat32(offset, true) : view.getInt16(offset, true) / S16_SCALE;
     }
   }
   return out;

@@ -45,7 +45,12 @@ export interface LiveSummary {
   stopped: boolean;
 }
 
-export async function runLive({ source, transcriber, sinks, signal = new AbortController().signal }: LiveOptions): Promise<LiveSummary> {
+export async function runLive({
+  source,
+  transcriber,
+  sinks,
+  signal = new AbortController().signal,
+}: LiveOptions): Promise<LiveSummary> {
   const sounding = new Map<number, number>();
   const summary: LiveSummary = { seconds: 0, notes: 0, events: 0, stopped: false };
   let lastTime = 0;
@@ -81,7 +86,9 @@ export async function runLive({ source, transcriber, sinks, signal = new AbortCo
 
 /** Note-offs for the notes a transcriber left sounding (it should leave none). */
 function releases(sounding: Map<number, number>, time: number): LiveEvent[] {
-  return [...sounding].flatMap(([pitch, count]) => Array.from({ length: count }, () => ({ type: 'off' as const, time, pitch, velocity: 0 })));
+  return [...sounding].flatMap(([pitch, count]) =>
+    Array.from({ length: count }, () => ({ type: 'off' as const, time, pitch, velocity: 0 })),
+  );
 }
 
 /** Releases and closes every sink even when some fail; a failure is thrown only when the run itself succeeded. */

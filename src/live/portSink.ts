@@ -28,7 +28,10 @@ export interface PortSinkOptions {
   bendRange?: number;
 }
 
-export function portSink(port: MidiOutputPort, { channel = 0, program, bendRange = DEFAULT_BEND_RANGE }: PortSinkOptions = {}): LiveSink {
+export function portSink(
+  port: MidiOutputPort,
+  { channel = 0, program, bendRange = DEFAULT_BEND_RANGE }: PortSinkOptions = {},
+): LiveSink {
   const send = (message: number[]): void => port.sendMessage(message);
   const sounding = new Map<number, number>();
   let wheel = BEND_CENTRE;

@@ -31,7 +31,10 @@ export interface RecordSink extends LiveSink {
 }
 
 /** Creates `file` (empty and whole) and returns a sink that keeps it up to date. */
-export async function recordSink(file: string, { program, trackName = 'jam live', rewriteMs = REWRITE_MS }: RecordOptions = {}): Promise<RecordSink> {
+export async function recordSink(
+  file: string,
+  { program, trackName = 'jam live', rewriteMs = REWRITE_MS }: RecordOptions = {},
+): Promise<RecordSink> {
   const collector = new NoteCollector();
   const render = (): Uint8Array => notesToMidiBytes(collector.notes, { program, trackName });
   await writeFileAtomic(file, render());

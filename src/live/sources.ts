@@ -7,7 +7,7 @@ import { addAbortSignal } from 'node:stream';
 import { openAudio } from '../audio/decode.js';
 import { JamError } from '../errors.js';
 import { AUDIO_SAMPLE_RATE } from '../transcribe/constants.js';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from '../clock.js';
 import { PcmDecoder, type PcmLayout } from './pcm.js';
 import type { LiveSource } from './pipeline.js';
 
@@ -23,7 +23,9 @@ function isAbort(error: unknown, signal: AbortSignal): boolean {
 /** Raw interleaved PCM from `stream` (e.g. process.stdin), downmixed and resampled. */
 export function pcmSource(stream: Readable, layout: PcmLayout, name = 'standard input'): LiveSource {
   if ((stream as Readable & { isTTY?: boolean }).isTTY) {
-    throw new JamError(`${name} is a terminal; pipe raw PCM into jam, e.g. sox take.wav -t raw -e float -b 32 -c 1 -r 48000 - | jam live --stdin --rate 48000 --to 0`);
+    throw new JamError(
+      `${name} is a terminal; pipe raw PCM into jam, e.g. sox take.wav -t raw -e float -b 32 -c 1 -r 48000 - | jam live --stdin --rate 48000 --to 0`,
+    );
   }
   return {
     name,
@@ -56,7 +58,10 @@ export interface FileSourceOptions {
  * sample would have been played, measured from the start against the clock, so the pace never drifts however late
  * a timer fires.
  */
-export async function openFileSource(file: string, { realtime = false, clock = systemClock, chunkSamples }: FileSourceOptions = {}): Promise<LiveSource> {
+export async function openFileSource(
+  file: string,
+  { realtime = false, clock = systemClock, chunkSamples }: FileSourceOptions = {},
+): Promise<LiveSource> {
   const size = chunkSamples ?? (realtime ? REALTIME_CHUNK_SAMPLES : FAST_CHUNK_SAMPLES);
   const audio = await openAudio(file, file, AUDIO_SAMPLE_RATE);
   return {

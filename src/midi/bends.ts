@@ -3,7 +3,7 @@
  * picture of a MIDI file shows them as a transcription's notes do. The bend range is taken as ±2
  * semitones, the General MIDI default and what jam writes.
  */
-import { PITCH_BEND_RANGE_SEMITONES } from '../transcribe/constants.js';
+import { PITCH_BEND_RANGE_SEMITONES } from './constants.js';
 import type { NoteEvent } from '../types.js';
 import { DRUM_CHANNEL, type Midi } from './write.js';
 

@@ -4,8 +4,8 @@
  * late timer delays one message a little and never shifts the ones after it: no drift over minutes. Stopping
  * releases every sounding note and sends All Notes Off on every channel used.
  */
-import type { Clock } from '../live/clock.js';
-import { systemClock } from '../live/clock.js';
+import type { Clock } from '../clock.js';
+import { systemClock } from '../clock.js';
 import { allNotesOff, noteOff, parseMessage, type MidiMessage } from './messages.js';
 import type { TimedMessage } from './timeline.js';
 
@@ -19,7 +19,11 @@ export interface PlaySummary {
   stopped: boolean;
 }
 
-export async function playTimeline(timeline: TimedMessage[], send: (message: MidiMessage) => void, { clock = systemClock, signal }: PlayOptions = {}): Promise<PlaySummary> {
+export async function playTimeline(
+  timeline: TimedMessage[],
+  send: (message: MidiMessage) => void,
+  { clock = systemClock, signal }: PlayOptions = {},
+): Promise<PlaySummary> {
   const sounding = new Set<number>();
   const channels = new Set<number>();
   const track = (message: MidiMessage): void => {

@@ -23,7 +23,10 @@ export interface PortList {
 }
 
 /** Why MIDI ports cannot work on this machine, or undefined when they may. */
-export function missingMidiSystem(platform: NodeJS.Platform = process.platform, exists: (path: string) => boolean = existsSync): string | undefined {
+export function missingMidiSystem(
+  platform: NodeJS.Platform = process.platform,
+  exists: (path: string) => boolean = existsSync,
+): string | undefined {
   if (platform === 'linux' && !exists(ALSA_SEQUENCER)) {
     return `no MIDI system: the ALSA sequencer (${ALSA_SEQUENCER}) is absent; load it (sudo modprobe snd-seq) or use --record or --events instead`;
   }
@@ -41,7 +44,9 @@ function create<T>(make: () => T): T {
   try {
     return make();
   } catch (error) {
-    throw new JamError(`the MIDI system could not be opened (${(error as Error).message}); check that ALSA/CoreMIDI works, or use --record or --events instead`);
+    throw new JamError(
+      `the MIDI system could not be opened (${(error as Error).message}); check that ALSA/CoreMIDI works, or use --record or --events instead`,
+    );
   }
 }
 
@@ -59,13 +64,18 @@ export function findPort(names: string[], wanted: string, kind: 'input' | 'outpu
   if (/^\d+$/.test(wanted)) {
     const index = Number(wanted);
     if (index < names.length) return index;
-    throw new JamError(`MIDI ${kind} ${wanted}: there ${names.length === 1 ? 'is 1 port' : `are ${names.length} ports`}; ${hint}`);
+    throw new JamError(
+      `MIDI ${kind} ${wanted}: there ${names.length === 1 ? 'is 1 port' : `are ${names.length} ports`}; ${hint}`,
+    );
   }
   const exact = names.indexOf(wanted);
   if (exact >= 0) return exact;
   const partial = names.flatMap((name, index) => (name.toLowerCase().includes(wanted.toLowerCase()) ? [index] : []));
   if (partial.length === 1) return partial[0];
-  if (partial.length > 1) throw new JamError(`MIDI ${kind} "${wanted}" matches ${partial.length} ports (${partial.map((i) => names[i]).join('; ')}); give more of the name or its index`);
+  if (partial.length > 1)
+    throw new JamError(
+      `MIDI ${kind} "${wanted}" matches ${partial.length} ports (${partial.map((i) => names[i]).join('; ')}); give more of the name or its index`,
+    );
   throw new JamError(`no MIDI ${kind} named "${wanted}"; ${hint}`);
 }
 

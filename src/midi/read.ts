@@ -13,7 +13,9 @@ export function midiFromBytes(bytes: Uint8Array, name: string): InstanceType<typ
   try {
     return new Midi(bytes);
   } catch (error) {
-    throw new JamError(`${name}: not a readable MIDI file (${String((error as Error).message ?? error)}); check the file`);
+    throw new JamError(
+      `${name}: not a readable MIDI file (${String((error as Error).message ?? error)}); check the file`,
+    );
   }
 }
 
@@ -23,7 +25,12 @@ export function midiNotes(bytes: Uint8Array, name: string): NoteEvent[] {
   for (const track of midi.tracks) {
     if (track.channel === DRUM_CHANNEL) continue;
     for (const note of track.notes) {
-      notes.push({ pitch: note.midi, start: note.time, end: note.time + note.duration, velocity: Math.round(note.velocity * 127) });
+      notes.push({
+        pitch: note.midi,
+        start: note.time,
+        end: note.time + note.duration,
+        velocity: Math.round(note.velocity * 127),
+      });
     }
   }
   return notes.sort((a, b) => a.start - b.start || a.pitch - b.pitch);

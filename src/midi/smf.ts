@@ -66,21 +66,42 @@ export function readMidiFile(bytes: Uint8Array, name: string): MidiFileContents 
   const format = view.getUint16(CHUNK_HEADER_BYTES);
   const division = view.getUint16(CHUNK_HEADER_BYTES + 4);
   if (format === SEQUENCES_FORMAT) {
-    throw new JamError(`${name}: a format 2 MIDI file (independent sequences, not one piece); export it as format 0 or 1 and try again`);
+    throw new JamError(
+      `${name}: a format 2 MIDI file (independent sequences, not one piece); export it as format 0 or 1 and try again`,
+    );
   }
-  if (division & SMPTE_DIVISION || division === 0) throw new JamError(`${name}: the MIDI file counts time in SMPTE frames, which jam does not read; export it with a tempo (ticks per quarter note)`);
+  if (division & SMPTE_DIVISION || division === 0)
+    throw new JamError(
+      `${name}: the MIDI file counts time in SMPTE frames, which jam does not read; export it with a tempo (ticks per quarter note)`,
+    );
 
   const tempos: Array<{ ticks: number; bpm: number }> = [];
   const timeSignatures: Array<{ ticks: number; timeSignature: number[] }> = [];
   const notes: TickNote[] = [];
-  for (let offset = CHUNK_HEADER_BYTES + view.getUint32(4); offset + CHUNK_HEADER_BYTES <= bytes.length; offset += CHUNK_HEADER_BYTES + view.getUint32(offset + 4)) {
+  for (
+    let offset = CHUNK_HEADER_BYTES + view.getUint32(4);
+    offset + CHUNK_HEADER_BYTES <= bytes.length;
+    offset += CHUNK_HEADER_BYTES + view.getUint32(offset + 4)
+  ) {
     if (chunkType(bytes, offset) !== TRACK_CHUNK) continue; // unknown chunks are to be skipped
-    readTrack(bytes, offset + CHUNK_HEADER_BYTES, offset + CHUNK_HEADER_BYTES + view.getUint32(offset + 4), { tempos, timeSignatures, notes }, fail);
+    readTrack(
+      bytes,
+      offset + CHUNK_HEADER_BYTES,
+      offset + CHUNK_HEADER_BYTES + view.getUint32(offset + 4),
+      { tempos, timeSignatures, notes },
+      fail,
+    );
   }
   const header = new Header();
   header.fromJSON({ name: '', ppq: division, meta: [], tempos, timeSignatures, keySignatures: [] });
   const inSeconds = notes
-    .map((note) => ({ pitch: note.pitch, channel: note.channel, velocity: note.velocity, start: header.ticksToSeconds(note.startTicks), end: header.ticksToSeconds(note.endTicks) }))
+    .map((note) => ({
+      pitch: note.pitch,
+      channel: note.channel,
+      velocity: note.velocity,
+      start: header.ticksToSeconds(note.startTicks),
+      end: header.ticksToSeconds(note.endTicks),
+    }))
     .sort((a, b) => a.start - b.start || a.pitch - b.pitch);
   return { header, notes: inSeconds, duration: inSeconds.reduce((end, note) => Math.max(end, note.end), 0) };
 }
@@ -96,7 +117,13 @@ interface Collected {
 }
 
 /** One track's events from `start` to `end`: notes paired first-on first-off per channel and pitch. */
-function readTrack(bytes: Uint8Array, start: number, end: number, into: Collected, fail: (what: string) => never): void {
+function readTrack(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  into: Collected,
+  fail: (what: string) => never,
+): void {
   let offset = start;
   let ticks = 0;
   let status = 0;
@@ -113,7 +140,8 @@ function readTrack(bytes: Uint8Array, start: number, end: number, into: Collecte
   };
   const release = (channel: number, pitch: number): void => {
     const pending = sounding.get(channel * 128 + pitch)?.shift();
-    if (pending) into.notes.push({ pitch, channel, velocity: pending.velocity, startTicks: pending.ticks, endTicks: ticks });
+    if (pending)
+      into.notes.push({ pitch, channel, velocity: pending.velocity, startTicks: pending.ticks, endTicks: ticks });
   };
   while (offset < end) {
     ticks += number();
@@ -156,6 +184,13 @@ function readTrack(bytes: Uint8Array, start: number, end: number, into: Collecte
   }
   // A note never released sounds to the end of its track.
   for (const [key, pending] of sounding) {
-    for (const note of pending) into.notes.push({ pitch: key % 128, channel: Math.floor(key / 128), velocity: note.velocity, startTicks: note.ticks, endTicks: ticks });
+    for (const note of pending)
+      into.notes.push({
+        pitch: key % 128,
+        channel: Math.floor(key / 128),
+        velocity: note.velocity,
+        startTicks: note.ticks,
+        endTicks: ticks,
+      });
   }
 }

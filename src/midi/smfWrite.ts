@@ -44,15 +44,31 @@ const END_OF_TRACK = [META, META_END_OF_TRACK, 0];
 
 /** The file's bytes. At equal ticks the program comes first, then notes on and off in the order given, then bends. */
 export function encodeSmf(file: SmfFile): Uint8Array {
-  const conductor = [...trackName(''), 0, META, META_TEMPO, 3, ...bigEndian(file.microsecondsPerBeat, 3), 0, ...END_OF_TRACK];
-  const chunks = [chunk('MTrk', Uint8Array.from(conductor)), ...file.tracks.map((track) => chunk('MTrk', trackBytes(track)))];
-  const header = chunk('MThd', Uint8Array.from([...bigEndian(MULTI_TRACK_FORMAT, 2), ...bigEndian(chunks.length, 2), ...bigEndian(file.ppq, 2)]));
+  const conductor = [
+    ...trackName(''),
+    0,
+    META,
+    META_TEMPO,
+    3,
+    ...bigEndian(file.microsecondsPerBeat, 3),
+    0,
+    ...END_OF_TRACK,
+  ];
+  const chunks = [
+    chunk('MTrk', Uint8Array.from(conductor)),
+    ...file.tracks.map((track) => chunk('MTrk', trackBytes(track))),
+  ];
+  const header = chunk(
+    'MThd',
+    Uint8Array.from([...bigEndian(MULTI_TRACK_FORMAT, 2), ...bigEndian(chunks.length, 2), ...bigEndian(file.ppq, 2)]),
+  );
   return concat([header, ...chunks]);
 }
 
 /** A track's channel messages, each packed into a number as status << 16 | data1 << 8 | data2, with their ticks. */
 function trackEvents(track: SmfTrack): { ticks: number[]; messages: number[] } {
-  const message = (status: number, data1: number, data2: number): number => ((status | track.channel) << 16) | (data1 << 8) | data2;
+  const message = (status: number, data1: number, data2: number): number =>
+    ((status | track.channel) << 16) | (data1 << 8) | data2;
   const ticks = [0];
   const messages = [message(PROGRAM_CHANGE, track.program, 0)];
   for (const note of track.notes) {

@@ -3,7 +3,15 @@
  * turns ticks into seconds): each track's program, then its controllers, pitch bends and notes. At equal times
  * note-offs go before note-ons, so a repeated note is released before it sounds again.
  */
-import { BEND_CENTRE, controlChange, noteOff, noteOn, pitchWheel, programChange, type MidiMessage } from './messages.js';
+import {
+  BEND_CENTRE,
+  controlChange,
+  noteOff,
+  noteOn,
+  pitchWheel,
+  programChange,
+  type MidiMessage,
+} from './messages.js';
 import type { Midi } from './write.js';
 
 export interface TimedMessage {
@@ -23,10 +31,16 @@ export function midiTimeline(midi: Midi): TimedMessage[] {
     const channel = track.channel;
     if (!track.instrument.percussion) add(0, ORDER.program, programChange(channel, track.instrument.number));
     for (const changes of Object.values(track.controlChanges)) {
-      for (const change of changes) add(change.time, ORDER.control, controlChange(channel, change.number, Math.round(change.value * MIDI_DATA_MAX)));
+      for (const change of changes)
+        add(
+          change.time,
+          ORDER.control,
+          controlChange(channel, change.number, Math.round(change.value * MIDI_DATA_MAX)),
+        );
     }
     // @tonejs/midi reads a bend as a fraction of the wheel's half-span, -1 to 1.
-    for (const bend of track.pitchBends) add(bend.time, ORDER.bend, pitchWheel(channel, BEND_CENTRE + bend.value * BEND_CENTRE));
+    for (const bend of track.pitchBends)
+      add(bend.time, ORDER.bend, pitchWheel(channel, BEND_CENTRE + bend.value * BEND_CENTRE));
     for (const note of track.notes) {
       add(note.time, ORDER.on, noteOn(channel, note.midi, Math.max(1, Math.round(note.velocity * MIDI_DATA_MAX))));
       add(note.time + note.duration, ORDER.off, noteOff(channel, note.midi));

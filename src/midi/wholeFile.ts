@@ -17,25 +17,37 @@ export function checkMidiIsWhole(bytes: Uint8Array, name: string): void {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const chunkType = (offset: number): string => String.fromCharCode(...bytes.subarray(offset, offset + 4));
   if (bytes.length < CHUNK_HEADER_BYTES || chunkType(0) !== HEADER_CHUNK) {
-    throw new JamError(`${name}: not a MIDI file (it does not start with "${HEADER_CHUNK}"); give a Standard MIDI File`);
+    throw new JamError(
+      `${name}: not a MIDI file (it does not start with "${HEADER_CHUNK}"); give a Standard MIDI File`,
+    );
   }
   const headerLength = view.getUint32(4);
   if (headerLength < HEADER_DATA_BYTES) {
-    throw new JamError(`${name}: not a readable MIDI file (its header chunk has ${headerLength} bytes, not ${HEADER_DATA_BYTES}); check the file`);
+    throw new JamError(
+      `${name}: not a readable MIDI file (its header chunk has ${headerLength} bytes, not ${HEADER_DATA_BYTES}); check the file`,
+    );
   }
   if (CHUNK_HEADER_BYTES + headerLength > bytes.length) {
-    throw truncated(name, `its header chunk promises ${headerLength} bytes, ${Math.max(0, bytes.length - CHUNK_HEADER_BYTES)} are there`);
+    throw truncated(
+      name,
+      `its header chunk promises ${headerLength} bytes, ${Math.max(0, bytes.length - CHUNK_HEADER_BYTES)} are there`,
+    );
   }
   const tracksPromised = view.getUint16(CHUNK_HEADER_BYTES + TRACK_COUNT_OFFSET);
   let tracks = 0;
   let offset = CHUNK_HEADER_BYTES + headerLength;
   // Bytes after the last track are ignored, as players do: some tools pad files.
   while (tracks < tracksPromised) {
-    if (offset + CHUNK_HEADER_BYTES > bytes.length) throw truncated(name, `its header promises ${tracksPromised} tracks, ${tracks} are there`);
+    if (offset + CHUNK_HEADER_BYTES > bytes.length)
+      throw truncated(name, `its header promises ${tracksPromised} tracks, ${tracks} are there`);
     const length = view.getUint32(offset + 4);
     const available = bytes.length - offset - CHUNK_HEADER_BYTES;
     const isTrack = chunkType(offset) === TRACK_CHUNK;
-    if (length > available) throw truncated(name, `${isTrack ? `track ${tracks + 1}` : 'a chunk'} promises ${length} bytes, ${available} are there`);
+    if (length > available)
+      throw truncated(
+        name,
+        `${isTrack ? `track ${tracks + 1}` : 'a chunk'} promises ${length} bytes, ${available} are there`,
+      );
     if (isTrack) tracks++;
     offset += CHUNK_HEADER_BYTES + length;
   }

@@ -7,7 +7,7 @@
  */
 import ToneMidi from '@tonejs/midi';
 import type { NoteEvent } from '../types.js';
-import { PITCH_BEND_RANGE_SEMITONES } from '../transcribe/constants.js';
+import { PITCH_BEND_RANGE_SEMITONES } from './constants.js';
 import { BEND_CENTRE, bendPosition, MIDI_CHANNEL_COUNT } from './messages.js';
 import { MICROSECONDS_PER_MINUTE } from './smf.js';
 import { encodeSmf, type SmfFile, type SmfTrack } from './smfWrite.js';
@@ -48,7 +48,13 @@ export function notesToMidi(notes: NoteEvent[], options: MidiWriteOptions = {}):
     track.channel = planned.channel;
     track.instrument.number = planned.program;
     // Half a step up so @tonejs/midi's floor(velocity × 127) gives back the integer velocity.
-    for (const note of planned.notes) track.addNote({ midi: note.pitch, ticks: note.start, durationTicks: note.end - note.start, velocity: (note.velocity + 0.5) / 127 });
+    for (const note of planned.notes)
+      track.addNote({
+        midi: note.pitch,
+        ticks: note.start,
+        durationTicks: note.end - note.start,
+        velocity: (note.velocity + 0.5) / 127,
+      });
     for (const bend of planned.bends) track.addPitchBend({ ticks: bend.ticks, value: bend.value });
   }
   return midi;
@@ -68,7 +74,13 @@ function layOut(notes: NoteEvent[], options: MidiWriteOptions): SmfFile {
   };
   const program = options.program ?? TRANSCRIPTION_PROGRAM;
   const name = options.trackName ?? 'jam transcription';
-  const newTrack = (channel: number, trackName: string): SmfTrack => ({ name: trackName, channel, program, notes: [], bends: [] });
+  const newTrack = (channel: number, trackName: string): SmfTrack => ({
+    name: trackName,
+    channel,
+    program,
+    notes: [],
+    bends: [],
+  });
   const sorted = [...notes].sort((a, b) => a.start - b.start || a.end - b.end || a.pitch - b.pitch);
   const tracks: SmfTrack[] = [];
   if (options.multiplePitchBends) {
@@ -113,7 +125,12 @@ function addNote(track: SmfTrack, note: NoteEvent, withBends: boolean, { ticksOf
   const start = ticksOf(note.start);
   // The end follows the rounded start by the note's length, as @tonejs/midi placed it, so files stay as they were.
   const end = ticksOf(secondsOf(start) + (note.end - note.start));
-  track.notes.push({ pitch: note.pitch, start, end, velocity: Math.max(1, Math.min(MAX_VELOCITY, Math.round(note.velocity))) });
+  track.notes.push({
+    pitch: note.pitch,
+    start,
+    end,
+    velocity: Math.max(1, Math.min(MAX_VELOCITY, Math.round(note.velocity))),
+  });
   const bends = note.bends;
   if (!withBends || !bends || bends.every((bend) => bend === 0)) return;
   const step = (note.end - note.start) / bends.length;

@@ -74,8 +74,6 @@ export const CONTOUR_BIN_OF_NOTE_CENTRE = 1;
 /** Pitch bends: how far (in contour bins) from the note's bin a bend may reach, and the weighting's width. */
 export const PITCH_BEND_BINS_TOLERANCE = 25;
 export const PITCH_BEND_GAUSSIAN_STD = 5;
-/** The MIDI pitch-bend range jam writes: ±2 semitones over 14 bits. */
-export const PITCH_BEND_RANGE_SEMITONES = 2;
 
 /** The model's output tensors by name, as the tfjs graph names them (the ONNX conversion keeps them). */
 export const MODEL_OUTPUT_NAMES = { note: 'Identity_1', onset: 'Identity_2', contour: 'Identity' } as const;

@@ -16,7 +16,15 @@ import {
   WINDOW_HOP_SAMPLES,
 } from './constants.js';
 import type { Engine, WindowOutputs } from './engine.js';
-import { bendPeaksOf, cellsNotesReach, framesForSamples, noteReachOf, type ModelOutput, type NoteCreationOptions, type NoteReach } from './noteCreation.js';
+import {
+  bendPeaksOf,
+  cellsNotesReach,
+  framesForSamples,
+  noteReachOf,
+  type ModelOutput,
+  type NoteCreationOptions,
+  type NoteReach,
+} from './noteCreation.js';
 
 /** Windows per engine call, chosen by measurement (see docs/engines.md): 2 is as fast as 4, with 70 MB less peak RSS. */
 export const DEFAULT_BATCH_SIZE = 2;
@@ -78,7 +86,11 @@ class WindowCutter {
   }
 }
 
-export async function runModel(audio: Float32Array | AudioStream, engine: Engine, options: InferenceOptions = {}): Promise<ModelOutput> {
+export async function runModel(
+  audio: Float32Array | AudioStream,
+  engine: Engine,
+  options: InferenceOptions = {},
+): Promise<ModelOutput> {
   const stream = audio instanceof Float32Array ? streamOf(audio) : audio;
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const frames = framesForSamples(stream.length);
@@ -106,7 +118,8 @@ export async function runModel(audio: Float32Array | AudioStream, engine: Engine
     const buffer = batch;
     const stored = engine.run(buffer.subarray(0, count * AUDIO_N_SAMPLES), count).then((outputs) => {
       free.push(buffer);
-      for (let w = 0; w < count; w++) bends.add(first + w, keepWindow(outputs, w, output, (first + w) * FRAMES_KEPT_PER_WINDOW));
+      for (let w = 0; w < count; w++)
+        bends.add(first + w, keepWindow(outputs, w, output, (first + w) * FRAMES_KEPT_PER_WINDOW));
       windowsDone += count;
       options.onProgress?.(windowsDone / windows);
     });
@@ -175,7 +188,11 @@ class BendMeter {
     this.stored[window] = 1;
     this.waiting.set(window, contour);
     while (this.storedRun < this.stored.length && this.stored[this.storedRun]) this.storedRun++;
-    for (let contour = this.waiting.get(this.next); contour && this.canMeasure(this.next); contour = this.waiting.get(this.next)) {
+    for (
+      let contour = this.waiting.get(this.next);
+      contour && this.canMeasure(this.next);
+      contour = this.waiting.get(this.next)
+    ) {
       this.waiting.delete(this.next);
       this.measure(this.next++, contour);
     }

@@ -78,7 +78,9 @@ const DEFAULTS: Required<Omit<NoteCreationOptions, 'minFrequency' | 'maxFrequenc
 
 /** Posteriorgrams → notes in time order, with velocities and (optionally) pitch bends. */
 export function outputToNotes(output: ModelOutput, options: NoteCreationOptions = {}): NoteEvent[] {
-  const frameNotes = outputToFrameNotes(output, options).sort((a, b) => a.startFrame - b.startFrame || a.pitch - b.pitch);
+  const frameNotes = outputToFrameNotes(output, options).sort(
+    (a, b) => a.startFrame - b.startFrame || a.pitch - b.pitch,
+  );
   const withBends = options.pitchBends ?? DEFAULTS.pitchBends;
   return frameNotes.map((note) => {
     const event: NoteEvent = {
@@ -115,7 +117,9 @@ export function outputToFrameNotes(output: ModelOutput, options: NoteCreationOpt
   const note = limited ? output.note.slice() : output.note;
   const predicted = limited ? output.onset.slice() : output.onset;
   if (limited) constrainFrequency(note, predicted, settings.minFrequency, settings.maxFrequency);
-  const onset = settings.inferOnsets ? inferredOnsetStrength(predicted, note, frames) : (t: number, f: number) => predicted[t * N_FREQ_BINS_NOTES + f];
+  const onset = settings.inferOnsets
+    ? inferredOnsetStrength(predicted, note, frames)
+    : (t: number, f: number) => predicted[t * N_FREQ_BINS_NOTES + f];
 
   const minFrames = minNoteLengthFrames(settings.minNoteLengthMs);
   const remaining = new RemainingEnergy(note);
@@ -124,7 +128,12 @@ export function outputToFrameNotes(output: ModelOutput, options: NoteCreationOpt
     const found = noteFromOnset(remaining, frames, startFrame, bin, settings.frameThreshold, settings.energyTolerance);
     if (found === null || !longerThanMinimum(startFrame, found, minFrames)) continue;
     clearNoteEnergy(remaining, startFrame, found, bin);
-    notes.push({ startFrame, endFrame: found, pitch: bin + MIDI_OFFSET, amplitude: meanOf(note, startFrame, found, bin) });
+    notes.push({
+      startFrame,
+      endFrame: found,
+      pitch: bin + MIDI_OFFSET,
+      amplitude: meanOf(note, startFrame, found, bin),
+    });
   }
   if (settings.melodiaTrick) {
     notes.push(...melodiaNotes(note, remaining, frames, settings.frameThreshold, settings.energyTolerance, minFrames));
@@ -133,10 +142,16 @@ export function outputToFrameNotes(output: ModelOutput, options: NoteCreationOpt
 }
 
 /** Zeroes onsets and frames outside [minFrequency, maxFrequency], rounding to the nearest note bin. */
-export function constrainFrequency(note: Float32Array, onset: Float32Array, minFrequency?: number, maxFrequency?: number): void {
+export function constrainFrequency(
+  note: Float32Array,
+  onset: Float32Array,
+  minFrequency?: number,
+  maxFrequency?: number,
+): void {
   const bins = N_FREQ_BINS_NOTES;
   const low = minFrequency === undefined ? 0 : Math.max(0, Math.round(hzToMidi(minFrequency) - MIDI_OFFSET));
-  const high = maxFrequency === undefined ? bins : Math.min(bins, Math.max(0, Math.round(hzToMidi(maxFrequency) - MIDI_OFFSET)));
+  const high =
+    maxFrequency === undefined ? bins : Math.min(bins, Math.max(0, Math.round(hzToMidi(maxFrequency) - MIDI_OFFSET)));
   if (low === 0 && high === bins) return;
   const frames = note.length / bins;
   for (let t = 0; t < frames; t++) {
@@ -153,7 +168,9 @@ export function constrainFrequency(note: Float32Array, onset: Float32Array, minF
  * How strongly a note seems to start at a frame and note bin; `atMost`, where given, is a bound on it that is
  * quicker to work out, so that cells it puts below the onset threshold are passed over.
  */
-export type OnsetStrength = ((frame: number, bin: number) => number) & { atMost?: (frame: number, bin: number) => number };
+export type OnsetStrength = ((frame: number, bin: number) => number) & {
+  atMost?: (frame: number, bin: number) => number;
+};
 
 /**
  * The predicted onsets, raised wherever the note posterior rises over the last frames: the rise (the
@@ -188,14 +205,17 @@ export function inferredOnsetStrength(onset: Float32Array, note: Float32Array, f
 function riseAt(note: Float32Array, cell: number): number {
   const here = note[cell];
   let smallest = here - note[cell - N_FREQ_BINS_NOTES];
-  for (let n = 2; n <= INFERRED_ONSET_FRAME_DIFFS; n++) smallest = Math.min(smallest, here - note[cell - n * N_FREQ_BINS_NOTES]);
+  for (let n = 2; n <= INFERRED_ONSET_FRAME_DIFFS; n++)
+    smallest = Math.min(smallest, here - note[cell - n * N_FREQ_BINS_NOTES]);
   return smallest > 0 ? smallest : 0;
 }
 
 /** The inferred onset strength of every frame and note bin, as an array shaped like `onset`. */
 export function inferredOnsets(onset: Float32Array, note: Float32Array, frames: number): Float64Array {
   const strength = inferredOnsetStrength(onset, note, frames);
-  return Float64Array.from({ length: onset.length }, (_, i) => strength(Math.floor(i / N_FREQ_BINS_NOTES), i % N_FREQ_BINS_NOTES));
+  return Float64Array.from({ length: onset.length }, (_, i) =>
+    strength(Math.floor(i / N_FREQ_BINS_NOTES), i % N_FREQ_BINS_NOTES),
+  );
 }
 
 /**
@@ -221,7 +241,14 @@ export function onsetPeaks(strength: OnsetStrength, frames: number, threshold: n
  * Where a note starting at `startFrame` ends: the first frame after which the energy stays below the
  * threshold for `tolerance` frames. Null when the onset is at the very end.
  */
-function noteFromOnset(remaining: RemainingEnergy, frames: number, startFrame: number, bin: number, threshold: number, tolerance: number): number | null {
+function noteFromOnset(
+  remaining: RemainingEnergy,
+  frames: number,
+  startFrame: number,
+  bin: number,
+  threshold: number,
+  tolerance: number,
+): number | null {
   if (startFrame >= frames - 1) return null;
   const bins = N_FREQ_BINS_NOTES;
   let i = startFrame + 1;
@@ -263,7 +290,14 @@ export function longerThanMinimum(startFrame: number, endFrame: number, minFrame
  * order of falling energy (ties in row-major order, as numpy's argmax breaks them) and skipping cleared
  * ones picks exactly the cells the repeated global argmax would.
  */
-function melodiaNotes(note: Float32Array, remaining: RemainingEnergy, frames: number, threshold: number, tolerance: number, minFrames: number): FrameNote[] {
+function melodiaNotes(
+  note: Float32Array,
+  remaining: RemainingEnergy,
+  frames: number,
+  threshold: number,
+  tolerance: number,
+  minFrames: number,
+): FrameNote[] {
   const bins = N_FREQ_BINS_NOTES;
   const notes: FrameNote[] = [];
   for (const cell of cellsAboveByEnergy(note, remaining, threshold)) {
@@ -291,7 +325,12 @@ function melodiaNotes(note: Float32Array, remaining: RemainingEnergy, frames: nu
     const start = i + 1 + below;
 
     if (!longerThanMinimum(start, end, minFrames)) continue;
-    notes.push({ startFrame: start, endFrame: end, pitch: bin + MIDI_OFFSET, amplitude: meanOf(note, start, end, bin) });
+    notes.push({
+      startFrame: start,
+      endFrame: end,
+      pitch: bin + MIDI_OFFSET,
+      amplitude: meanOf(note, start, end, bin),
+    });
   }
   return notes;
 }
@@ -330,7 +369,8 @@ class RemainingEnergy {
 export function pitchBendsOf(output: ModelOutput, note: FrameNote): number[] {
   const bin = note.pitch - MIDI_OFFSET;
   const bends: number[] = [];
-  for (let t = note.startFrame; t < note.endFrame; t++) bends.push(output.bendPeaks[t * N_FREQ_BINS_NOTES + bin] / CONTOURS_BINS_PER_SEMITONE);
+  for (let t = note.startFrame; t < note.endFrame; t++)
+    bends.push(output.bendPeaks[t * N_FREQ_BINS_NOTES + bin] / CONTOURS_BINS_PER_SEMITONE);
   return bends;
 }
 
@@ -359,7 +399,13 @@ export function noteReachOf(options: NoteCreationOptions): NoteReach | undefined
  * The cells of frames `from` to `to` (exclusive) that notes can reach, as 1s in a mask laid out like `note`'s
  * rows: `note` must hold the posterior up to `energyTolerance` frames past `to`, or to the recording's end.
  */
-export function cellsNotesReach(note: Float32Array, frames: number, from: number, to: number, reach: NoteReach): Uint8Array {
+export function cellsNotesReach(
+  note: Float32Array,
+  frames: number,
+  from: number,
+  to: number,
+  reach: NoteReach,
+): Uint8Array {
   const bins = N_FREQ_BINS_NOTES;
   const cells = new Uint8Array((to - from) * bins);
   const last = Math.min(frames, to + reach.energyTolerance);
@@ -392,7 +438,11 @@ export function bendPeaksOf(contour: Float32Array, frames: number, cells?: Uint8
       let reachMax = 0;
       for (let k = BEND_FIRST_BLOCKS[bin]; k <= BEND_LAST_BLOCKS[bin]; k++) {
         if (blockRow[k] !== t) {
-          blockMax[k] = largestOf(contour, rowStart + k * BEND_BLOCK, rowStart + Math.min(N_FREQ_BINS_CONTOURS, (k + 1) * BEND_BLOCK));
+          blockMax[k] = largestOf(
+            contour,
+            rowStart + k * BEND_BLOCK,
+            rowStart + Math.min(N_FREQ_BINS_CONTOURS, (k + 1) * BEND_BLOCK),
+          );
           blockRow[k] = t;
         }
         if (blockMax[k] > reachMax) reachMax = blockMax[k];
@@ -450,9 +500,14 @@ function weightedPeak(contour: Float32Array, rowStart: number, bin: number, reac
 }
 
 /** Each note bin's in-tune contour bin, and the first and last contour bins its bends may reach. */
-const BEND_CENTRES = Int32Array.from({ length: N_FREQ_BINS_NOTES }, (_, bin) => CONTOURS_BINS_PER_SEMITONE * bin + CONTOUR_BIN_OF_NOTE_CENTRE);
+const BEND_CENTRES = Int32Array.from(
+  { length: N_FREQ_BINS_NOTES },
+  (_, bin) => CONTOURS_BINS_PER_SEMITONE * bin + CONTOUR_BIN_OF_NOTE_CENTRE,
+);
 const BEND_FIRST_BINS = BEND_CENTRES.map((centre) => Math.max(0, centre - PITCH_BEND_BINS_TOLERANCE));
-const BEND_LAST_BINS = BEND_CENTRES.map((centre) => Math.min(N_FREQ_BINS_CONTOURS - 1, centre + PITCH_BEND_BINS_TOLERANCE));
+const BEND_LAST_BINS = BEND_CENTRES.map((centre) =>
+  Math.min(N_FREQ_BINS_CONTOURS - 1, centre + PITCH_BEND_BINS_TOLERANCE),
+);
 const BEND_FIRST_BLOCKS = BEND_FIRST_BINS.map((first) => Math.floor(first / BEND_BLOCK));
 const BEND_LAST_BLOCKS = BEND_LAST_BINS.map((last) => Math.floor(last / BEND_BLOCK));
 

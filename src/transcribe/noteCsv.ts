@@ -7,7 +7,9 @@ import type { NoteEvent } from '../types.js';
 export const NOTE_CSV_HEADER = ['start_time_s', 'end_time_s', 'pitch_midi', 'velocity', 'pitch_bend'];
 
 export function notesToCsv(notes: NoteEvent[]): string {
-  const rows = notes.map((note) => [note.start, note.end, note.pitch, note.velocity, ...(note.bends ?? [])].map(formatNumber).join(','));
+  const rows = notes.map((note) =>
+    [note.start, note.end, note.pitch, note.velocity, ...(note.bends ?? [])].map(formatNumber).join(','),
+  );
   return [NOTE_CSV_HEADER.join(','), ...rows].join('\n') + '\n';
 }
 

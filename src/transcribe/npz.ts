@@ -96,7 +96,8 @@ interface ZipEntry {
 /** A ZIP archive of uncompressed entries: local header + data for each, then the central directory and end record. */
 function zipStored(entries: ZipEntry[]): Buffer {
   const archiveBytes = entries.reduce(
-    (sum, entry) => sum + ZIP_LOCAL_HEADER_BYTES + ZIP_CENTRAL_HEADER_BYTES + 2 * entry.name.length + entry.content.length,
+    (sum, entry) =>
+      sum + ZIP_LOCAL_HEADER_BYTES + ZIP_CENTRAL_HEADER_BYTES + 2 * entry.name.length + entry.content.length,
     ZIP_END_BYTES,
   );
   if (entries.length > ZIP_MAX_ENTRIES || archiveBytes > ZIP_MAX_BYTES) {

@@ -70,7 +70,10 @@ const REQUESTS_PER_THREAD = 2;
  * garbage, so a new buffer each time piled up (about 100 MB on an hour of audio).
  */
 class SessionThread {
-  private readonly waiting = new Map<number, { resolve: (outputs: WindowOutputs) => void; reject: (error: Error) => void }>();
+  private readonly waiting = new Map<
+    number,
+    { resolve: (outputs: WindowOutputs) => void; reject: (error: Error) => void }
+  >();
   private readonly spares: Array<Float32Array<ArrayBuffer>> = [];
   /** Why the worker stopped, if it did: later requests fail with it instead of waiting for ever. */
   private failure?: Error;
@@ -140,7 +143,9 @@ export async function createOnnxEngine(settings: EngineSettings): Promise<Engine
     tailPath: tailPath && existsSync(tailPath) ? tailPath : undefined,
     outputNames: [MODEL_OUTPUT_NAMES.note, MODEL_OUTPUT_NAMES.onset, MODEL_OUTPUT_NAMES.contour],
   };
-  const started = await Promise.allSettled(Array.from({ length: Math.max(1, settings.threads) }, () => startThread(data)));
+  const started = await Promise.allSettled(
+    Array.from({ length: Math.max(1, settings.threads) }, () => startThread(data)),
+  );
   const failed = started.find((result) => result.status === 'rejected');
   if (failed) {
     for (const result of started) if (result.status === 'fulfilled') await result.value.thread.worker.terminate();
@@ -153,7 +158,12 @@ export async function createOnnxEngine(settings: EngineSettings): Promise<Engine
   const queue: Array<() => void> = [];
   const leastOwing = () => threads.reduce((best, candidate) => (candidate.owed < best.owed ? candidate : best));
   let nextId = 0;
-  const run = async (tail: boolean, windows: Float32Array, count: number, windowSamples: number): Promise<WindowOutputs> => {
+  const run = async (
+    tail: boolean,
+    windows: Float32Array,
+    count: number,
+    windowSamples: number,
+  ): Promise<WindowOutputs> => {
     let thread = leastOwing();
     while (thread.owed >= REQUESTS_PER_THREAD) {
       await new Promise<void>((resolve) => queue.push(resolve));
@@ -170,7 +180,8 @@ export async function createOnnxEngine(settings: EngineSettings): Promise<Engine
     flexibleWindows,
     parallelism: threads.length,
     run: (windows, count, windowSamples = AUDIO_N_SAMPLES) => run(false, windows, count, windowSamples),
-    runTail: flexibleWindows && data.tailPath ? (window, windowSamples) => run(true, window, 1, windowSamples) : undefined,
+    runTail:
+      flexibleWindows && data.tailPath ? (window, windowSamples) => run(true, window, 1, windowSamples) : undefined,
     close: async () => {
       await Promise.all(threads.map((thread) => thread.worker.terminate()));
     },

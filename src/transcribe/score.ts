@@ -52,11 +52,7 @@ const UNMATCHED = -1;
 const UNREACHED = Number.POSITIVE_INFINITY;
 
 /** Scores `estimate` against `reference`. Both lists may be in any order. */
-export function scoreNotes(
-  reference: NoteEvent[],
-  estimate: NoteEvent[],
-  options: ScoreOptions = {},
-): NoteScores {
+export function scoreNotes(reference: NoteEvent[], estimate: NoteEvent[], options: ScoreOptions = {}): NoteScores {
   const counts = { reference: reference.length, estimate: estimate.length };
   // Like mir_eval: with no reference or no estimate the scores are undefined, and reported as 0.
   if (reference.length === 0 || estimate.length === 0) {

@@ -48,7 +48,13 @@ export interface LatencyTuning {
 export const LATENCY_TUNINGS: Readonly<Record<LatencySetting, LatencyTuning>> = {
   low: { hopFrames: 4, contextFrames: 2, confirmFrames: 2, windowFrames: MIN_WINDOW_FRAMES, melodiaTrick: false },
   balanced: { hopFrames: 5, contextFrames: 4, confirmFrames: 2, windowFrames: MIN_WINDOW_FRAMES, melodiaTrick: false },
-  accurate: { hopFrames: 8, contextFrames: 12, confirmFrames: Infinity, windowFrames: MIN_WINDOW_FRAMES, melodiaTrick: true },
+  accurate: {
+    hopFrames: 8,
+    contextFrames: 12,
+    confirmFrames: Infinity,
+    windowFrames: MIN_WINDOW_FRAMES,
+    melodiaTrick: true,
+  },
 };
 
 export interface StreamingOptions extends Omit<NoteTrackerOptions, 'confirmFrames'> {
@@ -68,7 +74,7 @@ class AudioRing {
   }
 
   write(samples: Float32Array): void {
-    for (let offset = 0; offset < samples.length; ) {
+    for (let offset = 0; offset < samples.length;) {
       const at = this.written % this.capacity;
       const part = samples.subarray(offset, offset + Math.min(this.capacity - at, samples.length - offset));
       this.buffer.set(part, at);
@@ -106,14 +112,18 @@ export class StreamingTranscriber {
     if (!engine.flexibleWindows) this.tuning.windowFrames = ANNOT_N_FRAMES;
     this.window = new Float32Array(windowSamples(this.tuning.windowFrames));
     this.ring = new AudioRing(this.window.length);
-    this.tracker = new StreamingNoteTracker({ ...options, melodiaTrick: options.melodiaTrick ?? this.tuning.melodiaTrick, confirmFrames: this.tuning.confirmFrames });
+    this.tracker = new StreamingNoteTracker({
+      ...options,
+      melodiaTrick: options.melodiaTrick ?? this.tuning.melodiaTrick,
+      confirmFrames: this.tuning.confirmFrames,
+    });
   }
 
   /** 22 050 Hz mono samples, any chunk size; resolves with the events that became certain. */
   async push(samples: Float32Array): Promise<LiveEvent[]> {
     if (this.ended) throw new Error('StreamingTranscriber: push after end');
     const events: LiveEvent[] = [];
-    for (let offset = 0; offset < samples.length; ) {
+    for (let offset = 0; offset < samples.length;) {
       const due = this.windowEnd(this.nextWindow) - this.ring.written;
       const part = samples.subarray(offset, offset + Math.max(0, Math.min(due, samples.length - offset)));
       this.ring.write(part);
@@ -153,12 +163,15 @@ export class StreamingTranscriber {
     const trusted = windowFrames - this.tuning.contextFrames;
     const from = Math.max(0, this.tracker.firstNeeded - firstFrame);
     const to = Math.min(trusted, frameLimit - firstFrame);
-    if (this.tracker.firstNeeded < firstFrame) throw new Error('StreamingTranscriber: the hop is longer than the trusted part of a window');
+    if (this.tracker.firstNeeded < firstFrame)
+      throw new Error('StreamingTranscriber: the hop is longer than the trusted part of a window');
     if (to <= from) return [];
     // The tail model gives the same frames at a fraction of the cost when the frames needed are in its exact part.
     const tailFirst = windowFrames - TAIL_FRAMES;
     const useTail = this.engine.runTail !== undefined && from >= tailFirst + NETWORK_REACH_FRAMES;
-    const outputs = useTail ? await this.engine.runTail!(this.window, this.window.length) : await this.engine.run(this.window, 1, this.window.length);
+    const outputs = useTail
+      ? await this.engine.runTail!(this.window, this.window.length)
+      : await this.engine.run(this.window, 1, this.window.length);
     const first = from - (useTail ? tailFirst : 0);
     const count = to - from;
     const bendPeaks = bendPeaksOf(rows(outputs.contour, N_FREQ_BINS_CONTOURS, first, first + count), count);

@@ -27,7 +27,14 @@ import {
   MIDI_OFFSET,
   N_FREQ_BINS_NOTES,
 } from './constants.js';
-import { amplitudeToVelocity, constrainFrequency, longerThanMinimum, minNoteLengthFrames, usesEnergyOf, type NoteCreationOptions } from './noteCreation.js';
+import {
+  amplitudeToVelocity,
+  constrainFrequency,
+  longerThanMinimum,
+  minNoteLengthFrames,
+  usesEnergyOf,
+  type NoteCreationOptions,
+} from './noteCreation.js';
 
 /** The offline rules' options, and when to send a note-on. */
 export interface NoteTrackerOptions extends NoteCreationOptions {
@@ -84,7 +91,18 @@ export const RECENT_FRAMES = INFERRED_ONSET_FRAME_DIFFS + 3;
 /** A note starting at an onset peak: frame t, note bin `bin`. */
 function noteFrom(t: number, bin: number, frame: ModelFrame): TrackedNote {
   const bends = [frame.bendPeaks[bin]];
-  return { bin, start: t, lastAbove: t, below: 0, belowEnergy: 0, belowBends: [], energy: frame.note[bin], bends, sent: false, lastBend: 0 };
+  return {
+    bin,
+    start: t,
+    lastAbove: t,
+    below: 0,
+    belowEnergy: 0,
+    belowBends: [],
+    energy: frame.note[bin],
+    bends,
+    sent: false,
+    lastBend: 0,
+  };
 }
 
 /** The time of a model frame on the audio clock. */
@@ -180,7 +198,11 @@ export class StreamingNoteTracker {
     if (t >= 1) {
       for (let bin = MAX_FREQ_IDX; bin >= 0; bin--) {
         const strength = this.onsetStrength(t, bin);
-        if (strength >= this.onsetThreshold && strength > this.onsetStrength(t - 1, bin) && strength > this.onsetStrength(t + 1, bin)) {
+        if (
+          strength >= this.onsetThreshold &&
+          strength > this.onsetStrength(t - 1, bin) &&
+          strength > this.onsetStrength(t + 1, bin)
+        ) {
           this.notes.push(noteFrom(t, bin, frame));
         }
       }
@@ -212,7 +234,9 @@ export class StreamingNoteTracker {
       }
     }
     // Offline the strongest energy is traced first, and its trace uses up its neighbouring semitones' energy.
-    const long = [...this.traces.values()].filter((trace) => this.kept(trace)).sort((a, b) => meanEnergy(b) - meanEnergy(a));
+    const long = [...this.traces.values()]
+      .filter((trace) => this.kept(trace))
+      .sort((a, b) => meanEnergy(b) - meanEnergy(a));
     for (const trace of long) {
       if (this.traces.get(trace.bin) !== trace) continue;
       for (const [bin, other] of this.traces) if (usesEnergyOf(trace.bin, bin)) this.traces.delete(other.bin);
@@ -227,7 +251,10 @@ export class StreamingNoteTracker {
    */
   private confirmed(note: TrackedNote): boolean {
     if (note.lastAbove - note.start + 1 < this.confirmFrames) return false;
-    return !this.notes.some((other) => !other.sent && other !== note && this.cuts(other, note) && other.start < note.start + this.confirmFrames);
+    return !this.notes.some(
+      (other) =>
+        !other.sent && other !== note && this.cuts(other, note) && other.start < note.start + this.confirmFrames,
+    );
   }
 
   /** Whether `later`, once confirmed, takes the energy of `earlier` from its start on (as offline, where later onsets go first). */
@@ -339,7 +366,8 @@ export class StreamingNoteTracker {
     if (t < INFERRED_ONSET_FRAME_DIFFS) return 0;
     const here = this.frameAt(t).note[bin];
     let smallest = Infinity;
-    for (let n = 1; n <= INFERRED_ONSET_FRAME_DIFFS; n++) smallest = Math.min(smallest, here - this.frameAt(t - n).note[bin]);
+    for (let n = 1; n <= INFERRED_ONSET_FRAME_DIFFS; n++)
+      smallest = Math.min(smallest, here - this.frameAt(t - n).note[bin]);
     return Math.max(0, smallest);
   }
 

@@ -13,7 +13,6 @@ import type { Engine, WindowOutputs } from './engine.js';
 
 const require = createRequire(import.meta.url);
 
-
 export function basicPitchModelDir(): string {
   return path.dirname(require.resolve('@spotify/basic-pitch/model/model.json'));
 }
@@ -27,7 +26,9 @@ export async function createTfjsEngine(backend: TfjsBackend): Promise<Engine> {
     setWasmPaths(path.dirname(wasmFile) + path.sep);
   } else {
     await import('@tensorflow/tfjs-node' as string).catch(() => {
-      throw new JamError('the tfjs-node engine needs @tensorflow/tfjs-node: install it with npm install @tensorflow/tfjs-node, or use --engine onnx');
+      throw new JamError(
+        'the tfjs-node engine needs @tensorflow/tfjs-node: install it with npm install @tensorflow/tfjs-node, or use --engine onnx',
+      );
     });
   }
   await tf.setBackend(backend);
@@ -37,9 +38,15 @@ export async function createTfjsEngine(backend: TfjsBackend): Promise<Engine> {
     name: backend === 'wasm' ? 'tfjs' : 'tfjs-node',
     async run(windows: Float32Array, count: number): Promise<WindowOutputs> {
       const input = tf.tensor3d(windows, [count, AUDIO_N_SAMPLES, 1]);
-      const outputs = model.execute(input, [MODEL_OUTPUT_NAMES.note, MODEL_OUTPUT_NAMES.onset, MODEL_OUTPUT_NAMES.contour]) as tf.Tensor[];
+      const outputs = model.execute(input, [
+        MODEL_OUTPUT_NAMES.note,
+        MODEL_OUTPUT_NAMES.onset,
+        MODEL_OUTPUT_NAMES.contour,
+      ]) as tf.Tensor[];
       try {
-        const [note, onset, contour] = await Promise.all(outputs.map((tensor) => tensor.data() as Promise<Float32Array>));
+        const [note, onset, contour] = await Promise.all(
+          outputs.map((tensor) => tensor.data() as Promise<Float32Array>),
+        );
         return { note, onset, contour };
       } finally {
         tf.dispose([input, ...outputs]);

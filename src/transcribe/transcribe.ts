@@ -50,17 +50,28 @@ export async function transcribe(input: AudioInput, options: TranscribeOptions =
   checkTranscribeOptions(options);
   const name = options.name ?? (typeof input === 'string' ? input : 'audio');
   // The engine loads (ONNX Runtime's sessions, in their own threads) while the audio decodes.
-  const engineLoaded = typeof options.engine === 'object' ? Promise.resolve(options.engine) : loadEngine(options.engine, options.threads);
+  const engineLoaded =
+    typeof options.engine === 'object' ? Promise.resolve(options.engine) : loadEngine(options.engine, options.threads);
   const [audio, engine] = await Promise.all([audioOf(input, name), engineLoaded]);
   const duration = audio.length / AUDIO_SAMPLE_RATE;
   const minimumSeconds = (options.minNoteLengthMs ?? DEFAULT_MIN_NOTE_LENGTH_MS) / 1000;
   if (duration < minimumSeconds) {
-    throw new JamError(`${name}: only ${duration.toFixed(3)} s of audio, shorter than the shortest note jam keeps (${minimumSeconds} s); give a longer recording`);
+    throw new JamError(
+      `${name}: only ${duration.toFixed(3)} s of audio, shorter than the shortest note jam keeps (${minimumSeconds} s); give a longer recording`,
+    );
   }
   const level = peakLevel(audio);
-  const modelOutput = await runModel(level.audio, engine, { batchSize: options.batchSize, keepContour: options.keepContour, notesFor: options, onProgress: options.onProgress });
+  const modelOutput = await runModel(level.audio, engine, {
+    batchSize: options.batchSize,
+    keepContour: options.keepContour,
+    notesFor: options,
+    onProgress: options.onProgress,
+  });
   const notes = outputToNotes(modelOutput, options);
-  const midi = notesToMidiBytes(notes, { tempo: options.midiTempo ?? DEFAULT_MIDI_TEMPO, multiplePitchBends: options.multiplePitchBends });
+  const midi = notesToMidiBytes(notes, {
+    tempo: options.midiTempo ?? DEFAULT_MIDI_TEMPO,
+    multiplePitchBends: options.multiplePitchBends,
+  });
   return { notes, midi, modelOutput, duration, warnings: warningsFor(name, level.peak(), notes) };
 }
 

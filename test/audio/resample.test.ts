@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { resample, Resampler } from '../../src/audio/resample.js';
 
-const sine = (hz: number, rate: number, seconds: number) => Float32Array.from({ length: Math.round(rate * seconds) }, (_, i) => Math.sin((2 * Math.PI * hz * i) / rate));
+const sine = (hz: number, rate: number, seconds: number) =>
+  Float32Array.from({ length: Math.round(rate * seconds) }, (_, i) => Math.sin((2 * Math.PI * hz * i) / rate));
 const maxAbs = (values: Float32Array, from: number, to: number) => {
   let max = 0;
   for (let i = from; i < to; i++) max = Math.max(max, Math.abs(values[i]));
@@ -32,7 +33,8 @@ describe('resampling to 22 050 Hz', () => {
       const whole = resample(input, rate, 22050);
       const resampler = new Resampler(rate, 22050);
       const parts: Float32Array[] = [];
-      for (let at = 0, size = 1; at < input.length; at += size, size = (size * 7) % 5003 + 1) parts.push(resampler.push(input.subarray(at, at + size)));
+      for (let at = 0, size = 1; at < input.length; at += size, size = ((size * 7) % 5003) + 1)
+        parts.push(resampler.push(input.subarray(at, at + size)));
       parts.push(resampler.end());
       const chunked = new Float32Array(parts.reduce((sum, part) => sum + part.length, 0));
       parts.reduce((at, part) => (chunked.set(part, at), at + part.length), 0);

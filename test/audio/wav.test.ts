@@ -8,10 +8,19 @@ import { encodeWav, WAV_FORMATS, type WavFormat } from '../../src/audio/wav.js';
 const SAMPLE_RATE = 22050;
 const BITS: Record<WavFormat, number> = { pcm8: 8, pcm16: 16, pcm24: 24, pcm32: 32, float32: 32 };
 /** Largest round-trip error for each format: half a quantisation step, or float32's own rounding. */
-const TOLERANCE: Record<WavFormat, number> = { pcm8: 1 / 127, pcm16: 1 / 0x7fff, pcm24: 1 / 0x7fffff, pcm32: 1e-9, float32: 1e-7 };
+const TOLERANCE: Record<WavFormat, number> = {
+  pcm8: 1 / 127,
+  pcm16: 1 / 0x7fff,
+  pcm24: 1 / 0x7fffff,
+  pcm32: 1e-9,
+  float32: 1e-7,
+};
 
 function sine(frequency: number, frames: number, amplitude = 0.8): Float32Array {
-  return Float32Array.from({ length: frames }, (_, i) => amplitude * Math.sin((2 * Math.PI * frequency * i) / SAMPLE_RATE));
+  return Float32Array.from(
+    { length: frames },
+    (_, i) => amplitude * Math.sin((2 * Math.PI * frequency * i) / SAMPLE_RATE),
+  );
 }
 
 interface ParsedWav {
@@ -52,9 +61,11 @@ function parseWav(buffer: Buffer): ParsedWav {
     for (let c = 0; c < channels; c++) {
       const at = (frame * channels + c) * bytes;
       samples[c][frame] =
-        formatTag === 3 ? data.readFloatLE(at)
-        : bits === 8 ? (data.readUInt8(at) - 128) / 127
-        : data.readIntLE(at, bytes) / (2 ** (bits - 1) - 1);
+        formatTag === 3
+          ? data.readFloatLE(at)
+          : bits === 8
+            ? (data.readUInt8(at) - 128) / 127
+            : data.readIntLE(at, bytes) / (2 ** (bits - 1) - 1);
     }
   }
   return {
@@ -107,7 +118,10 @@ describe('encodeWav', () => {
       it('round-trips a sine, interleaved', () => {
         const wav = parseWav(encoded);
         expect(wav.samples[0].length).toBe(frames);
-        for (const [decoded, original] of [[wav.samples[0], left], [wav.samples[1], right]]) {
+        for (const [decoded, original] of [
+          [wav.samples[0], left],
+          [wav.samples[1], right],
+        ]) {
           const worst = Math.max(...decoded.map((value, i) => Math.abs(value - original[i])));
           expect(worst).toBeLessThanOrEqual(TOLERANCE[format]);
         }

@@ -24,7 +24,11 @@ describe('streaming WAV files from disk', () => {
     const { samples } = await decodeAudio(readFileSync(path.join(FIXTURES, 'scale.wav')), 'scale.wav', 44100);
     const left = samples.subarray(0, 44100 * 2);
     const right = left.map((value) => value * 0.5);
-    const expected = resample(left.map((value, i) => (value + right[i]) / 2), 44100, 22050);
+    const expected = resample(
+      left.map((value, i) => (value + right[i]) / 2),
+      44100,
+      22050,
+    );
     for (const format of WAV_FORMATS) {
       const file = path.join(folder, `${format}.wav`);
       writeFileSync(file, encodeWav([left, right], 44100, format));

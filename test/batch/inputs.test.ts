@@ -10,7 +10,16 @@ const at = (file: string) => join(root, file);
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'jam-inputs-'));
-  for (const file of ['takes/b.wav', 'takes/a.WAV', 'takes/day2/c.flac', 'takes/day2/deep/d.mp3', 'takes/notes.txt', 'takes/.hidden.wav', 'takes/.cache/e.wav', 'takes/day2/.f.mid.0123abcd.partial']) {
+  for (const file of [
+    'takes/b.wav',
+    'takes/a.WAV',
+    'takes/day2/c.flac',
+    'takes/day2/deep/d.mp3',
+    'takes/notes.txt',
+    'takes/.hidden.wav',
+    'takes/.cache/e.wav',
+    'takes/day2/.f.mid.0123abcd.partial',
+  ]) {
     mkdirSync(join(root, file, '..'), { recursive: true });
     writeFileSync(join(root, file), 'x');
   }
@@ -38,7 +47,7 @@ describe('expandInputs', () => {
     expect(matched.inputs.map((input) => input.relative)).toEqual(['set/g.wav']);
   });
 
-  it('matches a glob pattern, relative to the pattern\'s fixed part', async () => {
+  it("matches a glob pattern, relative to the pattern's fixed part", async () => {
     const { inputs, batch } = await expandInputs([`${root}/takes/**/*.{flac,mp3}`], AUDIO_EXTENSIONS);
     expect(batch).toBe(true);
     expect(inputs.map((input) => input.relative)).toEqual(['day2/c.flac', 'day2/deep/d.mp3']);
@@ -57,7 +66,10 @@ describe('expandInputs', () => {
   });
 
   it('passes files, missing paths, standard input and empty folders through as they are, for reading them to say what is wrong', async () => {
-    const { inputs, batch } = await expandInputs([at('takes/b.wav'), at('missing.wav'), '-', at('empty')], AUDIO_EXTENSIONS);
+    const { inputs, batch } = await expandInputs(
+      [at('takes/b.wav'), at('missing.wav'), '-', at('empty')],
+      AUDIO_EXTENSIONS,
+    );
     expect(batch).toBe(false);
     expect(inputs).toEqual([
       { path: at('takes/b.wav'), relative: 'b.wav' },

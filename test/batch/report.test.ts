@@ -1,12 +1,42 @@
 import { describe, expect, it } from 'vitest';
-import { mergeReports, parseReport, REPORT_FORMAT, summarize, type BatchReport, type FileRecord } from '../../src/batch/report.js';
+import {
+  mergeReports,
+  parseReport,
+  REPORT_FORMAT,
+  summarize,
+  type BatchReport,
+  type FileRecord,
+} from '../../src/batch/report.js';
 import { JamError } from '../../src/errors.js';
 
-const done = (input: string, duration = 60): FileRecord => ({ input, status: 'done', outputs: { midi: input.replace('.wav', '.mid') }, duration, noteCount: 10, seconds: 2 });
-const failed = (input: string): FileRecord => ({ input, status: 'failed', outputs: {}, seconds: 0.1, error: `${input}: not an audio file` });
-const skipped = (input: string): FileRecord => ({ input, status: 'skipped', outputs: { midi: input.replace('.wav', '.mid') }, seconds: 0 });
+const done = (input: string, duration = 60): FileRecord => ({
+  input,
+  status: 'done',
+  outputs: { midi: input.replace('.wav', '.mid') },
+  duration,
+  noteCount: 10,
+  seconds: 2,
+});
+const failed = (input: string): FileRecord => ({
+  input,
+  status: 'failed',
+  outputs: {},
+  seconds: 0.1,
+  error: `${input}: not an audio file`,
+});
+const skipped = (input: string): FileRecord => ({
+  input,
+  status: 'skipped',
+  outputs: { midi: input.replace('.wav', '.mid') },
+  seconds: 0,
+});
 
-function report(files: FileRecord[], shard?: { index: number; count: number }, complete = true, notRun = 0): BatchReport {
+function report(
+  files: FileRecord[],
+  shard?: { index: number; count: number },
+  complete = true,
+  notRun = 0,
+): BatchReport {
   return {
     format: REPORT_FORMAT,
     command: 'transcribe',
@@ -22,24 +52,45 @@ function report(files: FileRecord[], shard?: { index: number; count: number }, c
 describe('summarize', () => {
   it('counts each status, the inputs never started, the audio done and the rate', () => {
     const summary = summarize([done('a.wav', 30), done('b.wav', 90), failed('c.wav'), skipped('d.wav')], 6, 30);
-    expect(summary).toEqual({ files: 6, done: 2, skipped: 1, failed: 1, notRun: 2, audioSeconds: 120, wallSeconds: 30, filesPerMinute: 4 });
+    expect(summary).toEqual({
+      files: 6,
+      done: 2,
+      skipped: 1,
+      failed: 1,
+      notRun: 2,
+      audioSeconds: 120,
+      wallSeconds: 30,
+      filesPerMinute: 4,
+    });
   });
 });
 
 describe('mergeReports', () => {
-  it('joins the shards: every file once, complete when every shard 1..N is there, the slowest shard\'s wall time', () => {
+  it("joins the shards: every file once, complete when every shard 1..N is there, the slowest shard's wall time", () => {
     const one = report([done('a.wav'), failed('c.wav')], { index: 1, count: 2 });
-    const two = { ...report([done('b.wav')], { index: 2, count: 2 }), summary: { ...summarize([done('b.wav')], 1, 95) } };
+    const two = {
+      ...report([done('b.wav')], { index: 2, count: 2 }),
+      summary: { ...summarize([done('b.wav')], 1, 95) },
+    };
     const merged = mergeReports([two, one]);
     expect(merged.files.map((file) => file.input)).toEqual(['a.wav', 'b.wav', 'c.wav']);
-    expect(merged.shards).toEqual([{ index: 1, count: 2 }, { index: 2, count: 2 }]);
+    expect(merged.shards).toEqual([
+      { index: 1, count: 2 },
+      { index: 2, count: 2 },
+    ]);
     expect(merged.complete).toBe(true);
     expect(merged.summary).toMatchObject({ files: 3, done: 2, failed: 1, notRun: 0, wallSeconds: 95 });
   });
 
   it('is not complete when a shard is missing or one stopped early', () => {
-    expect(mergeReports([report([done('a.wav')], { index: 1, count: 3 }), report([done('b.wav')], { index: 3, count: 3 })]).complete).toBe(false);
-    const stopped = mergeReports([report([done('a.wav')], { index: 1, count: 2 }, false, 4), report([done('b.wav')], { index: 2, count: 2 })]);
+    expect(
+      mergeReports([report([done('a.wav')], { index: 1, count: 3 }), report([done('b.wav')], { index: 3, count: 3 })])
+        .complete,
+    ).toBe(false);
+    const stopped = mergeReports([
+      report([done('a.wav')], { index: 1, count: 2 }, false, 4),
+      report([done('b.wav')], { index: 2, count: 2 }),
+    ]);
     expect(stopped.complete).toBe(false);
     expect(stopped.summary.notRun).toBe(4);
   });
@@ -60,7 +111,10 @@ describe('parseReport', () => {
     expect(parseReport(text, 'r.json').files).toHaveLength(1);
   });
 
-  it.each([['not JSON', '{'], ['other JSON', '{"files": []}']])('refuses %s, naming the file', (_, text) => {
+  it.each([
+    ['not JSON', '{'],
+    ['other JSON', '{"files": []}'],
+  ])('refuses %s, naming the file', (_, text) => {
     expect(() => parseReport(text, 'r.json')).toThrow(JamError);
     expect(() => parseReport(text, 'r.json')).toThrow(/^r\.json: .*written by --report/);
   });

@@ -17,7 +17,10 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const options = { jobs: 1, skipExisting: false, force: false, failFast: false };
 
 /** Real work on real files: waits `ms(input)` (so inputs finish out of order), then writes the planned MIDI file atomically. */
-function writer(ms: (input: string) => number = () => 5, fails: string[] = []): Work & { running: number; most: number; started: string[]; contexts: WorkContext[] } {
+function writer(
+  ms: (input: string) => number = () => 5,
+  fails: string[] = [],
+): Work & { running: number; most: number; started: string[]; contexts: WorkContext[] } {
   const work = Object.assign(
     async (batchItem: BatchItem, context: WorkContext) => {
       work.started.push(batchItem.input);
@@ -56,14 +59,21 @@ describe('runBatch', () => {
   it('gives the records in input order though the work finishes out of order', async () => {
     const order: string[] = [];
     const work = writer((input) => (input === 'take-0.wav' ? 60 : 5));
-    const { records } = await runBatch(items(4), work, { ...options, jobs: 2, onRecord: (record) => order.push(record.input) });
+    const { records } = await runBatch(items(4), work, {
+      ...options,
+      jobs: 2,
+      onRecord: (record) => order.push(record.input),
+    });
     expect(order).toEqual(['take-0.wav', 'take-1.wav', 'take-2.wav', 'take-3.wav']);
     expect(records.map((record) => record.input)).toEqual(order);
   });
 
   it('records a failure with its message and goes on with the rest', async () => {
     const errors: unknown[] = [];
-    const { records, stopped } = await runBatch(items(3), writer(undefined, ['take-1.wav']), { ...options, onRecord: (_, error) => errors.push(error) });
+    const { records, stopped } = await runBatch(items(3), writer(undefined, ['take-1.wav']), {
+      ...options,
+      onRecord: (_, error) => errors.push(error),
+    });
     expect(records.map((record) => record.status)).toEqual(['done', 'failed', 'done']);
     expect(records[1].error).toBe('take-1.wav: broken');
     expect(errors[1]).toBeInstanceOf(Error);
@@ -79,13 +89,22 @@ describe('runBatch', () => {
   });
 
   it('skips inputs whose outputs all exist, and redoes one whose outputs exist only in part, allowed to replace them', async () => {
-    const both = (name: string): BatchItem => ({ input: `${name}.wav`, outputs: { midi: join(folder, `${name}.mid`), lab: join(folder, `${name}.lab`) } });
+    const both = (name: string): BatchItem => ({
+      input: `${name}.wav`,
+      outputs: { midi: join(folder, `${name}.mid`), lab: join(folder, `${name}.lab`) },
+    });
     writeFileSync(join(folder, 'old.mid'), 'x');
     writeFileSync(join(folder, 'old.lab'), 'x');
     writeFileSync(join(folder, 'half.mid'), 'x');
     const work = writer();
-    const earlier = new Map([['old.wav', { input: 'old.wav', status: 'done' as const, outputs: {}, duration: 42, noteCount: 7, seconds: 1 }]]);
-    const { records } = await runBatch([both('old'), both('half'), both('new')], work, { ...options, skipExisting: true, earlier });
+    const earlier = new Map([
+      ['old.wav', { input: 'old.wav', status: 'done' as const, outputs: {}, duration: 42, noteCount: 7, seconds: 1 }],
+    ]);
+    const { records } = await runBatch([both('old'), both('half'), both('new')], work, {
+      ...options,
+      skipExisting: true,
+      earlier,
+    });
     expect(records.map((record) => record.status)).toEqual(['skipped', 'done', 'done']);
     expect(records[0]).toMatchObject({ duration: 42, noteCount: 7, seconds: 0 });
     expect(work.started).toEqual(['half.wav', 'new.wav']);
@@ -114,14 +133,23 @@ describe('runBatch', () => {
   it('a stopped batch still records the inputs it skipped after the first one it never started', async () => {
     writeFileSync(join(folder, 'take-3.mid'), 'x');
     const order: string[] = [];
-    const { records } = await runBatch(items(4), writer(undefined, ['take-0.wav']), { ...options, skipExisting: true, failFast: true, onRecord: (record) => order.push(`${record.input} ${record.status}`) });
+    const { records } = await runBatch(items(4), writer(undefined, ['take-0.wav']), {
+      ...options,
+      skipExisting: true,
+      failFast: true,
+      onRecord: (record) => order.push(`${record.input} ${record.status}`),
+    });
     expect(order).toEqual(['take-0.wav failed', 'take-3.wav skipped']);
     expect(records).toHaveLength(2);
   });
 
   it('an input with a problem known in advance fails without being worked on', async () => {
     const work = writer();
-    const { records } = await runBatch([{ ...item('a'), problem: 'a.wav: b.wav would write a.mid too' }], work, options);
+    const { records } = await runBatch(
+      [{ ...item('a'), problem: 'a.wav: b.wav would write a.mid too' }],
+      work,
+      options,
+    );
     expect(records[0]).toMatchObject({ status: 'failed', error: 'a.wav: b.wav would write a.mid too' });
     expect(work.started).toEqual([]);
   });
@@ -136,7 +164,11 @@ describe('runBatch', () => {
   it('reports progress through the work to do, leaving out skipped inputs', async () => {
     writeFileSync(join(folder, 'take-0.mid'), 'x');
     const seen: number[] = [];
-    await runBatch(items(3), writer(), { ...options, skipExisting: true, onProgress: (counts) => seen.push(counts.fraction) });
+    await runBatch(items(3), writer(), {
+      ...options,
+      skipExisting: true,
+      onProgress: (counts) => seen.push(counts.fraction),
+    });
     expect(seen[0]).toBe(0);
     expect(seen.at(-1)).toBe(1);
     expect(seen).toContain(0.5);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { inShard, parseShard, shardOf } from '../../src/batch/shard.js';
 import { JamError } from '../../src/errors.js';
 
-const paths = (count: number, prefix = 'takes'): string[] => Array.from({ length: count }, (_, i) => `${prefix}/day${i % 7}/take-${i}.wav`);
+const paths = (count: number, prefix = 'takes'): string[] =>
+  Array.from({ length: count }, (_, i) => `${prefix}/day${i % 7}/take-${i}.wav`);
 
 describe('parseShard', () => {
   it('reads I/N, counting from 1 as a CI matrix does', () => {
@@ -11,17 +12,20 @@ describe('parseShard', () => {
     expect(parseShard('1/1')).toEqual({ index: 1, count: 1 });
   });
 
-  it.each(['0/4', '5/4', '1/0', '2', 'a/b', '-1/4', '1.5/4', ''])('refuses %j as a usage error (exit 2) that shows the form', (text) => {
-    let error: unknown;
-    try {
-      parseShard(text);
-    } catch (caught) {
-      error = caught;
-    }
-    expect(error).toBeInstanceOf(JamError);
-    expect((error as JamError).exitCode).toBe(2);
-    expect((error as JamError).message).toMatch(/--shard .*I\/N .*--shard 1\/4/);
-  });
+  it.each(['0/4', '5/4', '1/0', '2', 'a/b', '-1/4', '1.5/4', ''])(
+    'refuses %j as a usage error (exit 2) that shows the form',
+    (text) => {
+      let error: unknown;
+      try {
+        parseShard(text);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(JamError);
+      expect((error as JamError).exitCode).toBe(2);
+      expect((error as JamError).message).toMatch(/--shard .*I\/N .*--shard 1\/4/);
+    },
+  );
 });
 
 describe('shardOf', () => {
@@ -37,7 +41,9 @@ describe('shardOf', () => {
     const placed = before.map((file) => shardOf(file, 5));
     const grown = [...paths(100, 'new'), ...before].sort();
     expect(before.map((file) => shardOf(file, 5))).toEqual(placed);
-    expect(grown.filter((file) => !file.startsWith('new')).map((file) => shardOf(file, 5))).toEqual([...before].sort().map((file) => shardOf(file, 5)));
+    expect(grown.filter((file) => !file.startsWith('new')).map((file) => shardOf(file, 5))).toEqual(
+      [...before].sort().map((file) => shardOf(file, 5)),
+    );
     expect(new Set(grown.map((file) => shardOf(file, 5)))).toEqual(new Set([1, 2, 3, 4, 5]));
   });
 

@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import ToneMidi from '@tonejs/midi';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { midiToBytes, notesToMidi } from '../../src/midi/write.js';
-import { chordScores } from '../../src/theory/evaluate.js';
-import { formatLab, parseLab } from '../../src/theory/lab.js';
+import { chordScores } from '../../src/theory/analysis/evaluate.js';
+import { formatLab, parseLab } from '../../src/theory/analysis/lab.js';
 import type { NoteEvent } from '../../src/types.js';
 import { FIXTURES, listFiles, runJam, type JamRun, lines, STACK_LINE, checkCompiledCli } from '../helpers/cli.js';
-import { progression } from '../theory/progressions.js';
+import { progression } from '../theory/progression/progressions.js';
 
 const { Midi } = ToneMidi;
 
@@ -63,7 +63,10 @@ const it = test.extend<{ work: Workspace }>({
     const work = new Workspace(mkdtempSync(join(tmpdir(), 'jam-analyze-')));
     try {
       await use(work);
-      expect(work.files().filter((file) => file.endsWith('.partial')), 'temporary files left behind').toEqual([]);
+      expect(
+        work.files().filter((file) => file.endsWith('.partial')),
+        'temporary files left behind',
+      ).toEqual([]);
     } finally {
       rmSync(work.path, { recursive: true, force: true });
     }
@@ -85,7 +88,13 @@ function midiOnChannel(notes: NoteEvent[], channel: number): Uint8Array {
   const midi = new Midi();
   const track = midi.addTrack();
   track.channel = channel;
-  for (const note of notes) track.addNote({ midi: note.pitch, time: note.start, duration: note.end - note.start, velocity: note.velocity / 127 });
+  for (const note of notes)
+    track.addNote({
+      midi: note.pitch,
+      time: note.start,
+      duration: note.end - note.start,
+      velocity: note.velocity / 127,
+    });
   return midi.toArray();
 }
 
@@ -97,8 +106,14 @@ describe.concurrent('jam analyze: outputs', { timeout: TIMEOUT }, () => {
     expect(heading).toMatch(/^song\.mid: C major \(confidence [01]\.\d\d\), 120 bpm 4\/4, 0:16\.0$/);
     expect(columns.split(/\s+/).filter(Boolean)).toEqual(['bar', 'time', 'chord', 'numeral', 'key']);
     expect(rows.map((row) => row.trim().split(/\s+/).slice(0, 4))).toEqual([
-      ['1.1', '0:00.0', 'C', 'I'], ['2.1', '0:02.0', 'Am', 'vi'], ['3.1', '0:04.0', 'F', 'IV'], ['4.1', '0:06.0', 'G', 'V'],
-      ['5.1', '0:08.0', 'C', 'I'], ['6.1', '0:10.0', 'Dm7', 'ii7'], ['7.1', '0:12.0', 'G7', 'V7'], ['8.1', '0:14.0', 'Cmaj7', 'Imaj7'],
+      ['1.1', '0:00.0', 'C', 'I'],
+      ['2.1', '0:02.0', 'Am', 'vi'],
+      ['3.1', '0:04.0', 'F', 'IV'],
+      ['4.1', '0:06.0', 'G', 'V'],
+      ['5.1', '0:08.0', 'C', 'I'],
+      ['6.1', '0:10.0', 'Dm7', 'ii7'],
+      ['7.1', '0:12.0', 'G7', 'V7'],
+      ['8.1', '0:14.0', 'Cmaj7', 'Imaj7'],
     ]);
     expect(rows[0]).toMatch(/C major$/);
     expect(run.stderr).toBe('');
@@ -114,17 +129,32 @@ describe.concurrent('jam analyze: outputs', { timeout: TIMEOUT }, () => {
       ['bad.mid', 'bad.mid: not a MIDI file (it does not start with "MThd"); give a Standard MIDI File'],
       ['two.mid', 'Bb major'],
     ]);
-    expect(results[0].chords[0]).toMatchObject({ symbol: 'Em', label: 'E:min', numeral: 'i', role: 'diatonic', key: 'E minor', bar: 1, beat: 1 });
+    expect(results[0].chords[0]).toMatchObject({
+      symbol: 'Em',
+      label: 'E:min',
+      numeral: 'i',
+      role: 'diatonic',
+      key: 'E minor',
+      bar: 1,
+      beat: 1,
+    });
     expect(results[0].grid).toMatchObject({ tempo: 120, meter: [4, 4], estimated: false });
-    expect(lines(run.stderr)).toEqual(['jam: bad.mid: not a MIDI file (it does not start with "MThd"); give a Standard MIDI File', 'jam: warning: 1 of 3 inputs failed']);
+    expect(lines(run.stderr)).toEqual([
+      'jam: bad.mid: not a MIDI file (it does not start with "MThd"); give a Standard MIDI File',
+      'jam: warning: 1 of 3 inputs failed',
+    ]);
   });
 
-  it('with --json and --out-dir, writes each analysis to its file and prints each input\'s record, a failure\'s too, then a summary', async ({ work }) => {
+  it("with --json and --out-dir, writes each analysis to its file and prints each input's record, a failure's too, then a summary", async ({
+    work,
+  }) => {
     work.songsAndABadFile('set');
     const run = await work.jam(['analyze', 'set', '--out-dir', 'out', '--json']);
     expect(run.code).toBe(1);
     const records = lines(run.stdout).map((line) => JSON.parse(line));
-    expect(records.map((record) => [record.input, record.status, record.key ?? null, record.outputs?.json ?? null])).toEqual([
+    expect(
+      records.map((record) => [record.input, record.status, record.key ?? null, record.outputs?.json ?? null]),
+    ).toEqual([
       [join('set', 'bad.mid'), 'failed', null, null],
       [join('set', 'one.mid'), 'done', 'E minor', join('out', 'one.json')],
       [join('set', 'two.mid'), 'done', 'Bb major', join('out', 'two.json')],
@@ -138,7 +168,10 @@ describe.concurrent('jam analyze: outputs', { timeout: TIMEOUT }, () => {
     const run = await work.jam(['analyze', work.song(), '--format', 'lab']);
     expect(run.code, run.stderr).toBe(0);
     expect(lines(run.stdout)[0]).toBe('0.000000 2.000000 C:maj');
-    const scores = chordScores(parseLab(readFileSync(work.file('song.ref.lab'), 'utf8'), 'ref'), parseLab(run.stdout, 'est'));
+    const scores = chordScores(
+      parseLab(readFileSync(work.file('song.ref.lab'), 'utf8'), 'ref'),
+      parseLab(run.stdout, 'est'),
+    );
     expect(scores).toMatchObject({ root: 1, majmin: 1, sevenths: 1 });
     work.write('song.lab', run.stdout);
     const scored = await work.jam(['eval', 'chords', 'song.ref.lab', 'song.lab']);
@@ -165,9 +198,20 @@ describe.concurrent('jam analyze: outputs', { timeout: TIMEOUT }, () => {
     const run = await work.jam(['analyze', work.song('song.mid', 'A', 'minor'), '--annotate', 'marked.mid', '--json']);
     expect(run.code, run.stderr).toBe(0);
     const marked = new Midi(readFileSync(work.file('marked.mid')));
-    expect(marked.header.meta.filter((event) => event.type === 'marker').map((event) => event.text)).toEqual(['Am', 'Dm', 'E', 'Am', 'F', 'C', 'E7', 'Am']);
+    expect(marked.header.meta.filter((event) => event.type === 'marker').map((event) => event.text)).toEqual([
+      'Am',
+      'Dm',
+      'E',
+      'Am',
+      'F',
+      'C',
+      'E7',
+      'Am',
+    ]);
     expect(marked.header.keySignatures).toEqual([{ key: 'C', scale: 'minor', ticks: 0 }]);
-    expect(marked.tracks.flatMap((track) => track.notes).length).toBe(new Midi(readFileSync(work.file('song.mid'))).tracks.flatMap((track) => track.notes).length);
+    expect(marked.tracks.flatMap((track) => track.notes).length).toBe(
+      new Midi(readFileSync(work.file('song.mid'))).tracks.flatMap((track) => track.notes).length,
+    );
   });
 
   it('analyses note JSON, from a file or standard input, on beats found in the notes', async ({ work }) => {
@@ -188,13 +232,17 @@ describe.concurrent('jam analyze: outputs', { timeout: TIMEOUT }, () => {
     // fixtures/chords.wav is fixtures/chords.mid played: C – Am – F – G – C in close voicings, no bass part.
     writeFileSync(work.file('chords.wav'), readFileSync(join(FIXTURES, 'chords.wav')));
     writeFileSync(work.file('chords.mid'), readFileSync(join(FIXTURES, 'chords.mid')));
-    const [audio, midi] = await Promise.all([work.jam(['analyze', 'chords.wav', '--json']), work.jam(['analyze', 'chords.mid', '--json'])]);
+    const [audio, midi] = await Promise.all([
+      work.jam(['analyze', 'chords.wav', '--json']),
+      work.jam(['analyze', 'chords.mid', '--json']),
+    ]);
     expect(audio.code, audio.stderr).toBe(0);
     const [fromAudio, fromMidi] = [audio, midi].map((run) => JSON.parse(run.stdout));
     expect(fromAudio.grid).toMatchObject({ estimated: true, meter: [4, 4] });
     expect(Math.abs(fromAudio.grid.tempo - 120)).toBeLessThan(3);
     expect(fromAudio.key.name).toBe('C major');
-    const roots = (analysis: { chords: Array<{ root: string | null }> }) => analysis.chords.map((chord) => chord.root).filter((root) => root !== null);
+    const roots = (analysis: { chords: Array<{ root: string | null }> }) =>
+      analysis.chords.map((chord) => chord.root).filter((root) => root !== null);
     // The Am is voiced C–E–A–C with nothing below it, and jam hears it as part of the C before it.
     expect(roots(fromAudio)).toEqual(['C', 'F', 'G', 'C']);
     expect(roots(fromAudio)).toEqual(roots(fromMidi));
@@ -204,25 +252,45 @@ describe.concurrent('jam analyze: outputs', { timeout: TIMEOUT }, () => {
 describe.concurrent('jam analyze: inputs it cannot use, and honest N timelines', { timeout: TIMEOUT }, () => {
   it('refuses a file that is not MIDI but is named .mid', async ({ work }) => {
     work.write('notes.mid', 'C E G\n');
-    expectOneLineError(await work.jam(['analyze', 'notes.mid']), 1, 'notes.mid', /not a MIDI file \(it does not start with "MThd"\); give a Standard MIDI File/);
+    expectOneLineError(
+      await work.jam(['analyze', 'notes.mid']),
+      1,
+      'notes.mid',
+      /not a MIDI file \(it does not start with "MThd"\); give a Standard MIDI File/,
+    );
   });
 
   it('refuses a truncated MIDI file', async ({ work }) => {
     const whole = readFileSync(work.file(work.song()));
     work.write('cut.mid', whole.subarray(0, Math.floor(whole.length / 2)));
-    expectOneLineError(await work.jam(['analyze', 'cut.mid']), 1, 'cut.mid', /the MIDI file is truncated \(track \d+ promises \d+ bytes, \d+ are there\); export or copy it again/);
+    expectOneLineError(
+      await work.jam(['analyze', 'cut.mid']),
+      1,
+      'cut.mid',
+      /the MIDI file is truncated \(track \d+ promises \d+ bytes, \d+ are there\); export or copy it again/,
+    );
   });
 
   it('refuses a format 2 MIDI file', async ({ work }) => {
     const bytes = Uint8Array.from(readFileSync(work.file(work.song())));
     bytes[9] = 2;
     work.write('patterns.mid', bytes);
-    expectOneLineError(await work.jam(['analyze', 'patterns.mid']), 1, 'patterns.mid', /format 2 MIDI file .*export it as format 0 or 1/);
+    expectOneLineError(
+      await work.jam(['analyze', 'patterns.mid']),
+      1,
+      'patterns.mid',
+      /format 2 MIDI file .*export it as format 0 or 1/,
+    );
   });
 
   it('refuses an unknown key profile and conflicting outputs as usage errors', async ({ work }) => {
     work.song();
-    expectOneLineError(await work.jam(['analyze', 'song.mid', '--profile', 'bach']), 2, '--profile bach', /no such key profile; choose one of krumhansl-kessler, temperley, temperley-de-clercq, albrecht-shanahan/);
+    expectOneLineError(
+      await work.jam(['analyze', 'song.mid', '--profile', 'bach']),
+      2,
+      '--profile bach',
+      /no such key profile; choose one of krumhansl-kessler, temperley, temperley-de-clercq, albrecht-shanahan/,
+    );
     expectOneLineError(await work.jam(['analyze', 'song.mid', '--json', '--format', 'lab']), 2, '--json', /choose one/);
     expectOneLineError(await work.jam(['analyze', 'song.mid', 'song.mid', '-o', 'x.txt']), 2, '-o', /use --out-dir/);
   });
@@ -232,11 +300,18 @@ describe.concurrent('jam analyze: inputs it cannot use, and honest N timelines',
     const run = await work.jam(['analyze', 'empty.mid', '--json']);
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ key: null, keyChanges: [], chords: [], notes: 0 });
-    expect(lines(run.stderr)).toEqual(['jam: warning: empty.mid: no notes to analyse (drums are left out); the chords are all N']);
+    expect(lines(run.stderr)).toEqual([
+      'jam: warning: empty.mid: no notes to analyse (drums are left out); the chords are all N',
+    ]);
   });
 
   it('leaves out the drums (channel 10): drums alone are an N timeline over their length', async ({ work }) => {
-    const beat = Array.from({ length: 16 }, (_, i) => ({ pitch: i % 2 ? 38 : 36, start: i * 0.5, end: i * 0.5 + 0.1, velocity: 100 }));
+    const beat = Array.from({ length: 16 }, (_, i) => ({
+      pitch: i % 2 ? 38 : 36,
+      start: i * 0.5,
+      end: i * 0.5 + 0.1,
+      velocity: 100,
+    }));
     work.write('drums.mid', midiOnChannel(beat, 9));
     const run = await work.jam(['analyze', 'drums.mid', '--format', 'lab']);
     expect(run.code, run.stderr).toBe(0);
@@ -248,7 +323,10 @@ describe.concurrent('jam analyze: inputs it cannot use, and honest N timelines',
     both.tracks.push(new Midi(midiOnChannel(beat, 9)).tracks[0]);
     work.write('band.mid', both.toArray());
     work.write('piano.mid', midiOnChannel(piano, 0));
-    const [band, alone] = await Promise.all([work.jam(['analyze', 'band.mid', '--format', 'lab']), work.jam(['analyze', 'piano.mid', '--format', 'lab'])]);
+    const [band, alone] = await Promise.all([
+      work.jam(['analyze', 'band.mid', '--format', 'lab']),
+      work.jam(['analyze', 'piano.mid', '--format', 'lab']),
+    ]);
     expect(band.stdout).toBe(alone.stdout);
   });
 });

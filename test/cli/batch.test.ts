@@ -4,7 +4,17 @@
  * stopped with Ctrl-C, split into shards and merged, with the report and the exit codes checked.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -33,7 +43,11 @@ let source: string;
 function makeTakes(folder: string): void {
   const cut = (fixture: string, target: string, start: number, seconds: number): void => {
     mkdirSync(dirname(join(folder, target)), { recursive: true });
-    const made = spawnSync('sox', [join(FIXTURES, fixture), join(folder, target), 'trim', String(start), String(seconds)], { encoding: 'utf8' });
+    const made = spawnSync(
+      'sox',
+      [join(FIXTURES, fixture), join(folder, target), 'trim', String(start), String(seconds)],
+      { encoding: 'utf8' },
+    );
     if (made.status !== 0) throw new Error(`sox: ${made.stderr}`);
   };
   GOOD.slice(0, 14).forEach((take, i) => cut(i % 2 ? 'chords.wav' : 'scale.wav', take, (i % 4) * 0.5, 1.5));
@@ -88,7 +102,10 @@ const it = test.extend<{ work: Workspace }>({
     cpSync(join(source, 'takes'), work.file('takes'), { recursive: true });
     try {
       await use(work);
-      expect(work.files().filter((file) => file.endsWith('.partial')), 'temporary files left behind').toEqual([]);
+      expect(
+        work.files().filter((file) => file.endsWith('.partial')),
+        'temporary files left behind',
+      ).toEqual([]);
     } finally {
       rmSync(work.path, { recursive: true, force: true });
     }
@@ -96,25 +113,35 @@ const it = test.extend<{ work: Workspace }>({
 });
 
 const mids = (takes: string[]) => takes.map((take) => take.replace(/\.\w+$/, '.mid')).sort();
-const byInput = (report: { files: Array<{ input: string; status: string }> }) => Object.fromEntries(report.files.map((file) => [file.input.replace(/^takes\//, ''), file.status]));
+const byInput = (report: { files: Array<{ input: string; status: string }> }) =>
+  Object.fromEntries(report.files.map((file) => [file.input.replace(/^takes\//, ''), file.status]));
 
 /** Starts jam in the background, for signals. */
 function startJam(work: Workspace, args: string[]) {
-  const child = spawn(process.execPath, [JAM, ...args], { cwd: work.path, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [JAM, ...args], {
+    cwd: work.path,
+    env: { ...process.env, CI: 'true' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
   child.stdout.resume();
-  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stderr })));
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stderr })),
+  );
   return { child, ended };
 }
 
 /** Waits until `count` MIDI files exist below `folder`. */
 async function midiFilesAppear(folder: string, count: number): Promise<void> {
-  while (listFiles(folder).filter((file) => file.endsWith('.mid')).length < count) await new Promise((resolve) => setTimeout(resolve, 5));
+  while (listFiles(folder).filter((file) => file.endsWith('.mid')).length < count)
+    await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
 describe.concurrent('jam transcribe <folder>', { timeout: TIMEOUT }, () => {
-  it('mirrors the tree under --out-dir, reports every input once, fails the bad ones and goes on; run again, it skips what is done', async ({ work }) => {
+  it('mirrors the tree under --out-dir, reports every input once, fails the bad ones and goes on; run again, it skips what is done', async ({
+    work,
+  }) => {
     const run = await work.jam(['transcribe', 'takes', '--out-dir', 'midi', '--report', 'report.json']);
     expect(run.code, run.stderr).toBe(1);
     expect(work.files('midi')).toEqual(mids(GOOD));
@@ -122,31 +149,62 @@ describe.concurrent('jam transcribe <folder>', { timeout: TIMEOUT }, () => {
     expect(lines(run.stdout).sort()).toEqual(mids(GOOD).map((file) => join('midi', file)));
     const stderr = lines(run.stderr);
     expect(stderr.at(-1)).toBe(`jam: warning: ${CORRUPT.length + TWINS.length} of ${ALL.length} inputs failed`);
-    for (const bad of [...CORRUPT, ...TWINS]) expect(stderr.filter((line) => line.startsWith(`jam: takes/${bad}: `))).toHaveLength(1);
-    expect(run.stderr).toMatch(/jam: takes\/day3\/twin\.mp3: takes\/day3\/twin\.wav would write midi\/day3\/twin\.mid too; rename one/);
+    for (const bad of [...CORRUPT, ...TWINS])
+      expect(stderr.filter((line) => line.startsWith(`jam: takes/${bad}: `))).toHaveLength(1);
+    expect(run.stderr).toMatch(
+      /jam: takes\/day3\/twin\.mp3: takes\/day3\/twin\.wav would write midi\/day3\/twin\.mid too; rename one/,
+    );
 
     const report = work.report();
     expect(report).toMatchObject({ format: 'jam-batch-report/1', command: 'transcribe', complete: true });
     expect(report.files.map((file: { input: string }) => file.input)).toEqual(ALL.map((take) => `takes/${take}`));
-    expect(byInput(report)).toEqual(Object.fromEntries(ALL.map((take) => [take, GOOD.includes(take) ? 'done' : 'failed'])));
+    expect(byInput(report)).toEqual(
+      Object.fromEntries(ALL.map((take) => [take, GOOD.includes(take) ? 'done' : 'failed'])),
+    );
     const first = report.files.find((file: { input: string }) => file.input === 'takes/day2/deep/take-1.flac');
-    expect(first).toMatchObject({ outputs: { midi: 'midi/day2/deep/take-1.mid' }, duration: 1.5, noteCount: expect.any(Number) });
+    expect(first).toMatchObject({
+      outputs: { midi: 'midi/day2/deep/take-1.mid' },
+      duration: 1.5,
+      noteCount: expect.any(Number),
+    });
     expect(Object.keys(first.timings)).toEqual(['transcribe', 'write']);
-    expect(report.files.find((file: { input: string }) => file.input === 'takes/day2/empty.wav').error).toMatch(/empty/);
-    expect(report.summary).toMatchObject({ files: ALL.length, done: GOOD.length, skipped: 0, failed: CORRUPT.length + TWINS.length, notRun: 0 });
+    expect(report.files.find((file: { input: string }) => file.input === 'takes/day2/empty.wav').error).toMatch(
+      /empty/,
+    );
+    expect(report.summary).toMatchObject({
+      files: ALL.length,
+      done: GOOD.length,
+      skipped: 0,
+      failed: CORRUPT.length + TWINS.length,
+      notRun: 0,
+    });
 
     const written = statSync(work.file('midi/day1/take-1.mid')).mtimeMs;
     const again = await work.jam(['transcribe', 'takes', '--out-dir', 'midi', '--report', 'report.json', '--json']);
     expect(again.code).toBe(1);
     expect(statSync(work.file('midi/day1/take-1.mid')).mtimeMs).toBe(written);
     const records = lines(again.stdout).map((line) => JSON.parse(line));
-    expect(records.at(-1).summary).toMatchObject({ files: ALL.length, done: 0, skipped: GOOD.length, failed: CORRUPT.length + TWINS.length });
-    expect(records.slice(0, -1).map((record) => record.status).filter((status) => status === 'skipped')).toHaveLength(GOOD.length);
+    expect(records.at(-1).summary).toMatchObject({
+      files: ALL.length,
+      done: 0,
+      skipped: GOOD.length,
+      failed: CORRUPT.length + TWINS.length,
+    });
+    expect(
+      records
+        .slice(0, -1)
+        .map((record) => record.status)
+        .filter((status) => status === 'skipped'),
+    ).toHaveLength(GOOD.length);
     // A skipped file keeps what the first run learnt of it.
-    expect(work.report().files.find((file: { input: string }) => file.input === 'takes/day2/deep/take-1.flac')).toMatchObject({ status: 'skipped', duration: 1.5 });
+    expect(
+      work.report().files.find((file: { input: string }) => file.input === 'takes/day2/deep/take-1.flac'),
+    ).toMatchObject({ status: 'skipped', duration: 1.5 });
   });
 
-  it('killed with SIGKILL part-way, leaves only whole files, and the same command finishes the rest', async ({ work }) => {
+  it('killed with SIGKILL part-way, leaves only whole files, and the same command finishes the rest', async ({
+    work,
+  }) => {
     const args = ['transcribe', 'takes', '--out-dir', 'midi', '--report', 'report.json', '--jobs', '1'];
     const { child, ended } = startJam(work, args);
     await midiFilesAppear(work.file('midi'), 3);
@@ -155,7 +213,12 @@ describe.concurrent('jam transcribe <folder>', { timeout: TIMEOUT }, () => {
     const before = work.files('midi').filter((file) => file.endsWith('.mid'));
     expect(before.length).toBeGreaterThanOrEqual(3);
     expect(before.length).toBeLessThan(GOOD.length);
-    for (const file of before) expect(readFileSync(work.file(join('midi', file))).subarray(0, 4).toString('latin1')).toBe('MThd');
+    for (const file of before)
+      expect(
+        readFileSync(work.file(join('midi', file)))
+          .subarray(0, 4)
+          .toString('latin1'),
+      ).toBe('MThd');
     // What a kill during a write leaves: a temporary, which is not an output and is cleared on resume.
     writeFileSync(work.file('midi/day1/.take-8.mid.0badf00d.partial'), 'half a MIDI file');
     writeFileSync(work.file('.report.json.0badf00d.partial'), '{"half a report');
@@ -171,7 +234,16 @@ describe.concurrent('jam transcribe <folder>', { timeout: TIMEOUT }, () => {
   });
 
   it('Ctrl-C stops after the file in flight: exit 130, whole outputs, a report marked incomplete', async ({ work }) => {
-    const { child, ended } = startJam(work, ['transcribe', 'takes', '--out-dir', 'midi', '--report', 'report.json', '--jobs', '1']);
+    const { child, ended } = startJam(work, [
+      'transcribe',
+      'takes',
+      '--out-dir',
+      'midi',
+      '--report',
+      'report.json',
+      '--jobs',
+      '1',
+    ]);
     await midiFilesAppear(work.file('midi'), 1);
     child.kill('SIGINT');
     const { code, stderr } = await ended;
@@ -182,11 +254,25 @@ describe.concurrent('jam transcribe <folder>', { timeout: TIMEOUT }, () => {
     expect(report).toMatchObject({ complete: false, stopped: 'SIGINT' });
     expect(report.summary.notRun).toBeGreaterThan(0);
     const done = report.files.filter((file: { status: string }) => file.status === 'done');
-    expect(work.files('midi')).toEqual(done.map((file: { outputs: { midi: string } }) => file.outputs.midi.replace(/^midi\//, '')).sort());
+    expect(work.files('midi')).toEqual(
+      done.map((file: { outputs: { midi: string } }) => file.outputs.midi.replace(/^midi\//, '')).sort(),
+    );
   });
 
   it('two shards cover every input exactly once, and jam report merge joins their reports', async ({ work }) => {
-    const shard = (index: number) => work.jam(['transcribe', 'takes', '-d', 'midi', '--shard', `${index}/2`, '--report', `shard-${index}.json`, '--jobs', '1']);
+    const shard = (index: number) =>
+      work.jam([
+        'transcribe',
+        'takes',
+        '-d',
+        'midi',
+        '--shard',
+        `${index}/2`,
+        '--report',
+        `shard-${index}.json`,
+        '--jobs',
+        '1',
+      ]);
     // Side by side, as two CI machines would run them.
     const runs = await Promise.all([shard(1), shard(2)]);
     for (const run of runs) expect([0, 1]).toContain(run.code);
@@ -201,9 +287,17 @@ describe.concurrent('jam transcribe <folder>', { timeout: TIMEOUT }, () => {
 
     const merged = await work.jam(['report', 'merge', 'shard-1.json', 'shard-2.json', '-o', 'all.json']);
     expect(merged.code).toBe(1);
-    expect(lines(merged.stderr)).toEqual([`jam: warning: ${CORRUPT.length + TWINS.length} of ${ALL.length} inputs failed`]);
+    expect(lines(merged.stderr)).toEqual([
+      `jam: warning: ${CORRUPT.length + TWINS.length} of ${ALL.length} inputs failed`,
+    ]);
     const all = work.report('all.json');
-    expect(all).toMatchObject({ complete: true, shards: [{ index: 1, count: 2 }, { index: 2, count: 2 }] });
+    expect(all).toMatchObject({
+      complete: true,
+      shards: [
+        { index: 1, count: 2 },
+        { index: 2, count: 2 },
+      ],
+    });
     expect(all.summary).toMatchObject({ files: ALL.length, done: GOOD.length, failed: CORRUPT.length + TWINS.length });
 
     const missing = await work.jam(['report', 'merge', 'shard-1.json']);
@@ -213,7 +307,17 @@ describe.concurrent('jam transcribe <folder>', { timeout: TIMEOUT }, () => {
   });
 
   it('--fail-fast stops starting inputs after the first failure', async ({ work }) => {
-    const run = await work.jam(['transcribe', 'takes/day1', '--out-dir', 'midi', '--fail-fast', '--jobs', '1', '--report', 'report.json']);
+    const run = await work.jam([
+      'transcribe',
+      'takes/day1',
+      '--out-dir',
+      'midi',
+      '--fail-fast',
+      '--jobs',
+      '1',
+      '--report',
+      'report.json',
+    ]);
     expect(run.code).toBe(1);
     const report = work.report();
     // garbage.wav is the first input in day1/.
@@ -222,17 +326,38 @@ describe.concurrent('jam transcribe <folder>', { timeout: TIMEOUT }, () => {
     expect(work.files('midi')).toEqual([]);
   });
 
-  it('a folder of good takes exits 0; --from - reads the list; patterns pick files; --analyze adds the key and chords', async ({ work }) => {
-    const run = await work.jam(['transcribe', "takes/day2/**/*.flac", '--out-dir', 'midi', '--analyze', '--quiet']);
+  it('a folder of good takes exits 0; --from - reads the list; patterns pick files; --analyze adds the key and chords', async ({
+    work,
+  }) => {
+    const run = await work.jam(['transcribe', 'takes/day2/**/*.flac', '--out-dir', 'midi', '--analyze', '--quiet']);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toBe('');
-    expect(work.files('midi')).toEqual(['deep/take-1.analysis.json', 'deep/take-1.lab', 'deep/take-1.mid', 'deep/take-2.analysis.json', 'deep/take-2.lab', 'deep/take-2.mid',
-      'deep/take-3.analysis.json', 'deep/take-3.lab', 'deep/take-3.mid', 'deep/take-4.analysis.json', 'deep/take-4.lab', 'deep/take-4.mid']);
+    expect(work.files('midi')).toEqual([
+      'deep/take-1.analysis.json',
+      'deep/take-1.lab',
+      'deep/take-1.mid',
+      'deep/take-2.analysis.json',
+      'deep/take-2.lab',
+      'deep/take-2.mid',
+      'deep/take-3.analysis.json',
+      'deep/take-3.lab',
+      'deep/take-3.mid',
+      'deep/take-4.analysis.json',
+      'deep/take-4.lab',
+      'deep/take-4.mid',
+    ]);
     const analysis = JSON.parse(readFileSync(work.file('midi/deep/take-1.analysis.json'), 'utf8'));
-    expect(analysis).toMatchObject({ input: 'takes/day2/deep/take-1.flac', key: expect.anything(), chords: expect.any(Array) });
+    expect(analysis).toMatchObject({
+      input: 'takes/day2/deep/take-1.flac',
+      key: expect.anything(),
+      chords: expect.any(Array),
+    });
     expect(readFileSync(work.file('midi/deep/take-1.lab'), 'utf8')).toMatch(/^0\.000000 \d+\.\d{6} \S+\n/);
 
-    const listed = await work.jam(['transcribe', '--from', '-', '--out-dir', 'listed', '--json'], 'takes/day1/take-1.wav\ntakes/day3/bend.ogg\n');
+    const listed = await work.jam(
+      ['transcribe', '--from', '-', '--out-dir', 'listed', '--json'],
+      'takes/day1/take-1.wav\ntakes/day3/bend.ogg\n',
+    );
     expect(listed.code, listed.stderr).toBe(0);
     expect(work.files('listed')).toEqual(['takes/day1/take-1.mid', 'takes/day3/bend.mid']);
     const records = lines(listed.stdout).map((line) => JSON.parse(line));
@@ -240,7 +365,9 @@ describe.concurrent('jam transcribe <folder>', { timeout: TIMEOUT }, () => {
     expect(records[0].notes.length).toBe(records[0].noteCount);
   });
 
-  it('usage errors exit 2 before any work: a bad --shard, --jobs 0, a pattern that matches nothing', async ({ work }) => {
+  it('usage errors exit 2 before any work: a bad --shard, --jobs 0, a pattern that matches nothing', async ({
+    work,
+  }) => {
     for (const [args, hint] of [
       [['--shard', '0/2'], /--shard 0\/2: give I\/N with 1 ≤ I ≤ N/],
       [['--shard', '3/2'], /--shard 3\/2/],
@@ -258,7 +385,11 @@ describe.concurrent('jam transcribe <folder>', { timeout: TIMEOUT }, () => {
 });
 
 function makeSongs(work: Workspace): void {
-  for (const [fixture, target] of [['chords.mid', 'songs/a/chords.mid'], ['scale.mid', 'songs/a/b/scale.mid'], ['bend.mid', 'songs/bend.mid']]) {
+  for (const [fixture, target] of [
+    ['chords.mid', 'songs/a/chords.mid'],
+    ['scale.mid', 'songs/a/b/scale.mid'],
+    ['bend.mid', 'songs/bend.mid'],
+  ]) {
     mkdirSync(dirname(work.file(target)), { recursive: true });
     copyFileSync(join(FIXTURES, fixture), work.file(target));
   }
@@ -268,17 +399,44 @@ function makeSongs(work: Workspace): void {
 describe.concurrent('jam analyze <folder>', { timeout: TIMEOUT }, () => {
   it('writes one .lab per MIDI file along the tree, with a report; a bad file fails alone', async ({ work }) => {
     makeSongs(work);
-    const run = await work.jam(['analyze', 'songs', '--format', 'lab', '--out-dir', 'labs', '--report', 'report.json', '--jobs', '2']);
+    const run = await work.jam([
+      'analyze',
+      'songs',
+      '--format',
+      'lab',
+      '--out-dir',
+      'labs',
+      '--report',
+      'report.json',
+      '--jobs',
+      '2',
+    ]);
     expect(run.code).toBe(1);
     expect(work.files('labs')).toEqual(['a/b/scale.lab', 'a/chords.lab', 'bend.lab']);
-    expect(lines(run.stdout)).toEqual([join('labs', 'a/b/scale.lab'), join('labs', 'a/chords.lab'), join('labs', 'bend.lab')]);
+    expect(lines(run.stdout)).toEqual([
+      join('labs', 'a/b/scale.lab'),
+      join('labs', 'a/chords.lab'),
+      join('labs', 'bend.lab'),
+    ]);
     expect(readFileSync(work.file('labs/a/chords.lab'), 'utf8')).toMatch(/^0\.000000 \S+ C:maj\n/);
     const report = work.report();
     expect(report.files.map((file: { input: string; status: string }) => [file.input, file.status])).toEqual([
-      ['songs/a/b/scale.mid', 'done'], ['songs/a/chords.mid', 'done'], ['songs/bend.mid', 'done'], ['songs/broken.mid', 'failed'],
+      ['songs/a/b/scale.mid', 'done'],
+      ['songs/a/chords.mid', 'done'],
+      ['songs/bend.mid', 'done'],
+      ['songs/broken.mid', 'failed'],
     ]);
     expect(report.files[1]).toMatchObject({ key: 'C major', outputs: { lab: 'labs/a/chords.lab' } });
-    const again = await work.jam(['analyze', 'songs', '--format', 'lab', '--out-dir', 'labs', '--report', 'report.json']);
+    const again = await work.jam([
+      'analyze',
+      'songs',
+      '--format',
+      'lab',
+      '--out-dir',
+      'labs',
+      '--report',
+      'report.json',
+    ]);
     expect(work.report().summary).toMatchObject({ skipped: 3, failed: 1 });
     expect(again.code).toBe(1);
   });

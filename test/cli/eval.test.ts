@@ -43,12 +43,14 @@ describe.concurrent('jam eval', { timeout: TIMEOUT }, () => {
     write(work, 'est.json', JSON.stringify(estimate));
     const run = await jam(work, ['eval', 'notes', 'ref.mid', 'est.json']);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toBe([
-      '4 reference notes, 4 estimated',
-      'onset         precision 0.750  recall 0.750  F1 0.750',
-      'onset+offset  precision 0.500  recall 0.500  F1 0.500',
-      '',
-    ].join('\n'));
+    expect(run.stdout).toBe(
+      [
+        '4 reference notes, 4 estimated',
+        'onset         precision 0.750  recall 0.750  F1 0.750',
+        'onset+offset  precision 0.500  recall 0.500  F1 0.500',
+        '',
+      ].join('\n'),
+    );
     const json = JSON.parse((await jam(work, ['eval', 'notes', 'ref.mid', 'est.json', '--json'])).stdout);
     expect(json.onset).toMatchObject({ matched: 3, reference: 4, estimate: 4 });
     expect(json.onsetOffset.matched).toBe(2);
@@ -66,10 +68,23 @@ describe.concurrent('jam eval', { timeout: TIMEOUT }, () => {
 
   it('scores keys given as text, in a file, or in jam analyze --json output', async ({ work }) => {
     write(work, 'ref.txt', 'A minor\n');
-    write(work, 'analysis.json', JSON.stringify({ input: 'song.mid', key: { tonic: 'C', mode: 'major', name: 'C major', confidence: 0.9 } }) + '\n');
-    expect((await jam(work, ['eval', 'key', 'ref.txt', 'analysis.json'])).stdout).toBe('0.3 (reference A minor, estimate C major)\n');
-    expect((await jam(work, ['eval', 'key', 'E major', 'B major'])).stdout).toBe('0.5 (reference E major, estimate B major)\n');
-    expect(JSON.parse((await jam(work, ['eval', 'key', 'Db major', 'C# major', '--json'])).stdout)).toEqual({ reference: 'Db major', estimate: 'C# major', score: 1 });
+    write(
+      work,
+      'analysis.json',
+      JSON.stringify({ input: 'song.mid', key: { tonic: 'C', mode: 'major', name: 'C major', confidence: 0.9 } }) +
+        '\n',
+    );
+    expect((await jam(work, ['eval', 'key', 'ref.txt', 'analysis.json'])).stdout).toBe(
+      '0.3 (reference A minor, estimate C major)\n',
+    );
+    expect((await jam(work, ['eval', 'key', 'E major', 'B major'])).stdout).toBe(
+      '0.5 (reference E major, estimate B major)\n',
+    );
+    expect(JSON.parse((await jam(work, ['eval', 'key', 'Db major', 'C# major', '--json'])).stdout)).toEqual({
+      reference: 'Db major',
+      estimate: 'C# major',
+      score: 1,
+    });
   });
 
   it('refuses what it cannot read with one line naming the file and what is wrong', async ({ work }) => {
@@ -77,7 +92,9 @@ describe.concurrent('jam eval', { timeout: TIMEOUT }, () => {
     write(work, 'ok.lab', '0 4 C:maj\n');
     const badLab = await jam(work, ['eval', 'chords', 'bad.lab', 'ok.lab']);
     expect(badLab.code).toBe(1);
-    expect(badLab.stderr).toBe('jam: bad.lab, line 2: "H:min" is not a Harte chord label (e.g. C:maj, A:min7, F#:maj7/5, N)\n');
+    expect(badLab.stderr).toBe(
+      'jam: bad.lab, line 2: "H:min" is not a Harte chord label (e.g. C:maj, A:min7, F#:maj7/5, N)\n',
+    );
     const badKey = await jam(work, ['eval', 'key', 'C lydian', 'C major']);
     expect(badKey.stderr).toBe('jam: the key: "C lydian" is not a key; write it like "C major" or "F# minor"\n');
     const missing = await jam(work, ['eval', 'chords', 'none.lab', 'ok.lab']);

@@ -15,7 +15,16 @@ import { missingMidiSystem } from '../../src/midi/ports.js';
 import { midiNotes } from '../../src/midi/read.js';
 import { scoreNotes } from '../../src/transcribe/score.js';
 import type { LiveEvent, NoteEvent } from '../../src/types.js';
-import { checkCompiledCli, expectOneLineError, FIXTURES, JAM, lines, listFiles, runJam, type JamRun } from '../helpers/cli.js';
+import {
+  checkCompiledCli,
+  expectOneLineError,
+  FIXTURES,
+  JAM,
+  lines,
+  listFiles,
+  runJam,
+  type JamRun,
+} from '../helpers/cli.js';
 
 const HAS_SOX = spawnSync('sox', ['--version'], { stdio: 'ignore' }).status === 0;
 const NO_MIDI = missingMidiSystem();
@@ -49,7 +58,12 @@ function notesOf(stream: LiveEvent[]): { notes: NoteEvent[]; sounding: number } 
     if (event.type !== 'off') continue;
     const on = open.get(event.pitch)?.shift();
     expect(on, `note-off without a note-on: ${JSON.stringify(event)}`).toBeDefined();
-    notes.push({ pitch: event.pitch, start: on!.time, end: event.time, velocity: on!.type === 'on' ? on!.velocity : 0 });
+    notes.push({
+      pitch: event.pitch,
+      start: on!.time,
+      end: event.time,
+      velocity: on!.type === 'on' ? on!.velocity : 0,
+    });
   }
   return { notes, sounding: [...open.values()].reduce((sum, list) => sum + list.length, 0) };
 }
@@ -89,9 +103,18 @@ function soxPcm(audio: string, args: string[]): Buffer {
  * Starts jam and calls `stop` once it has printed `afterLines` NDJSON lines on stdout (so the take is under way);
  * resolves with the run (what it printed before and after) once it has exited.
  */
-function runAndStop(args: string[], cwd: string, afterLines: number, stop: (child: ChildProcess) => void): Promise<JamRun & { stopped: boolean }> {
+function runAndStop(
+  args: string[],
+  cwd: string,
+  afterLines: number,
+  stop: (child: ChildProcess) => void,
+): Promise<JamRun & { stopped: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [JAM, ...args], { cwd, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [JAM, ...args], {
+      cwd,
+      env: { ...process.env, CI: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let stopped = false;
@@ -114,26 +137,39 @@ function runAndStop(args: string[], cwd: string, afterLines: number, stop: (chil
 }
 
 describe('jam live, the real pipeline', () => {
-  it.skipIf(!HAS_SOX)('transcribes float and 16-bit PCM piped from sox into NDJSON and a MIDI file, like the offline transcription', async ({ work }) => {
-    const audio = join(FIXTURES, 'scale.wav');
-    const [float, int16, offline] = await Promise.all([
-      runJam(['live', '--stdin', '--rate', '48000', '--channels', '2', '--events', '-', '--record', 'take.mid'], { cwd: work, input: soxPcm(audio, ['-e', 'floating-point', '-b', '32', '-c', '2', '-r', '48000']) }),
-      runJam(['live', '--stdin', '--format', 's16le', '--rate', '22050', '--events', '-'], { cwd: work, input: soxPcm(audio, ['-e', 'signed', '-b', '16', '-c', '1', '-r', '22050']) }),
-      offlineNotes(work, audio),
-    ]);
-    for (const run of [float, int16]) {
-      expect(run.code, run.stderr).toBe(0);
-      expect(run.stderr).toBe('');
-    }
-    const { notes, sounding } = notesOf(events(float.stdout));
-    expect(sounding).toBe(0);
-    expectSameNotes(recorded(join(work, 'take.mid')), notes);
-    expect(scoreNotes(offline, notes).f1).toBeGreaterThanOrEqual(MIN_F1_AGAINST_OFFLINE);
-    expect(scoreNotes(offline, notesOf(events(int16.stdout)).notes).f1).toBeGreaterThanOrEqual(MIN_F1_AGAINST_OFFLINE);
-    expect(listFiles(work).filter((file) => file.endsWith('.partial'))).toEqual([]);
-  });
+  it.skipIf(!HAS_SOX)(
+    'transcribes float and 16-bit PCM piped from sox into NDJSON and a MIDI file, like the offline transcription',
+    async ({ work }) => {
+      const audio = join(FIXTURES, 'scale.wav');
+      const [float, int16, offline] = await Promise.all([
+        runJam(['live', '--stdin', '--rate', '48000', '--channels', '2', '--events', '-', '--record', 'take.mid'], {
+          cwd: work,
+          input: soxPcm(audio, ['-e', 'floating-point', '-b', '32', '-c', '2', '-r', '48000']),
+        }),
+        runJam(['live', '--stdin', '--format', 's16le', '--rate', '22050', '--events', '-'], {
+          cwd: work,
+          input: soxPcm(audio, ['-e', 'signed', '-b', '16', '-c', '1', '-r', '22050']),
+        }),
+        offlineNotes(work, audio),
+      ]);
+      for (const run of [float, int16]) {
+        expect(run.code, run.stderr).toBe(0);
+        expect(run.stderr).toBe('');
+      }
+      const { notes, sounding } = notesOf(events(float.stdout));
+      expect(sounding).toBe(0);
+      expectSameNotes(recorded(join(work, 'take.mid')), notes);
+      expect(scoreNotes(offline, notes).f1).toBeGreaterThanOrEqual(MIN_F1_AGAINST_OFFLINE);
+      expect(scoreNotes(offline, notesOf(events(int16.stdout)).notes).f1).toBeGreaterThanOrEqual(
+        MIN_F1_AGAINST_OFFLINE,
+      );
+      expect(listFiles(work).filter((file) => file.endsWith('.partial'))).toEqual([]);
+    },
+  );
 
-  it('plays a file in real time into an NDJSON file and a MIDI file: the same events as without pacing, every note ended', async ({ work }) => {
+  it('plays a file in real time into an NDJSON file and a MIDI file: the same events as without pacing, every note ended', async ({
+    work,
+  }) => {
     const scale = await decodeAudio(readFileSync(join(FIXTURES, 'scale.wav')), 'scale.wav', SAMPLE_RATE);
     // The first four notes of the scale: two seconds.
     writeFileSync(join(work, 'clip.wav'), encodeWav([scale.samples.subarray(0, 2 * SAMPLE_RATE)], SAMPLE_RATE));
@@ -153,7 +189,9 @@ describe('jam live, the real pipeline', () => {
     expectSameNotes(recorded(join(work, 'take.mid')), notes);
   });
 
-  it('--melodia-trick adds the notes offline traces from leftover energy, as accurate does: scale.wav\'s first note', async ({ work }) => {
+  it("--melodia-trick adds the notes offline traces from leftover energy, as accurate does: scale.wav's first note", async ({
+    work,
+  }) => {
     const scale = join(FIXTURES, 'scale.wav');
     const [plain, traced] = await Promise.all([
       runJam(['live', scale, '--events', '-'], { cwd: work }),
@@ -162,14 +200,27 @@ describe('jam live, the real pipeline', () => {
     expect(plain.code, plain.stderr).toBe(0);
     expect(traced.code, traced.stderr).toBe(0);
     // Its onset peaks in frame 0, where no onset can start a note: only the trick finds it, at its first frame.
-    const opening = (run: JamRun) => events(run.stdout).filter((event) => event.type === 'on' && event.time < 0.05).map((event) => event.pitch);
+    const opening = (run: JamRun) =>
+      events(run.stdout)
+        .filter((event) => event.type === 'on' && event.time < 0.05)
+        .map((event) => event.pitch);
     expect(opening(plain)).toEqual([]);
     expect(opening(traced)).toEqual([60]);
   });
 
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
-    it(`on ${signal} in the middle of a take ends every note, finishes the MIDI file and exits ${code}`, async ({ work }) => {
-      const run = await runAndStop(['live', join(FIXTURES, 'chords.wav'), '--realtime', '--events', '-', '--record', 'take.mid'], work, 1, (child) => child.kill(signal));
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    it(`on ${signal} in the middle of a take ends every note, finishes the MIDI file and exits ${code}`, async ({
+      work,
+    }) => {
+      const run = await runAndStop(
+        ['live', join(FIXTURES, 'chords.wav'), '--realtime', '--events', '-', '--record', 'take.mid'],
+        work,
+        1,
+        (child) => child.kill(signal),
+      );
       expect(run.stopped).toBe(true);
       expect(run.code, run.stderr).toBe(code);
       const stream = events(run.stdout);
@@ -183,8 +234,15 @@ describe('jam live, the real pipeline', () => {
     });
   }
 
-  it('when the reader of --events - goes away (jam live … | head), ends the take cleanly and exits 0', async ({ work }) => {
-    const run = await runAndStop(['live', join(FIXTURES, 'chords.wav'), '--realtime', '--events', '-', '--record', 'take.mid'], work, 1, (child) => child.stdout!.destroy());
+  it('when the reader of --events - goes away (jam live … | head), ends the take cleanly and exits 0', async ({
+    work,
+  }) => {
+    const run = await runAndStop(
+      ['live', join(FIXTURES, 'chords.wav'), '--realtime', '--events', '-', '--record', 'take.mid'],
+      work,
+      1,
+      (child) => child.stdout!.destroy(),
+    );
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toBe('');
     const kept = recorded(join(work, 'take.mid'));
@@ -194,7 +252,12 @@ describe('jam live, the real pipeline', () => {
   });
 
   it('killed outright (a crash), still leaves a whole MIDI file of the notes that had ended', async ({ work }) => {
-    const run = await runAndStop(['live', join(FIXTURES, 'chords.wav'), '--realtime', '--events', '-', '--record', 'take.mid'], work, 16, (child) => child.kill('SIGKILL'));
+    const run = await runAndStop(
+      ['live', join(FIXTURES, 'chords.wav'), '--realtime', '--events', '-', '--record', 'take.mid'],
+      work,
+      16,
+      (child) => child.kill('SIGKILL'),
+    );
     expect(run.code).toBeNull();
     // The kill may cut the last line short.
     const ended = notesOf(events(run.stdout.slice(0, run.stdout.lastIndexOf('\n') + 1))).notes;
@@ -208,7 +271,12 @@ describe('jam live, the real pipeline', () => {
 
 describe('jam live, play, record, ports, devices: what the user did wrong, in one line', () => {
   it('needs somewhere for the notes to go', async ({ work }) => {
-    expectOneLineError(await runJam(['live', join(FIXTURES, 'scale.wav')], { cwd: work }), 2, '--record FILE', /give somewhere for the notes to go/);
+    expectOneLineError(
+      await runJam(['live', join(FIXTURES, 'scale.wav')], { cwd: work }),
+      2,
+      '--record FILE',
+      /give somewhere for the notes to go/,
+    );
   });
 
   it('needs exactly one source, and --realtime only for a file', async ({ work }) => {
@@ -235,32 +303,42 @@ describe('jam live, play, record, ports, devices: what the user did wrong, in on
     expect(readFileSync(join(work, 'take.mid'), 'utf8')).toBe('mine');
   });
 
-  it.skipIf(!NO_MIDI)('says in one line that there is no MIDI system, for live --to, play, record and ports', async ({ work }) => {
-    const runs = await Promise.all([
-      runJam(['live', join(FIXTURES, 'scale.wav'), '--to', 'Synth'], { cwd: work }),
-      runJam(['play', join(FIXTURES, 'scale.mid'), '--to', '0'], { cwd: work }),
-      runJam(['record', '--from', '0', '-o', 'take.mid'], { cwd: work }),
-      runJam(['ports'], { cwd: work }),
-    ]);
-    for (const run of runs) expectOneLineError(run, 1, '/dev/snd/seq', /^jam: no MIDI system: .*use --record or --events instead$/);
-    expect(existsSync(join(work, 'take.mid'))).toBe(false);
-  });
+  it.skipIf(!NO_MIDI)(
+    'says in one line that there is no MIDI system, for live --to, play, record and ports',
+    async ({ work }) => {
+      const runs = await Promise.all([
+        runJam(['live', join(FIXTURES, 'scale.wav'), '--to', 'Synth'], { cwd: work }),
+        runJam(['play', join(FIXTURES, 'scale.mid'), '--to', '0'], { cwd: work }),
+        runJam(['record', '--from', '0', '-o', 'take.mid'], { cwd: work }),
+        runJam(['ports'], { cwd: work }),
+      ]);
+      for (const run of runs)
+        expectOneLineError(run, 1, '/dev/snd/seq', /^jam: no MIDI system: .*use --record or --events instead$/);
+      expect(existsSync(join(work, 'take.mid'))).toBe(false);
+    },
+  );
 
   it('play needs a port to play to, record a port and a file', async ({ work }) => {
-    const [play, record] = await Promise.all([runJam(['play', join(FIXTURES, 'scale.mid')], { cwd: work }), runJam(['record', '-o', 'take.mid'], { cwd: work })]);
+    const [play, record] = await Promise.all([
+      runJam(['play', join(FIXTURES, 'scale.mid')], { cwd: work }),
+      runJam(['record', '-o', 'take.mid'], { cwd: work }),
+    ]);
     expectOneLineError(play, 2, '--to PORT', /jam ports lists them/);
     expectOneLineError(record, 2, '--from', /^jam: --from is needed/);
   });
 
-  it.skipIf(existsSync('/dev/snd'))('says in one line that there is no audio input, for devices and live --input; devices --json is empty', async ({ work }) => {
-    const [devices, live, json] = await Promise.all([
-      runJam(['devices'], { cwd: work }),
-      runJam(['live', '--input', '0', '--events', '-'], { cwd: work }),
-      runJam(['devices', '--json'], { cwd: work }),
-    ]);
-    expectOneLineError(devices, 1, 'no audio input devices found', /--stdin/);
-    expectOneLineError(live, 1, 'no audio input devices found', /--stdin/);
-    expect(json.code).toBe(0);
-    expect(JSON.parse(json.stdout)).toEqual([]);
-  });
+  it.skipIf(existsSync('/dev/snd'))(
+    'says in one line that there is no audio input, for devices and live --input; devices --json is empty',
+    async ({ work }) => {
+      const [devices, live, json] = await Promise.all([
+        runJam(['devices'], { cwd: work }),
+        runJam(['live', '--input', '0', '--events', '-'], { cwd: work }),
+        runJam(['devices', '--json'], { cwd: work }),
+      ]);
+      expectOneLineError(devices, 1, 'no audio input devices found', /--stdin/);
+      expectOneLineError(live, 1, 'no audio input devices found', /--stdin/);
+      expect(json.code).toBe(0);
+      expect(JSON.parse(json.stdout)).toEqual([]);
+    },
+  );
 });

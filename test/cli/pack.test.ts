@@ -8,16 +8,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Mode, Note } from 'tonal';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { RHYTHM_STYLES } from '../../src/theory/rhythm.js';
-import { PROGRESSIONS } from '../../src/theory/data/progressions.js';
-import { parseMusicalKey, parseProgression, type MusicalKey } from '../../src/theory/progressionParse.js';
+import { RHYTHM_STYLES } from '../../src/theory/progression/rhythm.js';
+import { PROGRESSIONS } from '../../src/theory/progression/data/progressions.js';
+import { parseMusicalKey, parseProgression, type MusicalKey } from '../../src/theory/progression/parse.js';
 import { listFiles, runJam, type JamRun, checkCompiledCli } from '../helpers/cli.js';
-import { chordPitchClasses, chordSegments, keySignatureIn, readMidi } from '../midi/chordSegments.js';
+import { chordPitchClasses, chordSegments, keySignatureIn, readMidi } from '../app/chordSegments.js';
 
 const STACK_LINE = /^\s+at /m;
 /** The modes' names in tonal, and where each one's tonic lies on the major scale of its folder. */
 const TONAL_MODE: Record<string, string> = {
-  major: 'ionian', minor: 'aeolian', dorian: 'dorian', phrygian: 'phrygian', lydian: 'lydian', mixolydian: 'mixolydian', locrian: 'locrian',
+  major: 'ionian',
+  minor: 'aeolian',
+  dorian: 'dorian',
+  phrygian: 'phrygian',
+  lydian: 'lydian',
+  mixolydian: 'mixolydian',
+  locrian: 'locrian',
 };
 const ONE_FOLDER_FILES = 15 + 25 + 56 + PROGRESSIONS.length * RHYTHM_STYLES.length;
 
@@ -45,7 +51,10 @@ function expectOneLineError(run: JamRun, code: number, hint: RegExp): void {
 
 /** The key signature a scale's own spelling gives: its sharps minus its flats; minor for minor keys (modes are written as their parent major). */
 function signatureOfScale(key: MusicalKey): { accidentals: number; minor: boolean } {
-  const accidentals = Mode.notes(TONAL_MODE[key.mode], key.tonic).reduce((sum, note) => sum + (Note.get(note).alt ?? 0), 0);
+  const accidentals = Mode.notes(TONAL_MODE[key.mode], key.tonic).reduce(
+    (sum, note) => sum + (Note.get(note).alt ?? 0),
+    0,
+  );
   return { accidentals, minor: key.mode === 'minor' };
 }
 
@@ -56,7 +65,10 @@ function whatThePathSays(file: string): { key: MusicalKey; chords: string } {
   const name = rest[rest.length - 1].replace(/\.mid$/, '');
   if (section === '4 Progressions') {
     const mode = rest[0].toLowerCase();
-    return { key: { tonic: Mode.relativeTonic(TONAL_MODE[mode], 'ionian', majorTonic), mode: mode as MusicalKey['mode'] }, chords: name };
+    return {
+      key: { tonic: Mode.relativeTonic(TONAL_MODE[mode], 'ionian', majorTonic), mode: mode as MusicalKey['mode'] },
+      chords: name,
+    };
   }
   if (section === '3 Other chords') return { key: { tonic: majorTonic, mode: 'major' }, chords: name };
   // 1 Triads/<key>/<numeral> - <symbol>: the numeral must be the symbol in the key.
@@ -67,7 +79,9 @@ function whatThePathSays(file: string): { key: MusicalKey; chords: string } {
 }
 
 describe.concurrent('jam pack', () => {
-  it('--keys C: one folder, every file holding exactly the chords its path names, in its key; written again only with --force', async ({ work }) => {
+  it('--keys C: one folder, every file holding exactly the chords its path names, in its key; written again only with --force', async ({
+    work,
+  }) => {
     const run = await work.jam(['--out', 'pack', '--keys', 'C']);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(new RegExp(`^pack: ${ONE_FOLDER_FILES} MIDI files in \\d+\\.\\d s\\n$`));
@@ -80,11 +94,14 @@ describe.concurrent('jam pack', () => {
       const midi = readMidi(readFileSync(join(work.path, 'pack', file)));
       const expected = parseProgression(chords, { key }).chords.map((chord) => chord.symbol);
       const segments = chordSegments(midi);
-      if (segments.map((segment) => segment.marker).join(' ') !== expected.join(' ')) problems.push(`${file}: markers ${segments.map((s) => s.marker)}`);
+      if (segments.map((segment) => segment.marker).join(' ') !== expected.join(' '))
+        problems.push(`${file}: markers ${segments.map((s) => s.marker)}`);
       for (const segment of segments) {
-        if (segment.pitchClasses.join() !== chordPitchClasses(segment.marker).join() || segment.spilling > 0) problems.push(`${file}: ${segment.marker} sounds ${segment.pitchClasses}`);
+        if (segment.pitchClasses.join() !== chordPitchClasses(segment.marker).join() || segment.spilling > 0)
+          problems.push(`${file}: ${segment.marker} sounds ${segment.pitchClasses}`);
       }
-      if (JSON.stringify(keySignatureIn(midi)) !== JSON.stringify(signatureOfScale(key))) problems.push(`${file}: key signature ${JSON.stringify(keySignatureIn(midi))}`);
+      if (JSON.stringify(keySignatureIn(midi)) !== JSON.stringify(signatureOfScale(key)))
+        problems.push(`${file}: key signature ${JSON.stringify(keySignatureIn(midi))}`);
     }
     expect(problems).toEqual([]);
 
@@ -92,7 +109,11 @@ describe.concurrent('jam pack', () => {
     const probe = join(work.path, 'pack', 'C major – A minor', '1 Triads', 'C major', 'I - C.mid');
     writeFileSync(probe, 'mine');
     const refused = await work.jam(['--out', 'pack', '--keys', 'Am']);
-    expectOneLineError(refused, 1, /^jam: pack\/C major – A minor\/.*\.mid and \d+ other pack files already exist; use --force to overwrite them/);
+    expectOneLineError(
+      refused,
+      1,
+      /^jam: pack\/C major – A minor\/.*\.mid and \d+ other pack files already exist; use --force to overwrite them/,
+    );
     expect(readFileSync(probe, 'utf8')).toBe('mine');
     const forced = await work.jam(['--out', 'pack', '--keys', 'Am', '--force', '--json']);
     expect(forced.code, forced.stderr).toBe(0);
@@ -102,8 +123,16 @@ describe.concurrent('jam pack', () => {
 
   it('refuses a file where the folder should be, a missing --out, and keys that name no folder', async ({ work }) => {
     writeFileSync(join(work.path, 'blocker'), 'a file');
-    expectOneLineError(await work.jam(['--out', 'blocker', '--keys', 'C']), 1, /--out blocker: not a folder \(a file is in the way\); choose another/);
-    expectOneLineError(await work.jam(['--out', 'blocker/pack', '--keys', 'C']), 1, /--out blocker\/pack: not a folder \(a file is in the way\); choose another/);
+    expectOneLineError(
+      await work.jam(['--out', 'blocker', '--keys', 'C']),
+      1,
+      /--out blocker: not a folder \(a file is in the way\); choose another/,
+    );
+    expectOneLineError(
+      await work.jam(['--out', 'blocker/pack', '--keys', 'C']),
+      1,
+      /--out blocker\/pack: not a folder \(a file is in the way\); choose another/,
+    );
     expectOneLineError(await work.jam([]), 2, /give the folder to write the pack to, e\.g\. jam pack --out chord-pack/);
     expectOneLineError(await work.jam(['--out', 'pack', '--keys', 'H']), 1, /unknown key "H": did you mean B\?/);
     expect(statSync(join(work.path, 'blocker')).isFile()).toBe(true);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pictureFiles, plotTranscription } from '../../src/cli/plot.js';
-import { outputPathsFor } from '../../src/transcribe/outputs.js';
+import { outputPathsFor } from '../../src/app/outputs.js';
 import type { NoteEvent } from '../../src/types.js';
 import { elementsOfClass, parseSvg } from '../helpers/svg.js';
 
@@ -14,7 +14,8 @@ const CADENCE: NoteEvent[] = [
 ].flatMap((chord, i) => chord.map((pitch) => ({ pitch, start: i, end: i + 1, velocity: 80 })));
 
 describe('the picture jam transcribe --plot writes', () => {
-  const plotPath = (input: string, output?: string, outDir?: string) => outputPathsFor(input, { output, outDir, plot: true }).plot;
+  const plotPath = (input: string, output?: string, outDir?: string) =>
+    outputPathsFor(input, { output, outDir, plot: true }).plot;
 
   it('goes beside the MIDI file, named after it', () => {
     expect(plotPath('takes/take.wav', 'out/take.mid')).toBe('out/take.svg');
@@ -36,7 +37,9 @@ describe('the picture jam transcribe --plot writes', () => {
     expect(elementsOfClass(svg, 'title')[0].text).toBe('cadence.wav');
     expect(elementsOfClass(svg, 'key')[0].text).toMatch(/^Key: /);
     expect(elementsOfClass(svg, 'chord').length).toBeGreaterThan(0);
-    expect(elementsOfClass(plotTranscription({ notes: CADENCE, duration: 4.5 }, '-'), 'title')[0].text).toBe('standard input');
+    expect(elementsOfClass(plotTranscription({ notes: CADENCE, duration: 4.5 }, '-'), 'title')[0].text).toBe(
+      'standard input',
+    );
   });
 });
 

@@ -10,7 +10,17 @@ import { join } from 'node:path';
 import ToneMidi from '@tonejs/midi';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { encodeWav } from '../../src/audio/wav.js';
-import { FIXTURES, listFiles, ROOT, runJam, type JamRun, expectOneLineError, lines, STACK_LINE, checkCompiledCli } from '../helpers/cli.js';
+import {
+  FIXTURES,
+  listFiles,
+  ROOT,
+  runJam,
+  type JamRun,
+  expectOneLineError,
+  lines,
+  STACK_LINE,
+  checkCompiledCli,
+} from '../helpers/cli.js';
 
 const { Midi } = ToneMidi;
 
@@ -25,7 +35,10 @@ const SCALE_PITCHES = [60, 62, 64, 65, 67, 69, 71, 72];
 beforeAll(checkCompiledCli);
 
 function sine(seconds: number, frequency = 440, amplitude = 0.5): Float32Array {
-  return Float32Array.from({ length: Math.round(seconds * SAMPLE_RATE) }, (_, i) => amplitude * Math.sin((2 * Math.PI * frequency * i) / SAMPLE_RATE));
+  return Float32Array.from(
+    { length: Math.round(seconds * SAMPLE_RATE) },
+    (_, i) => amplitude * Math.sin((2 * Math.PI * frequency * i) / SAMPLE_RATE),
+  );
 }
 
 /** A fresh temporary folder for one test, where jam runs and its inputs are made. */
@@ -67,7 +80,10 @@ const it = test.extend<{ work: Workspace }>({
     const work = new Workspace(mkdtempSync(join(tmpdir(), 'jam-cli-')));
     try {
       await use(work);
-      expect(work.files().filter((file) => file.endsWith('.partial')), 'temporary files left behind').toEqual([]);
+      expect(
+        work.files().filter((file) => file.endsWith('.partial')),
+        'temporary files left behind',
+      ).toEqual([]);
     } finally {
       rmSync(work.path, { recursive: true, force: true });
     }
@@ -121,7 +137,11 @@ describe.concurrent('jam transcribe: inputs it cannot use', { timeout: TIMEOUT }
       },
       hint: /not an audio file jam can read; .*ffmpeg/,
     },
-    { what: '0.05 s of audio', make: (work) => work.writeWav('blip.wav', sine(0.05)), hint: /only 0\.050 s of audio.*give a longer recording/ },
+    {
+      what: '0.05 s of audio',
+      make: (work) => work.writeWav('blip.wav', sine(0.05)),
+      hint: /only 0\.050 s of audio.*give a longer recording/,
+    },
   ];
 
   it.for(cases)('$what: exit 1, one line naming it, no output', async ({ make, hint }, { work }) => {
@@ -132,10 +152,16 @@ describe.concurrent('jam transcribe: inputs it cannot use', { timeout: TIMEOUT }
     expect(work.files()).toEqual(before);
   });
 
-  it('an unsupported codec (Ogg Opus): exit 1, one line naming it and how to convert it, no output', async ({ work, skip }) => {
+  it('an unsupported codec (Ogg Opus): exit 1, one line naming it and how to convert it, no output', async ({
+    work,
+    skip,
+  }) => {
     if (!HAS_FFMPEG) skip('ffmpeg is not installed, so no Opus file can be made for this test');
     const wav = work.tone();
-    const made = spawnSync('ffmpeg', ['-loglevel', 'error', '-i', wav, '-c:a', 'libopus', 'take.opus'], { cwd: work.path, encoding: 'utf8' });
+    const made = spawnSync('ffmpeg', ['-loglevel', 'error', '-i', wav, '-c:a', 'libopus', 'take.opus'], {
+      cwd: work.path,
+      encoding: 'utf8',
+    });
     if (made.status !== 0) skip(`ffmpeg could not encode Opus (no libopus?): ${made.stderr.trim()}`);
     const before = work.files();
     const run = await work.jam(['transcribe', 'take.opus']);
@@ -143,12 +169,17 @@ describe.concurrent('jam transcribe: inputs it cannot use', { timeout: TIMEOUT }
     expect(work.files()).toEqual(before);
   });
 
-  it('several inputs with a bad one: the good ones are transcribed, exit 1, stderr names the bad one', async ({ work }) => {
+  it('several inputs with a bad one: the good ones are transcribed, exit 1, stderr names the bad one', async ({
+    work,
+  }) => {
     work.tone('first.wav');
     work.writeWav('second.wav', sine(0.5, 330));
     const run = await work.jam(['transcribe', 'first.wav', 'missing.wav', 'second.wav', '--json']);
     expect(run.code, run.stderr).toBe(1);
-    expect(lines(run.stderr)).toEqual(['jam: missing.wav: no such file; check the path', 'jam: warning: 1 of 3 inputs failed']);
+    expect(lines(run.stderr)).toEqual([
+      'jam: missing.wav: no such file; check the path',
+      'jam: warning: 1 of 3 inputs failed',
+    ]);
     expect(work.files()).toEqual(['first.mid', 'first.wav', 'second.mid', 'second.wav']);
     expect(midiNotes(readMidi(readFileSync(work.file('first.mid')))).map((note) => note.midi)).toContain(69);
     expect(midiNotes(readMidi(readFileSync(work.file('second.mid')))).map((note) => note.midi)).toContain(64);
@@ -188,7 +219,12 @@ describe.concurrent('jam transcribe: outputs that cannot be written', { timeout:
     const input = work.tone();
     const before = work.files();
     const run = await work.jam(['transcribe', input, '-o', '/nonexistent-dir/x.mid']);
-    expectOneLineError(run, 1, '/nonexistent-dir/x.mid', /the folder \/nonexistent-dir does not exist; create it or choose another output/);
+    expectOneLineError(
+      run,
+      1,
+      '/nonexistent-dir/x.mid',
+      /the folder \/nonexistent-dir does not exist; create it or choose another output/,
+    );
     expect(existsSync('/nonexistent-dir')).toBe(false);
     expect(work.files()).toEqual(before);
   });
@@ -201,7 +237,9 @@ describe.concurrent('jam transcribe: engines', { timeout: TIMEOUT }, () => {
     expect(run.code, run.stderr).toBe(0);
     const stderr = lines(run.stderr);
     expect(stderr).toHaveLength(1);
-    expect(stderr[0]).toMatch(/^jam: warning: ONNX Runtime could not load \(.*missing\.onnx.*\); using the slower tfjs engine$/);
+    expect(stderr[0]).toMatch(
+      /^jam: warning: ONNX Runtime could not load \(.*missing\.onnx.*\); using the slower tfjs engine$/,
+    );
     expect(existsSync(work.file('tone.mid'))).toBe(true);
   });
 
@@ -222,7 +260,9 @@ describe.concurrent('jam transcribe --plot', { timeout: TIMEOUT }, () => {
     expect(JSON.parse(run.stdout).outputs).toEqual({ midi: 'chords.mid', plot: 'chords.svg' });
     const svg = readFileSync(work.file('chords.svg'), 'utf8');
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-    expect(svg.match(/<rect class="note"/g)).toHaveLength(midiNotes(readMidi(readFileSync(work.file('chords.mid')))).length);
+    expect(svg.match(/<rect class="note"/g)).toHaveLength(
+      midiNotes(readMidi(readFileSync(work.file('chords.mid')))).length,
+    );
     expect(svg).toContain('<text class="key"');
     expect(svg).toContain('<g class="chord"');
   });
@@ -241,13 +281,21 @@ describe.concurrent('jam transcribe: usage errors exit 2', { timeout: TIMEOUT },
     { args: ['--onset-threshold', '7'], names: '--onset-threshold 7', hint: /from 0 to 1/ },
     { args: ['--frame-threshold', '-1'], names: '--frame-threshold -1', hint: /from 0 to 1/ },
     { args: ['--midi-tempo', '0'], names: '--midi-tempo 0', hint: /beats per minute from 1 to 1000/ },
-    { args: ['--minimum-frequency', '500', '--maximum-frequency', '100'], names: '--minimum-frequency 500', hint: /not below --maximum-frequency 100: swap or widen them/ },
+    {
+      args: ['--minimum-frequency', '500', '--maximum-frequency', '100'],
+      names: '--minimum-frequency 500',
+      hint: /not below --maximum-frequency 100: swap or widen them/,
+    },
     { args: ['--onset-threshold', 'abc'], names: '--onset-threshold', hint: /needs a number: use a value from 0 to 1/ },
     { args: ['--onset-threshold'], names: '--onset-threshold', hint: /needs a value/ },
     { args: ['--out-dir'], names: '--out-dir', hint: /needs a value/ },
     { args: ['--threads', '0'], names: '--threads 0', hint: /whole number of threads/ },
     { args: ['--engine', 'gpu'], names: '--engine gpu', hint: /use one of "onnx", "tfjs", "tfjs-node"/ },
-    { args: ['--bogus-option'], names: '--bogus-option', hint: /^jam: unknown option --bogus-option \(see jam --help\)$/ },
+    {
+      args: ['--bogus-option'],
+      names: '--bogus-option',
+      hint: /^jam: unknown option --bogus-option \(see jam --help\)$/,
+    },
   ];
 
   it.for(invalid)('$args.0 $args.1: one line naming the option, no output', async ({ args, names, hint }, { work }) => {
@@ -339,12 +387,29 @@ describe.concurrent('jam transcribe: standard input', { timeout: TIMEOUT }, () =
 });
 
 describe.concurrent('jam transcribe: outputs', { timeout: TIMEOUT }, () => {
-  it('--save-note-events --save-model-outputs --sonify --json --out-dir writes every file into a new folder', async ({ work }) => {
+  it('--save-note-events --save-model-outputs --sonify --json --out-dir writes every file into a new folder', async ({
+    work,
+  }) => {
     const input = work.copyFixture('scale.wav');
-    const run = await work.jam(['transcribe', input, '--save-note-events', '--save-model-outputs', '--sonify', '--json', '--out-dir', 'out/midi']);
+    const run = await work.jam([
+      'transcribe',
+      input,
+      '--save-note-events',
+      '--save-model-outputs',
+      '--sonify',
+      '--json',
+      '--out-dir',
+      'out/midi',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toBe('');
-    expect(work.files()).toEqual(['out/midi/scale.mid', 'out/midi/scale.model.npz', 'out/midi/scale.notes.csv', 'out/midi/scale.sonify.wav', 'scale.wav']);
+    expect(work.files()).toEqual([
+      'out/midi/scale.mid',
+      'out/midi/scale.model.npz',
+      'out/midi/scale.notes.csv',
+      'out/midi/scale.sonify.wav',
+      'scale.wav',
+    ]);
 
     // The JSON line: one per input, with the outputs and the notes.
     const results = lines(run.stdout).map((line) => JSON.parse(line));
@@ -360,7 +425,12 @@ describe.concurrent('jam transcribe: outputs', { timeout: TIMEOUT }, () => {
     expect(result.duration).toBeCloseTo(4.5, 1);
     expect(result.notes.length).toBeGreaterThanOrEqual(SCALE_PITCHES.length);
     for (const note of result.notes) {
-      expect(note).toMatchObject({ pitch: expect.any(Number), start: expect.any(Number), end: expect.any(Number), velocity: expect.any(Number) });
+      expect(note).toMatchObject({
+        pitch: expect.any(Number),
+        start: expect.any(Number),
+        end: expect.any(Number),
+        velocity: expect.any(Number),
+      });
       expect(note.end).toBeGreaterThan(note.start);
     }
     const pitches = new Set(result.notes.map((note: { pitch: number }) => note.pitch));

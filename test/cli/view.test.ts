@@ -7,9 +7,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { midiNotes } from '../../src/midi/read.js';
-import { PNG_SCALE } from '../../src/midi/rasterize.js';
+import { PNG_SCALE } from '../../src/render/rasterize.js';
 import { midiToBytes, notesToMidi } from '../../src/midi/write.js';
-import { FIXTURES, listFiles, runJam, type JamRun, expectOneLineError, lines, checkCompiledCli } from '../helpers/cli.js';
+import {
+  FIXTURES,
+  listFiles,
+  runJam,
+  type JamRun,
+  expectOneLineError,
+  lines,
+  checkCompiledCli,
+} from '../helpers/cli.js';
 import { elementsOfClass, numberOf, parseSvg } from '../helpers/svg.js';
 
 const TIMEOUT = 60_000;
@@ -54,13 +62,15 @@ const it = test.extend<{ work: Workspace }>({
     const work = new Workspace(mkdtempSync(join(tmpdir(), 'jam-view-')));
     try {
       await use(work);
-      expect(work.files().filter((file) => file.endsWith('.partial')), 'temporary files left behind').toEqual([]);
+      expect(
+        work.files().filter((file) => file.endsWith('.partial')),
+        'temporary files left behind',
+      ).toEqual([]);
     } finally {
       rmSync(work.path, { recursive: true, force: true });
     }
   },
 });
-
 
 function pngSize(png: Buffer): { width: number; height: number } {
   expect(png.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
@@ -72,7 +82,9 @@ function notePitches(svg: string): number[] {
 }
 
 describe.concurrent('jam view: MIDI files', { timeout: TIMEOUT }, () => {
-  it('writes <stem>.svg beside the MIDI file: every note, bar lines, pitch names, titled with the file', async ({ work }) => {
+  it('writes <stem>.svg beside the MIDI file: every note, bar lines, pitch names, titled with the file', async ({
+    work,
+  }) => {
     work.copyFixture('chords.mid');
     const run = await work.jam(['view', 'chords.mid']);
     expect(run.code, run.stderr).toBe(0);
@@ -88,7 +100,9 @@ describe.concurrent('jam view: MIDI files', { timeout: TIMEOUT }, () => {
     expect(elementsOfClass(svg, 'bar-line')).toHaveLength(3);
     expect(elementsOfClass(svg, 'bar-number').map((label) => label.text)).toEqual(['1', '2', '3']);
     expect(elementsOfClass(svg, 'time-label').at(-1)?.text).toBe('6 s');
-    expect(elementsOfClass(svg, 'pitch-label').map((label) => label.text)).toEqual(expect.arrayContaining(['B3', 'C4', 'E4', 'G4', 'C5']));
+    expect(elementsOfClass(svg, 'pitch-label').map((label) => label.text)).toEqual(
+      expect.arrayContaining(['B3', 'C4', 'E4', 'G4', 'C5']),
+    );
     expect(elementsOfClass(svg, 'title')[0].text).toBe('chords.mid');
     // The analysis above the roll: the key, and a lane of chords.
     expect(elementsOfClass(svg, 'key')[0].text).toBe('Key: C major');
@@ -101,7 +115,10 @@ describe.concurrent('jam view: MIDI files', { timeout: TIMEOUT }, () => {
     expect(run.code, run.stderr).toBe(0);
     expect(lines(run.stdout)).toEqual(['chords.svg', 'chords.png']);
     const { width, height } = parseSvg(work.read('chords.svg'));
-    expect(pngSize(readFileSync(work.file('chords.png')))).toEqual({ width: width * PNG_SCALE, height: height * PNG_SCALE });
+    expect(pngSize(readFileSync(work.file('chords.png')))).toEqual({
+      width: width * PNG_SCALE,
+      height: height * PNG_SCALE,
+    });
   });
 
   it('-o picture.png writes only the PNG; --width sets the picture’s width', async ({ work }) => {
@@ -134,7 +151,9 @@ describe.concurrent('jam view: MIDI files', { timeout: TIMEOUT }, () => {
     const run = await work.jam(['view', 'bend.mid']);
     expect(run.code, run.stderr).toBe(0);
     // The C5 with the quarter-tone bend and the D5 with vibrato.
-    expect(elementsOfClass(work.read('bend.svg'), 'bend').map((bend) => numberOf(bend, 'data-pitch'))).toEqual([72, 74]);
+    expect(elementsOfClass(work.read('bend.svg'), 'bend').map((bend) => numberOf(bend, 'data-pitch'))).toEqual([
+      72, 74,
+    ]);
   });
 
   it('a MIDI file with drums only: exit 0, an empty roll, and a warning that says why', async ({ work }) => {
@@ -143,7 +162,9 @@ describe.concurrent('jam view: MIDI files', { timeout: TIMEOUT }, () => {
     work.write('drums.mid', midiToBytes(midi));
     const run = await work.jam(['view', 'drums.mid']);
     expect(run.code, run.stderr).toBe(0);
-    expect(lines(run.stderr)).toEqual(['jam: warning: drums.mid: no pitched notes (drum tracks are left out); the picture is an empty roll']);
+    expect(lines(run.stderr)).toEqual([
+      'jam: warning: drums.mid: no pitched notes (drum tracks are left out); the picture is an empty roll',
+    ]);
     const svg = work.read('drums.svg');
     expect(notePitches(svg)).toEqual([]);
     expect(elementsOfClass(svg, 'empty')[0].text).toBe('no notes');
@@ -153,7 +174,10 @@ describe.concurrent('jam view: MIDI files', { timeout: TIMEOUT }, () => {
 describe.concurrent('jam view: note JSON and audio', { timeout: TIMEOUT }, () => {
   it('draws the notes of a jam transcribe --json line', async ({ work }) => {
     const notes = midiNotes(readFileSync(join(FIXTURES, 'chords.mid')), 'chords.mid');
-    work.write('take.json', JSON.stringify({ input: 'take.wav', outputs: { midi: 'take.mid' }, duration: 6.5, seconds: 1, notes }) + '\n');
+    work.write(
+      'take.json',
+      JSON.stringify({ input: 'take.wav', outputs: { midi: 'take.mid' }, duration: 6.5, seconds: 1, notes }) + '\n',
+    );
     const run = await work.jam(['view', 'take.json']);
     expect(run.code, run.stderr).toBe(0);
     const svg = work.read('take.svg');
@@ -195,7 +219,11 @@ describe.concurrent('jam view: what it refuses', { timeout: TIMEOUT }, () => {
       hint: /is a directory; give a MIDI file, note JSON .*or audio/,
     },
     { what: 'an empty file', make: (work) => work.write('empty.mid', ''), hint: /the file is empty/ },
-    { what: 'a text file named .mid', make: (work) => work.write('notes.mid', 'C E G\n'), hint: /not a MIDI file \(it does not start with "?MThd"?\)/ },
+    {
+      what: 'a text file named .mid',
+      make: (work) => work.write('notes.mid', 'C E G\n'),
+      hint: /not a MIDI file \(it does not start with "?MThd"?\)/,
+    },
     {
       what: 'a truncated MIDI file',
       make: (work) => {
@@ -213,9 +241,21 @@ describe.concurrent('jam view: what it refuses', { timeout: TIMEOUT }, () => {
       },
       hint: /a format 2 MIDI file .*; export it as format 0 or 1/,
     },
-    { what: 'broken JSON', make: (work) => work.write('take.json', '{"notes": [\n'), hint: /not valid JSON .*give the output of jam transcribe --json/ },
-    { what: 'a JSON note without a pitch', make: (work) => work.write('take.json', '[{"start": 0, "end": 1, "velocity": 80}]'), hint: /note 1 .*is not a note/ },
-    { what: 'a file that is neither MIDI, JSON nor audio', make: (work) => work.write('notes.wav', 'These are not the samples you are looking for.\n'), hint: /not an audio file jam can read/ },
+    {
+      what: 'broken JSON',
+      make: (work) => work.write('take.json', '{"notes": [\n'),
+      hint: /not valid JSON .*give the output of jam transcribe --json/,
+    },
+    {
+      what: 'a JSON note without a pitch',
+      make: (work) => work.write('take.json', '[{"start": 0, "end": 1, "velocity": 80}]'),
+      hint: /note 1 .*is not a note/,
+    },
+    {
+      what: 'a file that is neither MIDI, JSON nor audio',
+      make: (work) => work.write('notes.wav', 'These are not the samples you are looking for.\n'),
+      hint: /not an audio file jam can read/,
+    },
   ];
 
   it.for(cases)('$what: exit 1, one line naming it, no picture', async ({ make, hint }, { work }) => {
@@ -226,7 +266,9 @@ describe.concurrent('jam view: what it refuses', { timeout: TIMEOUT }, () => {
     expect(work.files()).toEqual(before);
   });
 
-  it('an existing picture without --force: exit 1, the picture untouched; with --force it is replaced', async ({ work }) => {
+  it('an existing picture without --force: exit 1, the picture untouched; with --force it is replaced', async ({
+    work,
+  }) => {
     work.copyFixture('chords.mid');
     work.write('chords.svg', 'mine');
     const refused = await work.jam(['view', 'chords.mid']);
@@ -259,4 +301,3 @@ describe.concurrent('jam view: what it refuses', { timeout: TIMEOUT }, () => {
     expect(work.files()).toEqual(['chords.mid']);
   });
 });
-

@@ -81,7 +81,8 @@ export function staleDistFiles(): string[] {
       if (statSync(full).isDirectory()) walk(full);
       else if (entry.endsWith('.ts') && !entry.endsWith('.d.ts')) {
         const compiled = join(ROOT, 'dist', relative(join(ROOT, 'src'), full)).replace(/\.ts$/, '.js');
-        if (!existsSync(compiled) || statSync(compiled).mtimeMs < statSync(full).mtimeMs) stale.push(relative(ROOT, full));
+        if (!existsSync(compiled) || statSync(compiled).mtimeMs < statSync(full).mtimeMs)
+          stale.push(relative(ROOT, full));
       }
     }
   };
@@ -110,7 +111,11 @@ export function expectOneLineError(run: JamRun, code: number, name: string, hint
 
 /** These tests run the compiled CLI: fail at once when dist/ is missing, and warn when it is older than src/. */
 export function checkCompiledCli(): void {
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` before these tests');
+  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js')))
+    throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` before these tests');
   const stale = staleDistFiles();
-  if (stale.length > 0) console.warn(`dist/ is older than ${stale.join(', ')}: these tests run the compiled CLI; rebuild with \`npx tsc -p tsconfig.json\``);
+  if (stale.length > 0)
+    console.warn(
+      `dist/ is older than ${stale.join(', ')}: these tests run the compiled CLI; rebuild with \`npx tsc -p tsconfig.json\``,
+    );
 }

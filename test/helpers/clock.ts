@@ -1,5 +1,5 @@
 /** Clocks for scheduling tests: time moves only when slept on, so minutes of schedule take no time at all. */
-import type { Clock } from '../../src/live/clock.js';
+import type { Clock } from '../../src/clock.js';
 
 /**
  * A clock whose every sleep ends `lateness()` ms after the time asked for, like a busy machine's timers; a sleep
@@ -18,4 +18,3 @@ export function manualClock(lateness: () => number = () => 0): Clock & { sleeps:
   };
   return clock;
 }
-

@@ -20,7 +20,12 @@ export function elementsOfClass(svg: string, className: string): SvgElement[] {
   return [...svg.matchAll(pattern)].map((match) => {
     const inner = match[4] ?? '';
     const title = /<title>([^<]*)<\/title>/.exec(inner)?.[1];
-    return { tag: match[1], attributes: attributesOf(match[2]), text: inner.replace(/<title>[^<]*<\/title>/g, '').replace(/<[^>]+>/g, ''), title };
+    return {
+      tag: match[1],
+      attributes: attributesOf(match[2]),
+      text: inner.replace(/<title>[^<]*<\/title>/g, '').replace(/<[^>]+>/g, ''),
+      title,
+    };
   });
 }
 

@@ -29,7 +29,7 @@ describe('findInputDevice', () => {
 });
 
 describe('contextSource', () => {
-  it('reads a node of a running audio context through a ScriptProcessor, at the model\'s rate, until stopped', async () => {
+  it("reads a node of a running audio context through a ScriptProcessor, at the model's rate, until stopped", async () => {
     const FREQUENCY = 441;
     const source = contextSource('oscillator', async () => {
       // No sound card here: a context with no output device still runs on its own clock.

@@ -28,8 +28,13 @@ function decodeInReads(decoder: PcmDecoder, bytes: Uint8Array, readSizes: number
 
 describe('deinterleave', () => {
   it('reads little-endian float and 16-bit samples into one array per channel', () => {
-    expect(deinterleave(f32le([0.5, -0.25, 1, 0]), { rate: OUT_RATE, format: 'f32le', channels: 2 })).toEqual([Float32Array.from([0.5, 1]), Float32Array.from([-0.25, 0])]);
-    expect(deinterleave(s16le([16384, -32768, 0]), { rate: OUT_RATE, format: 's16le', channels: 1 })).toEqual([Float32Array.from([0.5, -1, 0])]);
+    expect(deinterleave(f32le([0.5, -0.25, 1, 0]), { rate: OUT_RATE, format: 'f32le', channels: 2 })).toEqual([
+      Float32Array.from([0.5, 1]),
+      Float32Array.from([-0.25, 0]),
+    ]);
+    expect(deinterleave(s16le([16384, -32768, 0]), { rate: OUT_RATE, format: 's16le', channels: 1 })).toEqual([
+      Float32Array.from([0.5, -1, 0]),
+    ]);
   });
 });
 
@@ -50,7 +55,11 @@ describe('PcmDecoder', () => {
     const rate = 48000;
     const signal = Float32Array.from({ length: rate / 2 }, (_, i) => 0.5 * Math.sin((2 * Math.PI * 440 * i) / rate));
     const bytes = s16le([...signal].map((value) => Math.round(value * 32767)));
-    const chunked = decodeInReads(new PcmDecoder({ rate, format: 's16le', channels: 1 }, OUT_RATE), bytes, [4097, 1001]);
+    const chunked = decodeInReads(
+      new PcmDecoder({ rate, format: 's16le', channels: 1 }, OUT_RATE),
+      bytes,
+      [4097, 1001],
+    );
     const quantised = Float32Array.from(signal, (value) => Math.round(value * 32767) / 32768);
     const whole = resample(quantised, rate, OUT_RATE);
     expect(chunked).toHaveLength(whole.length);

@@ -61,7 +61,14 @@ describe('runLive', () => {
     const summary = await runLive({ source: countingSource(), transcriber: oneNotePerChunk(), sinks });
     expect(summary).toEqual({ seconds: 3, notes: 3, events: 6, stopped: false });
     for (const sink of sinks) {
-      expect(sink.events.map((event) => `${event.type}${event.pitch}`)).toEqual(['on60', 'off60', 'on61', 'off61', 'on62', 'off62']);
+      expect(sink.events.map((event) => `${event.type}${event.pitch}`)).toEqual([
+        'on60',
+        'off60',
+        'on61',
+        'off61',
+        'on62',
+        'off62',
+      ]);
       expect(sink.closed).toBe(1);
     }
   });
@@ -87,7 +94,12 @@ describe('runLive', () => {
     const controller = new AbortController();
     const sink = collectingSink();
     const transcriber = oneNotePerChunk((pushed) => pushed === 2 && controller.abort());
-    const summary = await runLive({ source: countingSource(10), transcriber, sinks: [sink], signal: controller.signal });
+    const summary = await runLive({
+      source: countingSource(10),
+      transcriber,
+      sinks: [sink],
+      signal: controller.signal,
+    });
     expect(summary.stopped).toBe(true);
     expect(summary.seconds).toBe(2);
     expect(sink.events.at(-1)).toMatchObject({ type: 'off', pitch: 61 });
@@ -106,7 +118,9 @@ describe('runLive', () => {
       },
     };
     const sink = collectingSink();
-    await expect(runLive({ source: countingSource(), transcriber: failing, sinks: [sink] })).rejects.toThrow('model failed');
+    await expect(runLive({ source: countingSource(), transcriber: failing, sinks: [sink] })).rejects.toThrow(
+      'model failed',
+    );
     expect(sink.events).toEqual([
       { type: 'on', time: 0.5, pitch: 64, velocity: 90 },
       { type: 'off', time: 2, pitch: 64, velocity: 0 },
@@ -117,7 +131,9 @@ describe('runLive', () => {
   it('closes every sink even when one fails to close, then reports that failure', async () => {
     const good = collectingSink();
     const bad: LiveSink = { write() {}, close: () => Promise.reject(new Error('disk full')) };
-    await expect(runLive({ source: countingSource(1), transcriber: oneNotePerChunk(), sinks: [bad, good] })).rejects.toThrow('disk full');
+    await expect(
+      runLive({ source: countingSource(1), transcriber: oneNotePerChunk(), sinks: [bad, good] }),
+    ).rejects.toThrow('disk full');
     expect(good.closed).toBe(1);
   });
 });

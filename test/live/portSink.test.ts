@@ -28,7 +28,12 @@ describe('portSink', () => {
     portSink(output, { channel: 3, program: 81, bendRange: 12 });
     expect(output.sent).toEqual([
       [0xc3, 81],
-      [0xb3, 101, 0], [0xb3, 100, 0], [0xb3, 6, 12], [0xb3, 38, 0], [0xb3, 101, 127], [0xb3, 100, 127],
+      [0xb3, 101, 0],
+      [0xb3, 100, 0],
+      [0xb3, 6, 12],
+      [0xb3, 38, 0],
+      [0xb3, 101, 127],
+      [0xb3, 100, 127],
       [0xe3, 0, 64],
     ]);
   });
@@ -42,7 +47,12 @@ describe('portSink', () => {
     sink.write({ type: 'bend', time: 0.2, pitch: 60, value: 3 });
     sink.write({ type: 'off', time: 0.5, pitch: 60, velocity: 0 });
     // +3 semitones of ±12: a quarter of the way up from the centre, 8192 + 2048.
-    expect(output.sent).toEqual([[0x91, 60, 100], [0xe1, 10240 & 0x7f, 10240 >> 7], [0x81, 60, 0], [0xe1, 0, 64]]);
+    expect(output.sent).toEqual([
+      [0x91, 60, 100],
+      [0xe1, 10240 & 0x7f, 10240 >> 7],
+      [0x81, 60, 0],
+      [0xe1, 0, 64],
+    ]);
   });
 
   it('leaves the wheel alone while other notes sound, since it would bend them all', () => {
@@ -52,7 +62,10 @@ describe('portSink', () => {
     sink.write({ type: 'on', time: 0, pitch: 60, velocity: 100 });
     sink.write({ type: 'on', time: 0, pitch: 64, velocity: 100 });
     sink.write({ type: 'bend', time: 0.1, pitch: 64, value: 0.5 });
-    expect(output.sent).toEqual([[0x90, 60, 100], [0x90, 64, 100]]);
+    expect(output.sent).toEqual([
+      [0x90, 60, 100],
+      [0x90, 64, 100],
+    ]);
   });
 
   it('on close releases every sounding note, sends All Notes Off, recentres the wheel and closes the port, once', () => {
@@ -64,7 +77,11 @@ describe('portSink', () => {
     sink.close();
     sink.close();
     sink.write({ type: 'on', time: 1, pitch: 41, velocity: 100 });
-    expect(output.sent).toEqual([[0x89, 40, 0], [0xb9, 123, 0], [0xe9, 0, 64]]);
+    expect(output.sent).toEqual([
+      [0x89, 40, 0],
+      [0xb9, 123, 0],
+      [0xe9, 0, 64],
+    ]);
     expect(output.closed).toBe(true);
   });
 });
@@ -79,6 +96,9 @@ describe('MIDI bend messages', () => {
   });
 
   it('give a fractional bend range to the synth in cents', () => {
-    expect(bendRangeMessages(0, 2.5).slice(2, 4)).toEqual([[0xb0, 6, 2], [0xb0, 38, 50]]);
+    expect(bendRangeMessages(0, 2.5).slice(2, 4)).toEqual([
+      [0xb0, 6, 2],
+      [0xb0, 38, 50],
+    ]);
   });
 });

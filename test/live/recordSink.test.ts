@@ -14,7 +14,8 @@ let folder: string;
 beforeEach(() => void (folder = mkdtempSync(join(tmpdir(), 'jam-record-'))));
 afterEach(() => rmSync(folder, { recursive: true, force: true }));
 
-const notesIn = (file: string) => midiNotes(readFileSync(file), file).map((note) => ({ ...note, start: round(note.start), end: round(note.end) }));
+const notesIn = (file: string) =>
+  midiNotes(readFileSync(file), file).map((note) => ({ ...note, start: round(note.start), end: round(note.end) }));
 const round = (seconds: number) => Math.round(seconds * 1000) / 1000;
 
 describe('recordSink', () => {
@@ -68,14 +69,29 @@ describe('NoteCollector', () => {
     collector.add({ type: 'off', time: 0, pitch: 50, velocity: 0 });
     collector.add({ type: 'on', time: 0, pitch: 60, velocity: 10 });
     collector.add({ type: 'on', time: 1, pitch: 60, velocity: 20 });
-    expect(collector.add({ type: 'off', time: 2, pitch: 60, velocity: 0 })).toEqual({ pitch: 60, start: 0, end: 2, velocity: 10 });
+    expect(collector.add({ type: 'off', time: 2, pitch: 60, velocity: 0 })).toEqual({
+      pitch: 60,
+      start: 0,
+      end: 2,
+      velocity: 10,
+    });
     collector.finish(3);
-    expect(collector.notes.map((note) => [note.start, note.end])).toEqual([[0, 2], [1, 3]]);
+    expect(collector.notes.map((note) => [note.start, note.end])).toEqual([
+      [0, 2],
+      [1, 3],
+    ]);
   });
 
   it('spreads bends over the note one per model frame, each holding until the next', () => {
     const frame = 256 / 22050;
-    const bends = bendsPerFrame([{ time: 2 * frame, value: 0.5 }, { time: 4 * frame, value: -0.25 }], 0, 6 * frame);
+    const bends = bendsPerFrame(
+      [
+        { time: 2 * frame, value: 0.5 },
+        { time: 4 * frame, value: -0.25 },
+      ],
+      0,
+      6 * frame,
+    );
     expect(bends).toEqual([0, 0, 0.5, 0.5, -0.25, -0.25]);
   });
 });

@@ -44,7 +44,11 @@ describe('openFileSource', () => {
 
   it('without real time gives the whole file at once in large chunks, and stops when aborted', async () => {
     const source = await openFileSource(wavFile(3));
-    expect((await collect(source.chunks(new AbortController().signal))).map((chunk) => chunk.length)).toEqual([RATE, RATE, RATE]);
+    expect((await collect(source.chunks(new AbortController().signal))).map((chunk) => chunk.length)).toEqual([
+      RATE,
+      RATE,
+      RATE,
+    ]);
     const controller = new AbortController();
     controller.abort();
     expect(await collect(source.chunks(controller.signal))).toEqual([]);
@@ -59,7 +63,11 @@ describe('pcmSource', () => {
   it('gives every sample of a stream read in odd-sized pieces', async () => {
     const bytes = new Uint8Array(Float32Array.from({ length: 1000 }, (_, i) => i / 1000).buffer);
     const pieces = [bytes.subarray(0, 3), bytes.subarray(3, 2001), bytes.subarray(2001)];
-    const source = pcmSource(Readable.from(pieces.map((piece) => Buffer.from(piece))), { rate: RATE, format: 'f32le', channels: 1 });
+    const source = pcmSource(Readable.from(pieces.map((piece) => Buffer.from(piece))), {
+      rate: RATE,
+      format: 'f32le',
+      channels: 1,
+    });
     const chunks = await collect(source.chunks(new AbortController().signal));
     expect(chunks.reduce((sum, chunk) => sum + chunk.length, 0)).toBe(1000);
     expect(chunks.at(-1)!.at(-1)).toBeCloseTo(0.999, 6);

@@ -7,7 +7,15 @@ import { FIXTURES } from '../helpers/cli.js';
 
 describe('the bends over a note, from pitch-bend events', () => {
   it('holds each value until the next event, in semitones of the ±2 range', () => {
-    const bends = bendsDuring([{ time: 0, value: 0 }, { time: 1.3, value: 0.25 }, { time: 1.5, value: -0.5 }], 1, 2)!;
+    const bends = bendsDuring(
+      [
+        { time: 0, value: 0 },
+        { time: 1.3, value: 0.25 },
+        { time: 1.5, value: -0.5 },
+      ],
+      1,
+      2,
+    )!;
     expect(bends).toHaveLength(100);
     expect(bends.slice(0, 30).every((bend) => bend === 0)).toBe(true);
     expect(bends[30]).toBe(0.5);
@@ -22,7 +30,16 @@ describe('the bends over a note, from pitch-bend events', () => {
 
   it('is nothing for a note that does not bend', () => {
     expect(bendsDuring([], 0, 1)).toBeUndefined();
-    expect(bendsDuring([{ time: 0, value: 0.5 }, { time: 0.9, value: 0 }], 1, 2)).toBeUndefined();
+    expect(
+      bendsDuring(
+        [
+          { time: 0, value: 0.5 },
+          { time: 0.9, value: 0 },
+        ],
+        1,
+        2,
+      ),
+    ).toBeUndefined();
   });
 });
 

@@ -15,7 +15,10 @@ const { Midi } = ToneMidi;
 
 /** `count` note-ons and -offs every `step` seconds: a steady stream of events over minutes. */
 function steadyTimeline(count: number, step: number): TimedMessage[] {
-  return Array.from({ length: count }, (_, i) => ({ time: i * step, message: i % 2 === 0 ? [0x90, 60, 100] : [0x80, 60, 0] }));
+  return Array.from({ length: count }, (_, i) => ({
+    time: i * step,
+    message: i % 2 === 0 ? [0x90, 60, 100] : [0x80, 60, 0],
+  }));
 }
 
 describe('playTimeline', () => {
@@ -58,12 +61,23 @@ describe('playTimeline', () => {
       { time: 10, message: [0x80, 60, 0] },
     ];
     const sent: number[][] = [];
-    const summary = await playTimeline(timeline, (message) => {
-      sent.push(message);
-      if (sent.length === 2) controller.abort();
-    }, { clock, signal: controller.signal });
+    const summary = await playTimeline(
+      timeline,
+      (message) => {
+        sent.push(message);
+        if (sent.length === 2) controller.abort();
+      },
+      { clock, signal: controller.signal },
+    );
     expect(summary).toEqual({ sent: 2, stopped: true });
-    expect(sent.slice(2)).toEqual(expect.arrayContaining([[0x80, 60, 0], [0x81, 64, 0], [0xb0, 123, 0], [0xb1, 123, 0]]));
+    expect(sent.slice(2)).toEqual(
+      expect.arrayContaining([
+        [0x80, 60, 0],
+        [0x81, 64, 0],
+        [0xb0, 123, 0],
+        [0xb1, 123, 0],
+      ]),
+    );
     expect(sent).toHaveLength(6);
   });
 
@@ -79,11 +93,16 @@ describe('playTimeline', () => {
     const sent: number[][] = [];
     const summary = await playTimeline(timeline, (message) => sent.push(message));
     expect(summary).toEqual({ sent: timeline.length, stopped: false });
-    expect(sent.slice(0, 2)).toEqual([[0xc0, 81], [0xb0, 7, 100]]);
+    expect(sent.slice(0, 2)).toEqual([
+      [0xc0, 81],
+      [0xb0, 7, 100],
+    ]);
     expect(sent).toContainEqual([0xe0, 0, 96]);
     const notes = sent.map(parseMessage).filter((message) => message.kind === 'on' || message.kind === 'off');
     expect(notes).toHaveLength(16);
-    expect(notes.filter((message) => message.kind === 'on').map((message) => 'pitch' in message && message.pitch)).toEqual([60, 61, 62, 63, 64, 65, 66, 67]);
+    expect(
+      notes.filter((message) => message.kind === 'on').map((message) => 'pitch' in message && message.pitch),
+    ).toEqual([60, 61, 62, 63, 64, 65, 66, 67]);
     expect(sent.at(-1)).toEqual([0xb0, 123, 0]);
   });
 });
@@ -97,16 +116,20 @@ describe('midiTimeline', () => {
     track.channel = 2;
     track.instrument.number = 33;
     // Four quarter notes: two at 120 BPM (0.5 s each), two at 60 BPM (1 s each).
-    for (let beat = 0; beat < 4; beat++) track.addNote({ midi: 60, ticks: beat * midi.header.ppq, durationTicks: midi.header.ppq, velocity: 0.8 });
+    for (let beat = 0; beat < 4; beat++)
+      track.addNote({ midi: 60, ticks: beat * midi.header.ppq, durationTicks: midi.header.ppq, velocity: 0.8 });
     const reread = new Midi(midi.toArray());
     const timeline = midiTimeline(reread);
     expect(timeline[0]).toEqual({ time: 0, message: [0xc2, 33] });
     const notes = timeline.slice(1).map(({ time, message }) => [Number(time.toFixed(3)), parseMessage(message).kind]);
     expect(notes).toEqual([
       [0, 'on'],
-      [0.5, 'off'], [0.5, 'on'],
-      [1, 'off'], [1, 'on'],
-      [2, 'off'], [2, 'on'],
+      [0.5, 'off'],
+      [0.5, 'on'],
+      [1, 'off'],
+      [1, 'on'],
+      [2, 'off'],
+      [2, 'on'],
       [3, 'off'],
     ]);
   });

@@ -12,7 +12,11 @@ const NO_MIDI = missingMidiSystem();
 if (NO_MIDI) console.log(`SKIPPED: the RtMidi port test, because this machine has ${NO_MIDI.split(';')[0]}`);
 
 describe('findPort', () => {
-  const names = ['Midi Through:Midi Through Port-0 14:0', 'FLUID Synth (1234):Synth input port (1234:0)', 'FLUID Synth (99):Synth input port (99:0)'];
+  const names = [
+    'Midi Through:Midi Through Port-0 14:0',
+    'FLUID Synth (1234):Synth input port (1234:0)',
+    'FLUID Synth (99):Synth input port (99:0)',
+  ];
 
   it('takes an index, an exact name or a part of one name', () => {
     expect(findPort(names, '1', 'output')).toBe(1);
@@ -21,7 +25,9 @@ describe('findPort', () => {
   });
 
   it('says what went wrong in one line: an index too high, a name matching several ports or none', () => {
-    expect(() => findPort(names, '3', 'output')).toThrow(/MIDI output 3: there are 3 ports; jam ports lists the outputs/);
+    expect(() => findPort(names, '3', 'output')).toThrow(
+      /MIDI output 3: there are 3 ports; jam ports lists the outputs/,
+    );
     expect(() => findPort(names, 'fluid', 'output')).toThrow(/matches 2 ports .*give more of the name or its index/);
     expect(() => findPort([], 'Synth', 'input')).toThrow(/no MIDI input named "Synth"; jam ports lists the inputs/);
   });
@@ -29,7 +35,9 @@ describe('findPort', () => {
 
 describe('missingMidiSystem', () => {
   it('on Linux, needs the ALSA sequencer device; elsewhere leaves it to RtMidi', () => {
-    expect(missingMidiSystem('linux', () => false)).toMatch(/^no MIDI system: the ALSA sequencer \(\/dev\/snd\/seq\) is absent/);
+    expect(missingMidiSystem('linux', () => false)).toMatch(
+      /^no MIDI system: the ALSA sequencer \(\/dev\/snd\/seq\) is absent/,
+    );
     expect(missingMidiSystem('linux', () => true)).toBeUndefined();
     expect(missingMidiSystem('darwin', () => false)).toBeUndefined();
   });
@@ -47,13 +55,15 @@ describe('InputEventReader', () => {
 });
 
 describe.skipIf(NO_MIDI)('through RtMidi', () => {
-  it('sends the port sink\'s notes from a virtual output to an input that connects to it', async () => {
+  it("sends the port sink's notes from a virtual output to an input that connects to it", async () => {
     const midi = await import('@julusian/midi');
     const output = await openVirtualOutput('jam test');
     const input = new midi.Input();
     const received: number[][] = [];
     input.on('message', (_delta, message) => received.push(message));
-    const index = Array.from({ length: input.getPortCount() }, (_, i) => input.getPortName(i)).findIndex((name) => name.includes('jam test'));
+    const index = Array.from({ length: input.getPortCount() }, (_, i) => input.getPortName(i)).findIndex((name) =>
+      name.includes('jam test'),
+    );
     expect(index).toBeGreaterThanOrEqual(0);
     input.openPort(index);
     const sink = portSink(output, { channel: 0 });

@@ -2,7 +2,14 @@ import ToneMidi from '@tonejs/midi';
 import { describe, expect, it } from 'vitest';
 import { midiNotes } from '../../src/midi/read.js';
 import { readMidiFile } from '../../src/midi/smf.js';
-import { bendValue, midiToBytes, notesSoundingAlone, notesToMidi, notesToMidiBytes, TRANSCRIPTION_PROGRAM } from '../../src/midi/write.js';
+import {
+  bendValue,
+  midiToBytes,
+  notesSoundingAlone,
+  notesToMidi,
+  notesToMidiBytes,
+  TRANSCRIPTION_PROGRAM,
+} from '../../src/midi/write.js';
 import type { NoteEvent } from '../../src/types.js';
 
 const { Midi } = ToneMidi;
@@ -17,7 +24,11 @@ describe('writing notes to a MIDI file', () => {
 
   it('round-trips pitches, times (to the tick) and exact integer velocities', () => {
     const back = midiNotes(midiToBytes(notesToMidi(notes)), 'test.mid');
-    expect(back.map((note) => [note.pitch, note.velocity])).toEqual([[60, 100], [64, 64], [67, 1]]);
+    expect(back.map((note) => [note.pitch, note.velocity])).toEqual([
+      [60, 100],
+      [64, 64],
+      [67, 1],
+    ]);
     back.forEach((note, i) => {
       expect(note.start).toBeCloseTo(notes[i].start, 2);
       expect(note.end).toBeCloseTo(notes[i].end, 2);
@@ -55,7 +66,12 @@ describe('writing notes to a MIDI file', () => {
   });
 
   it('gives each pitch its own channel, skipping the drum channel', () => {
-    const many = Array.from({ length: 12 }, (_, i) => ({ pitch: 50 + i, start: i * 0.1, end: i * 0.1 + 0.5, velocity: 80 }));
+    const many = Array.from({ length: 12 }, (_, i) => ({
+      pitch: 50 + i,
+      start: i * 0.1,
+      end: i * 0.1 + 0.5,
+      velocity: 80,
+    }));
     const channels = reread(many, { multiplePitchBends: true }).tracks.map((track) => track.channel);
     expect(channels).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12]);
   });
@@ -76,21 +92,42 @@ describe('writing notes to a MIDI file', () => {
     expect(bendValue(-5)).toBe(-8192);
   });
 
-  it('reads back the same notes with jam\'s reader and @tonejs/midi, to the tick', () => {
-    const many = Array.from({ length: 40 }, (_, i) => ({ pitch: 40 + (i % 30), start: i * 0.37, end: i * 0.37 + 0.1 + (i % 7) * 0.21, velocity: 1 + i * 3 }));
+  it("reads back the same notes with jam's reader and @tonejs/midi, to the tick", () => {
+    const many = Array.from({ length: 40 }, (_, i) => ({
+      pitch: 40 + (i % 30),
+      start: i * 0.37,
+      end: i * 0.37 + 0.1 + (i % 7) * 0.21,
+      velocity: 1 + i * 3,
+    }));
     const bytes = notesToMidiBytes(many, { tempo: 97 });
-    const fromTone = new Midi(bytes).tracks[0].notes.map((note) => [note.midi, note.ticks, note.ticks + note.durationTicks, Math.round(note.velocity * 127)]);
+    const fromTone = new Midi(bytes).tracks[0].notes.map((note) => [
+      note.midi,
+      note.ticks,
+      note.ticks + note.durationTicks,
+      Math.round(note.velocity * 127),
+    ]);
     const ticksOf = (seconds: number) => Math.round((seconds * 97 * 480) / 60);
-    const fromJam = readMidiFile(bytes, 'many.mid').notes.map((note) => [note.pitch, ticksOf(note.start), ticksOf(note.end), note.velocity]);
+    const fromJam = readMidiFile(bytes, 'many.mid').notes.map((note) => [
+      note.pitch,
+      ticksOf(note.start),
+      ticksOf(note.end),
+      note.velocity,
+    ]);
     expect(fromJam).toEqual(fromTone);
-    expect(fromTone.map(([pitch, start, , velocity]) => [pitch, start, velocity])).toEqual(many.map((note) => [note.pitch, ticksOf(note.start), note.velocity]));
+    expect(fromTone.map(([pitch, start, , velocity]) => [pitch, start, velocity])).toEqual(
+      many.map((note) => [note.pitch, ticksOf(note.start), note.velocity]),
+    );
   });
 
   it('places notes more than an hour in', () => {
     const late: NoteEvent[] = [{ pitch: 60, start: 3700.25, end: 3701, velocity: 90, bends: [0, 1] }];
     const [note] = readMidiFile(notesToMidiBytes(late), 'late.mid').notes;
     expect(note.start).toBeCloseTo(3700.25, 2);
-    expect(reread(late).tracks[0].pitchBends.map((bend) => bend.time)).toEqual([expect.closeTo(3700.25, 2), expect.closeTo(3700.625, 2), expect.closeTo(3701, 2)]);
+    expect(reread(late).tracks[0].pitchBends.map((bend) => bend.time)).toEqual([
+      expect.closeTo(3700.25, 2),
+      expect.closeTo(3700.625, 2),
+      expect.closeTo(3701, 2),
+    ]);
   });
 
   it('is the same file as @tonejs/midi writes from its object model', () => {
@@ -104,7 +141,10 @@ describe('writing notes to a MIDI file', () => {
       { pitch: 60, start: 0.5, end: 1, velocity: 90 },
     ];
     const back = readMidiFile(notesToMidiBytes(repeated), 'repeated.mid').notes;
-    expect(back.map((note) => [note.start, note.end, note.velocity])).toEqual([[0, 0.5, 80], [0.5, 1, 90]]);
+    expect(back.map((note) => [note.start, note.end, note.velocity])).toEqual([
+      [0, 0.5, 80],
+      [0.5, 1, 90],
+    ]);
   });
 
   it('keeps every note audible: velocities are clipped to 1-127', () => {

@@ -59,7 +59,9 @@ describe('the engines', () => {
     const { samples } = await decodeAudio(readFileSync(fixture('bass.flac')), 'bass.flac', 22050);
     const one = await transcribe(samples, { batchSize: 1 });
     const eight = await transcribe(samples, { batchSize: 8, threads: 1 });
-    expect(eight.notes.map((note) => [note.pitch, note.start, note.end])).toEqual(one.notes.map((note) => [note.pitch, note.start, note.end]));
+    expect(eight.notes.map((note) => [note.pitch, note.start, note.end])).toEqual(
+      one.notes.map((note) => [note.pitch, note.start, note.end]),
+    );
   });
 
   it('stores each batch in its place when batches in flight come back out of order', async () => {

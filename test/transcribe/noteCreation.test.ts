@@ -11,7 +11,12 @@ import {
   outputToNotes,
   type ModelOutput,
 } from '../../src/transcribe/noteCreation.js';
-import { CONTOUR_BIN_OF_NOTE_CENTRE, MIDI_OFFSET, N_FREQ_BINS_CONTOURS, N_FREQ_BINS_NOTES } from '../../src/transcribe/constants.js';
+import {
+  CONTOUR_BIN_OF_NOTE_CENTRE,
+  MIDI_OFFSET,
+  N_FREQ_BINS_CONTOURS,
+  N_FREQ_BINS_NOTES,
+} from '../../src/transcribe/constants.js';
 
 /** A hand-made posteriorgram: `frames` frames of silence to paint notes into. */
 function emptyOutput(frames: number): ModelOutput & { contour: Float32Array } {
@@ -30,7 +35,15 @@ function withBendPeaks(output: ModelOutput & { contour: Float32Array }): ModelOu
 }
 
 /** Paints a note: frame posterior `level` over [start, end), an onset peak at `start`, contour at its bin. */
-function paintNote(output: ModelOutput & { contour: Float32Array }, pitch: number, start: number, end: number, level = 0.8, onset = 0.9, bendBins = 0): void {
+function paintNote(
+  output: ModelOutput & { contour: Float32Array },
+  pitch: number,
+  start: number,
+  end: number,
+  level = 0.8,
+  onset = 0.9,
+  bendBins = 0,
+): void {
   const bin = pitch - MIDI_OFFSET;
   for (let t = start; t < end; t++) {
     output.note[t * N_FREQ_BINS_NOTES + bin] = level;
@@ -45,13 +58,17 @@ describe('note creation on hand-made posteriorgrams', () => {
   it('turns one painted note into one note with its pitch, frames and amplitude', () => {
     const output = emptyOutput(100);
     paintNote(output, 60, 10, 40);
-    expect(outputToFrameNotes(output, plain)).toEqual([{ startFrame: 10, endFrame: 40, pitch: 60, amplitude: expect.closeTo(0.8, 6) }]);
+    expect(outputToFrameNotes(output, plain)).toEqual([
+      { startFrame: 10, endFrame: 40, pitch: 60, amplitude: expect.closeTo(0.8, 6) },
+    ]);
   });
 
   it('finds a chord as three notes', () => {
     const output = emptyOutput(100);
     for (const pitch of [60, 64, 67]) paintNote(output, pitch, 20, 60);
-    const pitches = outputToFrameNotes(output, plain).map((note) => note.pitch).sort();
+    const pitches = outputToFrameNotes(output, plain)
+      .map((note) => note.pitch)
+      .sort();
     expect(pitches).toEqual([60, 64, 67]);
   });
 
@@ -90,7 +107,9 @@ describe('note creation on hand-made posteriorgrams', () => {
     paintNote(output, 60, 10, 40);
     paintNote(output, 90, 10, 40);
     // 200 Hz ≈ MIDI 55.3, 1000 Hz ≈ MIDI 83.2
-    const pitches = outputToFrameNotes(output, { ...plain, minFrequency: 200, maxFrequency: 1000 }).map((note) => note.pitch);
+    const pitches = outputToFrameNotes(output, { ...plain, minFrequency: 200, maxFrequency: 1000 }).map(
+      (note) => note.pitch,
+    );
     expect(pitches).toEqual([60]);
   });
 
@@ -98,7 +117,11 @@ describe('note creation on hand-made posteriorgrams', () => {
     const output = emptyOutput(100);
     paintNote(output, 60, 10, 40, 0.8, 0.9);
     paintNote(output, 64, 50, 80, 0.8, 0); // no predicted onset at all
-    expect(outputToFrameNotes(output, { melodiaTrick: false }).map((note) => note.pitch).sort()).toEqual([60, 64]);
+    expect(
+      outputToFrameNotes(output, { melodiaTrick: false })
+        .map((note) => note.pitch)
+        .sort(),
+    ).toEqual([60, 64]);
     expect(outputToFrameNotes(output, plain).map((note) => note.pitch)).toEqual([60]);
   });
 
@@ -118,7 +141,11 @@ describe('note creation on hand-made posteriorgrams', () => {
     put(2, 7, 0.8);
     put(4, 1, 0.7);
     put(4, 3, 0.6);
-    expect(onsetPeaks((t, f) => onset[t * N_FREQ_BINS_NOTES + f], frames, 0.5)).toEqual([[4, 3], [4, 1], [2, 7]]);
+    expect(onsetPeaks((t, f) => onset[t * N_FREQ_BINS_NOTES + f], frames, 0.5)).toEqual([
+      [4, 3],
+      [4, 1],
+      [2, 7],
+    ]);
   });
 
   it('the melodia trick recovers a note that has energy but no onset', () => {
@@ -162,20 +189,31 @@ describe('note creation on hand-made posteriorgrams', () => {
 
     paintNote(output, 69, 10, 30, 0.8, 0.9, 1);
     const everywhere = bendPeaksOf(output.contour, output.frames);
-    const reached = bendPeaksOf(output.contour, output.frames, cellsNotesReach(output.note, output.frames, 0, 40, noteReachOf({})!));
-    expect(outputToNotes({ ...output, bendPeaks: reached })).toEqual(outputToNotes({ ...output, bendPeaks: everywhere }));
+    const reached = bendPeaksOf(
+      output.contour,
+      output.frames,
+      cellsNotesReach(output.note, output.frames, 0, 40, noteReachOf({})!),
+    );
+    expect(outputToNotes({ ...output, bendPeaks: reached })).toEqual(
+      outputToNotes({ ...output, bendPeaks: everywhere }),
+    );
     expect(reached).not.toEqual(everywhere);
   });
 
   it('lets notes reach everywhere when one-frame notes are kept, and nowhere without pitch bends', () => {
     expect(noteReachOf({ minNoteLengthMs: 0 })).toBeUndefined();
-    expect(noteReachOf({ frameThreshold: 0.4, energyTolerance: 5 })).toEqual({ frameThreshold: 0.4, energyTolerance: 5 });
+    expect(noteReachOf({ frameThreshold: 0.4, energyTolerance: 5 })).toEqual({
+      frameThreshold: 0.4,
+      energyTolerance: 5,
+    });
     const output = emptyOutput(20);
     output.note.fill(1);
-    expect(cellsNotesReach(output.note, output.frames, 0, 20, noteReachOf({ pitchBends: false })!).includes(1)).toBe(false);
+    expect(cellsNotesReach(output.note, output.frames, 0, 20, noteReachOf({ pitchBends: false })!).includes(1)).toBe(
+      false,
+    );
   });
 
-  it('maps frames to time with basic-pitch\'s per-window correction', () => {
+  it("maps frames to time with basic-pitch's per-window correction", () => {
     expect(frameToTime(0)).toBe(0);
     expect(frameToTime(86)).toBeCloseTo((86 * 256) / 22050, 12);
     // From frame 172 on, one window offset is taken off.
@@ -187,7 +225,8 @@ describe('note creation on hand-made posteriorgrams', () => {
     const output = emptyOutput(frames);
     // A busy texture: four voices changing every 20 frames, plus onset-less energy for the melodia trick.
     for (let start = 0; start + 20 < frames; start += 20) {
-      for (let voice = 0; voice < 4; voice++) paintNote(output, 48 + ((start / 20) * 5 + voice * 7) % 36, start, start + 18, 0.7, voice < 3 ? 0.9 : 0);
+      for (let voice = 0; voice < 4; voice++)
+        paintNote(output, 48 + (((start / 20) * 5 + voice * 7) % 36), start, start + 18, 0.7, voice < 3 ? 0.9 : 0);
     }
     const started = performance.now();
     const notes = outputToNotes(withBendPeaks(output));

@@ -121,7 +121,10 @@ describe('encodeNpz', () => {
 const hasNumpy = spawnSync(PYTHON, ['-c', 'import numpy']).status === 0;
 
 describe('encodeNpz read by numpy', () => {
-  if (!hasNumpy) console.warn(`npz.test: ${PYTHON} with numpy not found, skipping the numpy cross-check (apt-get install python3-numpy)`);
+  if (!hasNumpy)
+    console.warn(
+      `npz.test: ${PYTHON} with numpy not found, skipping the numpy cross-check (apt-get install python3-numpy)`,
+    );
 
   it.skipIf(!hasNumpy)('np.load gives back every shape and value, and zipfile finds no bad CRC', () => {
     const dir = mkdtempSync(join(tmpdir(), 'jam-npz-'));

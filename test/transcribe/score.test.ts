@@ -13,7 +13,12 @@ function note(start: number, end: number, pitch = 60): NoteEvent {
 describe('scoreNotes by hand', () => {
   it('scores an exact copy 1', () => {
     const notes = [note(0, 0.5, 60), note(0.5, 1, 64), note(1, 2, 67)];
-    expect(scoreNotes(notes, notes.map((n) => ({ ...n })))).toEqual({
+    expect(
+      scoreNotes(
+        notes,
+        notes.map((n) => ({ ...n })),
+      ),
+    ).toEqual({
       precision: 1,
       recall: 1,
       f1: 1,
@@ -113,7 +118,9 @@ describe('scoreNotes by hand', () => {
 
 const hasMirEval = spawnSync(PYTHON, ['-c', 'import mir_eval']).status === 0;
 if (!hasMirEval) {
-  console.log(`score.test: skipping the mir_eval cross-check: mir_eval is absent (${PYTHON} -c 'import mir_eval' failed)`);
+  console.log(
+    `score.test: skipping the mir_eval cross-check: mir_eval is absent (${PYTHON} -c 'import mir_eval' failed)`,
+  );
 }
 
 /** Reads cases as JSON on stdin; prints [precision, recall, f1] for onset-only and for offset_ratio 0.2. */
@@ -198,7 +205,10 @@ describe('scoreNotes against mir_eval', () => {
     cases.forEach(({ reference, estimate }, i) => {
       const onset = scoreNotes(reference, estimate);
       const offset = scoreNotes(reference, estimate, { offsetRatio: 0.2 });
-      const ours = { onset: [onset.precision, onset.recall, onset.f1], offset: [offset.precision, offset.recall, offset.f1] };
+      const ours = {
+        onset: [onset.precision, onset.recall, onset.f1],
+        offset: [offset.precision, offset.recall, offset.f1],
+      };
       for (const mode of ['onset', 'offset'] as const) {
         ours[mode].forEach((value, k) => {
           expect(Math.abs(value - expected[i][mode][k]), `case ${i} ${mode} [${k}]`).toBeLessThanOrEqual(1e-9);

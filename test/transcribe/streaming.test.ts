@@ -12,7 +12,8 @@ import { transcribe } from '../../src/transcribe/transcribe.js';
 import type { LiveEvent, NoteEvent } from '../../src/types.js';
 
 const fixture = (name: string) => path.resolve(import.meta.dirname, '../../fixtures', name);
-const audioOf = async (name: string) => (await decodeAudio(readFileSync(fixture(name)), name, AUDIO_SAMPLE_RATE)).samples;
+const audioOf = async (name: string) =>
+  (await decodeAudio(readFileSync(fixture(name)), name, AUDIO_SAMPLE_RATE)).samples;
 
 /**
  * Streamed notes agree with the offline transcription at least this well on chords.wav. Measured with the default
@@ -22,10 +23,16 @@ const audioOf = async (name: string) => (await decodeAudio(readFileSync(fixture(
  */
 const MIN_F1_AGAINST_OFFLINE = 0.85;
 
-async function stream(engine: Engine, samples: Float32Array, chunk: number, options: StreamingOptions = {}): Promise<LiveEvent[]> {
+async function stream(
+  engine: Engine,
+  samples: Float32Array,
+  chunk: number,
+  options: StreamingOptions = {},
+): Promise<LiveEvent[]> {
   const transcriber = new StreamingTranscriber(engine, options);
   const events: LiveEvent[] = [];
-  for (let offset = 0; offset < samples.length; offset += chunk) events.push(...(await transcriber.push(samples.subarray(offset, offset + chunk))));
+  for (let offset = 0; offset < samples.length; offset += chunk)
+    events.push(...(await transcriber.push(samples.subarray(offset, offset + chunk))));
   return [...events, ...(await transcriber.end())];
 }
 
@@ -35,7 +42,9 @@ function pairedNotes(events: LiveEvent[]): NoteEvent[] {
   const lastTime = new Map<number, number>();
   const notes: NoteEvent[] = [];
   for (const event of events) {
-    expect(event.time, `${event.type} ${event.pitch} goes back in time`).toBeGreaterThanOrEqual(lastTime.get(event.pitch) ?? 0);
+    expect(event.time, `${event.type} ${event.pitch} goes back in time`).toBeGreaterThanOrEqual(
+      lastTime.get(event.pitch) ?? 0,
+    );
     lastTime.set(event.pitch, event.time);
     if (event.type === 'on') {
       expect(sounding.has(event.pitch), `a second note-on for ${event.pitch} at ${event.time}`).toBe(false);
@@ -45,7 +54,12 @@ function pairedNotes(events: LiveEvent[]): NoteEvent[] {
       const on = sounding.get(event.pitch);
       expect(on, `a note-off for ${event.pitch} at ${event.time} with no note-on`).toBeDefined();
       sounding.delete(event.pitch);
-      notes.push({ pitch: event.pitch, start: on!.time, end: event.time, velocity: on!.type === 'on' ? on!.velocity : 0 });
+      notes.push({
+        pitch: event.pitch,
+        start: on!.time,
+        end: event.time,
+        velocity: on!.type === 'on' ? on!.velocity : 0,
+      });
     } else {
       expect(sounding.has(event.pitch), `a bend of ${event.pitch} while it is not sounding`).toBe(true);
     }
@@ -66,7 +80,10 @@ describe('streaming transcription with the ONNX engine', () => {
     const offline = await transcribe(samples, { engine });
     const streamed = pairedNotes(await stream(engine, samples, 4096));
     const agreement = scoreNotes(offline.notes, streamed);
-    expect(agreement.f1, `F1 ${agreement.f1.toFixed(3)}: ${agreement.matched} of ${offline.notes.length} offline notes in ${streamed.length}`).toBeGreaterThanOrEqual(MIN_F1_AGAINST_OFFLINE);
+    expect(
+      agreement.f1,
+      `F1 ${agreement.f1.toFixed(3)}: ${agreement.matched} of ${offline.notes.length} offline notes in ${streamed.length}`,
+    ).toBeGreaterThanOrEqual(MIN_F1_AGAINST_OFFLINE);
   });
 
   it('gives the same events whatever the chunk size', async () => {
@@ -77,12 +94,17 @@ describe('streaming transcription with the ONNX engine', () => {
     expect(await stream(engine, samples, AUDIO_SAMPLE_RATE)).toEqual(byBlocks);
   });
 
-  it('finds scale.wav\'s second note with more context too', async () => {
+  it("finds scale.wav's second note with more context too", async () => {
     // Its onset (0.95 between 0.88 and 0.91) once tied with the inferred onset before it and was lost at context 4.
     const samples = (await audioOf('scale.wav')).subarray(0, 1.3 * AUDIO_SAMPLE_RATE);
     for (const contextFrames of [2, 4, 6]) {
-      const ons = (await stream(engine, samples, 4096, { tuning: { contextFrames } })).filter((event) => event.type === 'on');
-      expect(ons.map((event) => event.pitch), `context ${contextFrames}`).toContain(62);
+      const ons = (await stream(engine, samples, 4096, { tuning: { contextFrames } })).filter(
+        (event) => event.type === 'on',
+      );
+      expect(
+        ons.map((event) => event.pitch),
+        `context ${contextFrames}`,
+      ).toContain(62);
     }
   });
 
@@ -116,12 +138,19 @@ describe('streaming transcription with the ONNX engine', () => {
     expect(high.length).toBeGreaterThan(0);
     expect(high.length).toBeLessThan(all.length);
     expect(high.every((note) => 440 * 2 ** ((note.pitch - 69) / 12) >= 300 * 2 ** (-1 / 24))).toBe(true);
-    expect(pairedNotes(await stream(engine, samples, 8192, { onsetThreshold: 0.99, inferOnsets: false, melodiaTrick: false }))).toEqual([]);
+    expect(
+      pairedNotes(
+        await stream(engine, samples, 8192, { onsetThreshold: 0.99, inferOnsets: false, melodiaTrick: false }),
+      ),
+    ).toEqual([]);
     // With 'accurate', a note is sent only once it is known to last longer than the minimum note length.
     const minimumMs = 250;
-    const accurate = pairedNotes(await stream(engine, samples, 8192, { latency: 'accurate', minNoteLengthMs: minimumMs }));
+    const accurate = pairedNotes(
+      await stream(engine, samples, 8192, { latency: 'accurate', minNoteLengthMs: minimumMs }),
+    );
     expect(accurate.length).toBeGreaterThan(0);
     expect(LATENCY_TUNINGS.accurate.confirmFrames).toBeGreaterThan(minNoteLengthFrames(127.7));
-    for (const note of accurate) expect(note.end - note.start).toBeGreaterThan(minNoteLengthFrames(minimumMs) * frameTime(1) - 1e-9);
+    for (const note of accurate)
+      expect(note.end - note.start).toBeGreaterThan(minNoteLengthFrames(minimumMs) * frameTime(1) - 1e-9);
   });
 });

@@ -30,20 +30,26 @@ describe('transcribing the fixtures against their source MIDI (MIREX note F1, on
     it(`${audio}: F1 ≥ ${minF1}`, async () => {
       const result = await transcribe(fixture(audio));
       const scores = scoreNotes(groundTruth(midi), result.notes);
-      console.log(`${audio}: ${result.notes.length} notes, P ${scores.precision.toFixed(3)} R ${scores.recall.toFixed(3)} F1 ${scores.f1.toFixed(3)}`);
+      console.log(
+        `${audio}: ${result.notes.length} notes, P ${scores.precision.toFixed(3)} R ${scores.recall.toFixed(3)} F1 ${scores.f1.toFixed(3)}`,
+      );
       expect(scores.f1).toBeGreaterThanOrEqual(minF1);
       expect(result.warnings).toEqual([]);
       // The MIDI file holds the same notes, to the tick (960 a second at 120 bpm).
       const inOrder = (notes: NoteEvent[]) => [...notes].sort((a, b) => a.start - b.start || a.pitch - b.pitch);
       const written = inOrder(midiNotes(result.midi, `${audio}.mid`));
       const found = inOrder(result.notes);
-      expect(written.map((note) => [note.pitch, note.velocity])).toEqual(found.map((note) => [note.pitch, note.velocity]));
-      const drift = Math.max(...written.flatMap((note, i) => [Math.abs(note.start - found[i].start), Math.abs(note.end - found[i].end)]));
+      expect(written.map((note) => [note.pitch, note.velocity])).toEqual(
+        found.map((note) => [note.pitch, note.velocity]),
+      );
+      const drift = Math.max(
+        ...written.flatMap((note, i) => [Math.abs(note.start - found[i].start), Math.abs(note.end - found[i].end)]),
+      );
       expect(drift).toBeLessThan(1.5 / 960);
     });
   }
 
-  it('scale.wav streamed from disk through jam\'s own resampler: F1 ≥ 0.9', async () => {
+  it("scale.wav streamed from disk through jam's own resampler: F1 ≥ 0.9", async () => {
     const audio = await openAudio(fixture('scale.wav'), 'scale.wav', 22050, 0);
     const notes = outputToNotes(await runModel(audio, await loadEngine()));
     expect(scoreNotes(groundTruth('scale.mid'), notes).f1).toBeGreaterThanOrEqual(0.9);
@@ -63,7 +69,8 @@ describe('pitch bends of pure tones', () => {
   const tone = (midi: number, cents: number) => {
     const hz = 440 * 2 ** ((midi - 69 + cents / 100) / 12);
     const samples = new Float32Array(22050 * 2);
-    for (let i = 0; i < samples.length; i++) samples[i] = 0.5 * Math.sin((2 * Math.PI * hz * i) / 22050) * Math.min(1, i / 200);
+    for (let i = 0; i < samples.length; i++)
+      samples[i] = 0.5 * Math.sin((2 * Math.PI * hz * i) / 22050) * Math.min(1, i / 200);
     return samples;
   };
   const medianBend = (bends: number[]) => [...bends].sort((a, b) => a - b)[Math.floor(bends.length / 2)];
@@ -96,15 +103,24 @@ describe('the inference windows', () => {
     const frames: number[][] = [];
     const onsets: number[][] = [];
     const contours: number[][] = [];
-    await new BasicPitch(model).evaluateModel(samples, (f, o, c) => (frames.push(...f), onsets.push(...o), contours.push(...c)), () => {});
+    await new BasicPitch(model).evaluateModel(
+      samples,
+      (f, o, c) => (frames.push(...f), onsets.push(...o), contours.push(...c)),
+      () => {},
+    );
 
     expect(ours.frames).toBe(frames.length);
     let maxDifference = 0;
     for (let t = 0; t < frames.length; t++) {
       for (let bin = 0; bin < 88; bin++) {
-        maxDifference = Math.max(maxDifference, Math.abs(frames[t][bin] - ours.note[t * 88 + bin]), Math.abs(onsets[t][bin] - ours.onset[t * 88 + bin]));
+        maxDifference = Math.max(
+          maxDifference,
+          Math.abs(frames[t][bin] - ours.note[t * 88 + bin]),
+          Math.abs(onsets[t][bin] - ours.onset[t * 88 + bin]),
+        );
       }
-      for (let bin = 0; bin < 264; bin++) maxDifference = Math.max(maxDifference, Math.abs(contours[t][bin] - ours.contour![t * 264 + bin]));
+      for (let bin = 0; bin < 264; bin++)
+        maxDifference = Math.max(maxDifference, Math.abs(contours[t][bin] - ours.contour![t * 264 + bin]));
     }
     expect(maxDifference).toBeLessThan(1e-6);
     expect(ours.bendPeaks).toEqual(bendPeaksOf(ours.contour!, ours.frames));
@@ -116,11 +132,17 @@ describe('the inference windows', () => {
     const whole = await runModel(samples, engine, { batchSize: 2 });
     const sizes = [1, 5000, 40_000, 12_345, 100_000];
     const chunks: Float32Array[] = [];
-    for (let at = 0, i = 0; at < samples.length; at += sizes[i++ % sizes.length]) chunks.push(samples.subarray(at, at + sizes[i % sizes.length]));
+    for (let at = 0, i = 0; at < samples.length; at += sizes[i++ % sizes.length])
+      chunks.push(samples.subarray(at, at + sizes[i % sizes.length]));
     const streamed = await runModel({ sampleRate: 22050, length: samples.length, chunks }, engine, { batchSize: 3 });
     expect(streamed.frames).toBe(whole.frames);
     let maxDifference = 0;
-    for (let i = 0; i < whole.note.length; i++) maxDifference = Math.max(maxDifference, Math.abs(whole.note[i] - streamed.note[i]), Math.abs(whole.onset[i] - streamed.onset[i]));
+    for (let i = 0; i < whole.note.length; i++)
+      maxDifference = Math.max(
+        maxDifference,
+        Math.abs(whole.note[i] - streamed.note[i]),
+        Math.abs(whole.onset[i] - streamed.onset[i]),
+      );
     expect(maxDifference).toBeLessThan(1e-5);
     expect(streamed.bendPeaks).toEqual(whole.bendPeaks);
   });
@@ -136,7 +158,8 @@ describe('audio input', () => {
       // 8-bit audio is coarse: its error stays near its quantisation step.
       const tolerance = format === 'pcm8' ? 0.02 : 1e-3;
       let maxDifference = 0;
-      for (let i = 0; i < decoded.samples.length; i++) maxDifference = Math.max(maxDifference, Math.abs(decoded.samples[i] - resampled.samples[i]));
+      for (let i = 0; i < decoded.samples.length; i++)
+        maxDifference = Math.max(maxDifference, Math.abs(decoded.samples[i] - resampled.samples[i]));
       expect(maxDifference, format).toBeLessThan(tolerance);
     }
   });

@@ -14,7 +14,14 @@
  */
 import { MODEL_OUTPUT_NAMES } from '../constants.js';
 import type { GraphAttr, GraphModelJson, GraphNode } from './graphModel.js';
-import { DataType, encodeModel, type AttributeValue, type NodeProto, type TensorProto, type ValueInfoProto } from './protobuf.js';
+import {
+  DataType,
+  encodeModel,
+  type AttributeValue,
+  type NodeProto,
+  type TensorProto,
+  type ValueInfoProto,
+} from './protobuf.js';
 
 /** Opset 18 is the first where every reduction takes its axes as an input; IR version 8 came with it. */
 const OPSET_VERSION = 18;
@@ -87,12 +94,23 @@ const CONVERTERS: Readonly<Record<string, OpConverter>> = {
  * Converts a graph model (its `model.json` and its weight shards concatenated in manifest order) to the
  * bytes of an ONNX model. The same input always gives the same bytes.
  */
-export function convertGraphModel(json: GraphModelJson, weights: Uint8Array, options: ConversionOptions = {}): Uint8Array {
-  const conversion = new Conversion(readConstants(json, weights), timeLengths(json), reshapeTargets(json), consumersOf(json), producersOf(json));
+export function convertGraphModel(
+  json: GraphModelJson,
+  weights: Uint8Array,
+  options: ConversionOptions = {},
+): Uint8Array {
+  const conversion = new Conversion(
+    readConstants(json, weights),
+    timeLengths(json),
+    reshapeTargets(json),
+    consumersOf(json),
+    producersOf(json),
+  );
   const inputs: ValueInfoProto[] = [];
   for (const node of topologicalOrder(json.modelTopology.node)) {
     if (node.op === 'Const') {
-      if (!conversion.isConstant(node.name)) throw new Error(`node "${node.name}": a constant with no value in the weights manifest`);
+      if (!conversion.isConstant(node.name))
+        throw new Error(`node "${node.name}": a constant with no value in the weights manifest`);
       continue;
     }
     if (node.op === 'Placeholder') {
@@ -101,7 +119,8 @@ export function convertGraphModel(json: GraphModelJson, weights: Uint8Array, opt
     }
     if (conversion.isFolded(node.name)) continue;
     const convert = CONVERTERS[node.op];
-    if (!convert) throw new Error(`node "${node.name}": unknown op ${node.op}; the ONNX converter does not know how to map it`);
+    if (!convert)
+      throw new Error(`node "${node.name}": unknown op ${node.op}; the ONNX converter does not know how to map it`);
     convert(node, conversion);
     if (options.tailFrames !== undefined && node.name === NORMALISED_CQT) cutTail(node, conversion, options.tailFrames);
   }
@@ -256,7 +275,12 @@ function square(node: GraphNode, c: Conversion): void {
  */
 function divNoNan(node: GraphNode, c: Conversion): void {
   const [x, y] = dataInputs(node).map((input) => c.tensor(input));
-  const zero = c.initializer({ name: part(node, 'zero'), dataType: DataType.FLOAT, dims: [], rawData: new Uint8Array(4) });
+  const zero = c.initializer({
+    name: part(node, 'zero'),
+    dataType: DataType.FLOAT,
+    dims: [],
+    rawData: new Uint8Array(4),
+  });
   const isZero = c.add('Equal', part(node, 'is_zero'), [y, zero]);
   const scaling = scalingAfter(node, c);
   if (!scaling) {
@@ -330,7 +354,12 @@ function conv2d(node: GraphNode, c: Conversion): void {
     ...convPadding(node),
   };
   const nchw = c.add('Transpose', part(node, 'nchw'), [c.tensor(input)], { perm: NHWC_TO_NCHW });
-  let output = c.add('Conv', part(node, 'conv'), bias ? [nchw, weights, c.tensor(biasInput)] : [nchw, weights], attributes);
+  let output = c.add(
+    'Conv',
+    part(node, 'conv'),
+    bias ? [nchw, weights, c.tensor(biasInput)] : [nchw, weights],
+    attributes,
+  );
   if (relu) output = c.add('Relu', part(node, 'relu'), [output]);
   c.add('Transpose', node.name, [output], { perm: NCHW_TO_NHWC });
 }
@@ -407,7 +436,7 @@ function foldedFilter(name: string, filter: ConstTensor, factor: number): { tens
             for (let d = 0; d < blocks; d++) {
               const k = factor * d + r - s;
               if (k < 0 || k >= width) continue;
-              const at = ((((s * outChannels + o) * dims[1] + r * inChannels + ch) * height + h) * blocks) + d;
+              const at = (((s * outChannels + o) * dims[1] + r * inChannels + ch) * height + h) * blocks + d;
               target[at] = source[((h * width + k) * inChannels + ch) * outChannels + o];
             }
           }
@@ -419,18 +448,32 @@ function foldedFilter(name: string, filter: ConstTensor, factor: number): { tens
 }
 
 function foldedBias(node: GraphNode, c: Conversion, bias: boolean, factor: number): string | undefined {
-  return bias ? c.initializer(repeated(`${tensorName(dataInputs(node)[2])}:s2d`, c.constant(node, 2), factor)) : undefined;
+  return bias
+    ? c.initializer(repeated(`${tensorName(dataInputs(node)[2])}:s2d`, c.constant(node, 2), factor))
+    : undefined;
 }
 
 /** An NHWC tensor's bins folded `channels` (factor × its channels) to a block: NCHW [batch, channels, time, blocks]. */
 function binsToBlocks(node: GraphNode, c: Conversion, piece: string, input: string, channels: number): string {
   // A 0 keeps the batch and time dimensions as they are, -1 infers the frequency blocks.
-  const blocks = c.add('Reshape', part(node, piece), [input, c.int64s(part(node, `${piece}_shape`), [0, 0, INFERRED, channels])]);
+  const blocks = c.add('Reshape', part(node, piece), [
+    input,
+    c.int64s(part(node, `${piece}_shape`), [0, 0, INFERRED, channels]),
+  ]);
   return c.add('Transpose', part(node, `${piece}_folded`), [blocks], { perm: NHWC_TO_NCHW });
 }
 
 /** A folded filter's convolution (and ReLU): VALID over blocks but for `blockPads` blocks of zeros before and after, SAME over time. */
-function foldedConv(node: GraphNode, c: Conversion, piece: string, input: string, filter: TensorProto, bias: string | undefined, relu: boolean, blockPads = [0, 0]): string {
+function foldedConv(
+  node: GraphNode,
+  c: Conversion,
+  piece: string,
+  input: string,
+  filter: TensorProto,
+  bias: string | undefined,
+  relu: boolean,
+  blockPads = [0, 0],
+): string {
   const height = filter.dims[2];
   const top = Math.floor((height - 1) / 2);
   const inputs = bias ? [input, c.initializer(filter), bias] : [input, c.initializer(filter)];
@@ -480,29 +523,61 @@ interface HarmonicStack {
   channelsFirst: string;
 }
 
-function harmonicConv(node: GraphNode, c: Conversion, stack: HarmonicStack, factor: number, bias: boolean, relu: boolean): void {
+function harmonicConv(
+  node: GraphNode,
+  c: Conversion,
+  stack: HarmonicStack,
+  factor: number,
+  bias: boolean,
+  relu: boolean,
+): void {
   const filterInput = dataInputs(node)[1];
   const filter = c.constant(node, 1);
   const before = Math.floor((filter.shape[1] - 1) / 2);
   const [lowBlocks, highBlocks] = edgeBlocks(filter, factor);
   const middleBlocks = stack.bins / factor - lowBlocks - highBlocks;
   const stacked = foldedFilter(`${tensorName(filterInput)}:oihw:s2d`, filter, factor);
-  const merged = foldedFilter(`${tensorName(filterInput)}:harmonics:s2d`, mergedHarmonicFilter(filter, stack.shifts), factor);
+  const merged = foldedFilter(
+    `${tensorName(filterInput)}:harmonics:s2d`,
+    mergedHarmonicFilter(filter, stack.shifts),
+    factor,
+  );
   const biasName = foldedBias(node, c, bias, factor);
   // `count` output blocks from bin `first` on read the input's bins from `first` plus the filter's first tap's offset.
   const span = (first: number, count: number, firstTap: number, folded: typeof stacked) =>
     [first + firstTap, first + firstTap + factor * (count + folded.blocks - 1)] as const;
   const convolve = (piece: string, nhwc: string, folded: typeof stacked) =>
-    foldedConv(node, c, piece, binsToBlocks(node, c, piece, nhwc, folded.tensor.dims[1]), folded.tensor, biasName, relu);
+    foldedConv(
+      node,
+      c,
+      piece,
+      binsToBlocks(node, c, piece, nhwc, folded.tensor.dims[1]),
+      folded.tensor,
+      biasName,
+      relu,
+    );
   // The edges read the stack channels first (as it is joined) and only their windows are transposed.
   const edge = (piece: string, first: number, count: number) => {
-    const window = binWindow(node, c, piece, stack.channelsFirst, FREQUENCY_AXIS + 1, span(first, count, -before, stacked), stack.bins, false);
+    const window = binWindow(
+      node,
+      c,
+      piece,
+      stack.channelsFirst,
+      FREQUENCY_AXIS + 1,
+      span(first, count, -before, stacked),
+      stack.bins,
+      false,
+    );
     return convolve(piece, c.add('Transpose', part(node, `${piece}_nhwc`), [window], { perm: NCHW_TO_NHWC }), stacked);
   };
   const middleSpan = span(factor * lowBlocks, middleBlocks, Math.min(...stack.shifts) - before, merged);
   const parts = [
     edge('low', 0, lowBlocks),
-    convolve('middle', binWindow(node, c, 'middle', c.tensor(NORMALISED_CQT), FREQUENCY_AXIS, middleSpan, stack.bins, true), merged),
+    convolve(
+      'middle',
+      binWindow(node, c, 'middle', c.tensor(NORMALISED_CQT), FREQUENCY_AXIS, middleSpan, stack.bins, true),
+      merged,
+    ),
     edge('high', factor * (lowBlocks + middleBlocks), highBlocks),
   ];
   const joined = c.add('Concat', part(node, 'joined'), parts, { axis: NCHW_TO_NHWC.length - 1 });
@@ -521,14 +596,28 @@ function harmonicConvPays(filter: ConstTensor, stack: HarmonicStack, factor: num
   const [, width, channels] = filter.shape;
   const mergedWidth = Math.max(...stack.shifts) - Math.min(...stack.shifts) + width;
   const [low, high] = edgeBlocks(filter, factor);
-  return channels === stack.shifts.length && mergedWidth < channels * width && stack.bins % factor === 0 && stack.bins / factor > low + high;
+  return (
+    channels === stack.shifts.length &&
+    mergedWidth < channels * width &&
+    stack.bins % factor === 0 &&
+    stack.bins / factor > low + high
+  );
 }
 
 /**
  * Bins [from, to) of a tensor along `axis`: zeros before its bin 0 and from bin `bins` on, unless `readPast`
  * (the CQT has more bins than the stack keeps), where what lies past `bins` is read as it is.
  */
-function binWindow(node: GraphNode, c: Conversion, piece: string, source: string, axis: number, [from, to]: readonly [number, number], bins: number, readPast: boolean): string {
+function binWindow(
+  node: GraphNode,
+  c: Conversion,
+  piece: string,
+  source: string,
+  axis: number,
+  [from, to]: readonly [number, number],
+  bins: number,
+  readPast: boolean,
+): string {
   const slice = (name: string, input: string, start: number, end: number) =>
     c.add('Slice', part(node, `${piece}_${name}`), [
       input,
@@ -541,7 +630,9 @@ function binWindow(node: GraphNode, c: Conversion, piece: string, source: string
   if (padBefore > 0 || padAfter > 0) {
     const pads = [0, 0, 0, 0, 0, 0, 0, 0];
     [pads[axis], pads[axis + pads.length / 2]] = [padBefore, padAfter];
-    window = c.add('Pad', part(node, `${piece}_padded`), [window, c.int64s(part(node, `${piece}_pads`), pads)], { mode: 'constant' });
+    window = c.add('Pad', part(node, `${piece}_padded`), [window, c.int64s(part(node, `${piece}_pads`), pads)], {
+      mode: 'constant',
+    });
   }
   return readPast && padAfter > 0 ? slice('cut', window, 0, to - from) : window;
 }
@@ -557,12 +648,17 @@ function mergedHarmonicFilter(filter: ConstTensor, shifts: readonly number[]): C
     for (let k = 0; k < width; k++) {
       for (let ch = 0; ch < channels; ch++) {
         for (let o = 0; o < outChannels; o++) {
-          sums[(h * taps + k + shifts[ch] - lowest) * outChannels + o] += source[((h * width + k) * channels + ch) * outChannels + o];
+          sums[(h * taps + k + shifts[ch] - lowest) * outChannels + o] +=
+            source[((h * width + k) * channels + ch) * outChannels + o];
         }
       }
     }
   }
-  return { dtype: 'float32', shape: [height, taps, 1, outChannels], bytes: new Uint8Array(Float32Array.from(sums).buffer) };
+  return {
+    dtype: 'float32',
+    shape: [height, taps, 1, outChannels],
+    bytes: new Uint8Array(Float32Array.from(sums).buffer),
+  };
 }
 
 /** The harmonic stack a convolution reads, if its input is harmonic stacking's crop of shifted CQT copies. */
@@ -570,7 +666,8 @@ function harmonicStackOf(input: string, c: Conversion): HarmonicStack | undefine
   const crop = c.producer(input);
   const kept = crop?.op === 'StridedSlice' ? binRange(crop, c) : undefined;
   const joined = crop && c.producer(dataInputs(crop)[0]);
-  if (!kept || kept.begin !== 0 || kept.end === undefined || kept.end <= 0 || joined?.op !== 'ConcatV2') return undefined;
+  if (!kept || kept.begin !== 0 || kept.end === undefined || kept.end <= 0 || joined?.op !== 'ConcatV2')
+    return undefined;
   const inputs = dataInputs(joined);
   const axis = intValues(c.constant(joined, inputs.length - 1))[0];
   if (axis !== -1 && axis !== CHANNEL_AXIS_NHWC) return undefined;
@@ -588,7 +685,8 @@ function harmonicShift(copy: string, c: Conversion): number | undefined {
   const range = binRange(moved, c);
   const paddings = intValues(c.constant(pad, 1));
   const [before, after] = [paddings[2 * FREQUENCY_AXIS], paddings[2 * FREQUENCY_AXIS + 1]];
-  if (!range || paddings.some((value, i) => value !== 0 && i !== 2 * FREQUENCY_AXIS && i !== 2 * FREQUENCY_AXIS + 1)) return undefined;
+  if (!range || paddings.some((value, i) => value !== 0 && i !== 2 * FREQUENCY_AXIS && i !== 2 * FREQUENCY_AXIS + 1))
+    return undefined;
   // Moved up: its first bins cut and as many zeros after; moved down: its last bins cut and as many zeros before.
   if (range.begin > 0 && range.end === undefined && before === 0 && after === range.begin) return range.begin;
   if (range.begin === 0 && before > 0 && range.end === -before && after === 0) return -before;
@@ -603,7 +701,13 @@ function binRange(node: GraphNode, c: Conversion): { begin: number; end?: number
   const bit = (axis: number) => 1 << axis;
   const whole = (axis: number) => ((beginMask & bit(axis)) !== 0 || begin[axis] === 0) && (endMask & bit(axis)) !== 0;
   const others = begin.every((_, axis) => axis === FREQUENCY_AXIS || whole(axis));
-  if (masks.some((mask) => mask !== 0) || strides.some((stride) => stride !== 1) || begin.length <= FREQUENCY_AXIS || !others) return undefined;
+  if (
+    masks.some((mask) => mask !== 0) ||
+    strides.some((stride) => stride !== 1) ||
+    begin.length <= FREQUENCY_AXIS ||
+    !others
+  )
+    return undefined;
   return {
     begin: beginMask & bit(FREQUENCY_AXIS) ? 0 : begin[FREQUENCY_AXIS],
     end: endMask & bit(FREQUENCY_AXIS) ? undefined : end[FREQUENCY_AXIS],
@@ -628,9 +732,17 @@ function singleOutputConv(node: GraphNode, c: Conversion, bias: boolean): void {
   const [height, width, channels] = filter.shape;
   const taps = height * width;
   // HWIO with one output is already [tap][channel], the left operand of the product.
-  const weights = c.initializer({ name: `${tensorName(filterInput)}:taps`, dataType: DataType.FLOAT, dims: [taps, channels], rawData: filter.bytes });
+  const weights = c.initializer({
+    name: `${tensorName(filterInput)}:taps`,
+    dataType: DataType.FLOAT,
+    dims: [taps, channels],
+    rawData: filter.bytes,
+  });
   const nchw = c.add('Transpose', part(node, 'nchw'), [c.tensor(input)], { perm: NHWC_TO_NCHW });
-  const cells = c.add('Reshape', part(node, 'cells'), [nchw, c.int64s(part(node, 'cells_shape'), [0, channels, INFERRED])]);
+  const cells = c.add('Reshape', part(node, 'cells'), [
+    nchw,
+    c.int64s(part(node, 'cells_shape'), [0, channels, INFERRED]),
+  ]);
   const product = c.add('MatMul', part(node, 'taps'), [weights, cells]);
   // [batch, taps, time, bins]: the bins are the input's, read from its shape (time may vary).
   const bins = c.add('Slice', part(node, 'bins'), [
@@ -638,11 +750,21 @@ function singleOutputConv(node: GraphNode, c: Conversion, bias: boolean): void {
     c.int64s(part(node, 'bins_start'), [3]),
     c.int64s(part(node, 'bins_end'), [4]),
   ]);
-  const planeShape = c.add('Concat', part(node, 'planes_shape'), [c.int64s(part(node, 'planes_lead'), [0, taps, INFERRED]), bins], { axis: 0 });
+  const planeShape = c.add(
+    'Concat',
+    part(node, 'planes_shape'),
+    [c.int64s(part(node, 'planes_lead'), [0, taps, INFERRED]), bins],
+    { axis: 0 },
+  );
   const planes = c.add('Reshape', part(node, 'planes'), [product, planeShape]);
   const top = Math.floor((height - 1) / 2);
   const left = Math.floor((width - 1) / 2);
-  const padded = c.add('Pad', part(node, 'padded'), [planes, c.int64s(part(node, 'pads'), [0, 0, top, left, 0, 0, height - 1 - top, width - 1 - left])], { mode: 'constant' });
+  const padded = c.add(
+    'Pad',
+    part(node, 'padded'),
+    [planes, c.int64s(part(node, 'pads'), [0, 0, top, left, 0, 0, height - 1 - top, width - 1 - left])],
+    { mode: 'constant' },
+  );
   const shifted: string[] = [];
   for (let dt = 0; dt < height; dt++) {
     for (let df = 0; df < width; df++) {
@@ -679,8 +801,16 @@ function isSingleChannelStrided(node: GraphNode, filter: ConstTensor): boolean {
   const [height, , inChannels, outChannels] = filter.shape;
   const [, strideH, strideW] = intsAttr(node, 'strides');
   const undilated = intsAttr(node, 'dilations').every((value) => value === 1);
-  return height === 1 && inChannels === 1 && outChannels === 1 && strideH === 1 && strideW > 1 && undilated
-    && stringAttr(node, 'padding') === 'VALID' && node.op === 'Conv2D';
+  return (
+    height === 1 &&
+    inChannels === 1 &&
+    outChannels === 1 &&
+    strideH === 1 &&
+    strideW > 1 &&
+    undilated &&
+    stringAttr(node, 'padding') === 'VALID' &&
+    node.op === 'Conv2D'
+  );
 }
 
 function phasedConv(node: GraphNode, c: Conversion): void {
@@ -692,19 +822,39 @@ function phasedConv(node: GraphNode, c: Conversion): void {
   const source = new Uint32Array(new Uint8Array(filter.bytes).buffer);
   const target = new Uint32Array(PHASES * taps);
   for (let p = 0; p < PHASES; p++) target.set(source, p * taps + stride * p);
-  const weights = c.initializer({ name: `${tensorName(filterInput)}:phases`, dataType: DataType.FLOAT, dims: [PHASES, 1, 1, taps], rawData: new Uint8Array(target.buffer) });
+  const weights = c.initializer({
+    name: `${tensorName(filterInput)}:phases`,
+    dataType: DataType.FLOAT,
+    dims: [PHASES, 1, 1, taps],
+    rawData: new Uint8Array(target.buffer),
+  });
   const nchw = c.add('Transpose', part(node, 'nchw'), [c.tensor(input)], { perm: NHWC_TO_NCHW });
-  const padded = c.add('Pad', part(node, 'padded'), [nchw, c.int64s(part(node, 'pads'), [0, 0, 0, 0, 0, 0, 0, PHASES * stride])], { mode: 'constant' });
-  const phases = c.add('Conv', part(node, 'conv'), [padded, weights], { strides: [1, PHASES * stride], dilations: [1, 1], pads: [0, 0, 0, 0] });
+  const padded = c.add(
+    'Pad',
+    part(node, 'padded'),
+    [nchw, c.int64s(part(node, 'pads'), [0, 0, 0, 0, 0, 0, 0, PHASES * stride])],
+    { mode: 'constant' },
+  );
+  const phases = c.add('Conv', part(node, 'conv'), [padded, weights], {
+    strides: [1, PHASES * stride],
+    dilations: [1, 1],
+    pads: [0, 0, 0, 0],
+  });
   // [batch, phase, 1, j] → [batch, 1, j, phase] → NHWC [batch, 1, j·phases, 1]: output P·j + p in order.
   const interleaved = c.add('Transpose', part(node, 'interleaved'), [phases], { perm: NCHW_TO_NHWC });
-  const signal = c.add('Reshape', part(node, 'signal'), [interleaved, c.int64s(part(node, 'signal_shape'), [0, 1, INFERRED, 1])]);
+  const signal = c.add('Reshape', part(node, 'signal'), [
+    interleaved,
+    c.int64s(part(node, 'signal_shape'), [0, 1, INFERRED, 1]),
+  ]);
   const length = c.add('Slice', part(node, 'length'), [
     c.add('Shape', part(node, 'shape'), [nchw]),
     c.int64s(part(node, 'length_start'), [3]),
     c.int64s(part(node, 'length_end'), [4]),
   ]);
-  const filtered = c.add('Div', part(node, 'strided'), [c.add('Sub', part(node, 'span'), [length, c.int64s(part(node, 'width'), [width])]), c.int64s(part(node, 'stride'), [stride])]);
+  const filtered = c.add('Div', part(node, 'strided'), [
+    c.add('Sub', part(node, 'span'), [length, c.int64s(part(node, 'width'), [width])]),
+    c.int64s(part(node, 'stride'), [stride]),
+  ]);
   const outputs = c.add('Add', part(node, 'outputs'), [filtered, c.int64s(part(node, 'one'), [1])]);
   c.add('Slice', node.name, [signal, c.int64s(part(node, 'from'), [0]), outputs, c.int64s(part(node, 'axis'), [2])]);
 }
@@ -788,7 +938,12 @@ function isTimeLength(node: GraphNode, index: number, c: Conversion): boolean {
 }
 
 function inferredLength(node: GraphNode, index: number, c: Conversion): string {
-  return c.initializer({ name: part(node, `time_${index}`), dataType: DataType.INT64, dims: [], rawData: int64Bytes([INFERRED]) });
+  return c.initializer({
+    name: part(node, `time_${index}`),
+    dataType: DataType.INT64,
+    dims: [],
+    rawData: int64Bytes([INFERRED]),
+  });
 }
 
 /** ConcatV2's last input is the axis. */
@@ -826,7 +981,14 @@ function stackHarmonics(node: GraphNode, c: Conversion, copies: readonly string[
   const channelAxis = c.int64s(part(node, 'channel_axis'), [CHANNEL_AXIS_NHWC]);
   const firstAxis = c.int64s(part(node, 'first_axis'), [CHANNEL_AXIS_NCHW]);
   const planes = copies.map((copy, i) => {
-    const cut = cropped ? c.add('Slice', part(node, `kept_${i}`), [copy, c.int64s(part(node, 'kept_start'), [0]), c.int64s(part(node, 'kept_end'), [bins]), c.int64s(part(node, 'kept_axis'), [FREQUENCY_AXIS])]) : copy;
+    const cut = cropped
+      ? c.add('Slice', part(node, `kept_${i}`), [
+          copy,
+          c.int64s(part(node, 'kept_start'), [0]),
+          c.int64s(part(node, 'kept_end'), [bins]),
+          c.int64s(part(node, 'kept_axis'), [FREQUENCY_AXIS]),
+        ])
+      : copy;
     const squeezed = c.add('Squeeze', part(node, `bins_${i}`), [cut, channelAxis]);
     return c.add('Unsqueeze', part(node, `plane_${i}`), [squeezed, firstAxis]);
   });
@@ -844,9 +1006,12 @@ function stackHarmonics(node: GraphNode, c: Conversion, copies: readonly string[
 function stridedSlice(node: GraphNode, c: Conversion): void {
   if (intAttr(node, 'ellipsis_mask') !== 0) throw unsupported(node, 'ellipsis_mask');
   const [begin, end, strides] = [1, 2, 3].map((index) => intValues(c.constant(node, index)));
-  const [beginMask, endMask, shrinkMask, newAxisMask] = ['begin_mask', 'end_mask', 'shrink_axis_mask', 'new_axis_mask'].map((name) =>
-    intAttr(node, name),
-  );
+  const [beginMask, endMask, shrinkMask, newAxisMask] = [
+    'begin_mask',
+    'end_mask',
+    'shrink_axis_mask',
+    'new_axis_mask',
+  ].map((name) => intAttr(node, name));
   const slice = { starts: [] as number[], ends: [] as number[], axes: [] as number[], steps: [] as number[] };
   const shrunk: number[] = [];
   const added: number[] = [];
@@ -894,7 +1059,8 @@ function stridedSlice(node: GraphNode, c: Conversion): void {
 
 /** The last `frames` frames of the node's output (time is axis 1) stand in for all of it from here on. */
 function cutTail(node: GraphNode, c: Conversion, frames: number): void {
-  if (!Number.isInteger(frames) || frames < 1) throw new Error(`tailFrames ${frames}: use a whole number of frames, 1 or more`);
+  if (!Number.isInteger(frames) || frames < 1)
+    throw new Error(`tailFrames ${frames}: use a whole number of frames, 1 or more`);
   const starts = c.int64s(part(node, 'tail_starts'), [-frames]);
   const ends = c.int64s(part(node, 'tail_ends'), [TO_THE_END]);
   const axes = c.int64s(part(node, 'tail_axes'), [TIME_AXIS]);
@@ -923,7 +1089,11 @@ function topologicalOrder(nodes: readonly GraphNode[]): GraphNode[] {
 
 function placeholderInput(node: GraphNode): ValueInfoProto {
   if (node.attr?.dtype?.type !== 'DT_FLOAT') throw unsupported(node, `input type ${node.attr?.dtype?.type}`);
-  return { name: node.name, elemType: DataType.FLOAT, dims: placeholderDims(node).map((size, axis) => dimension(size, axis, INPUT_TIME)) };
+  return {
+    name: node.name,
+    elemType: DataType.FLOAT,
+    dims: placeholderDims(node).map((size, axis) => dimension(size, axis, INPUT_TIME)),
+  };
 }
 
 function placeholderDims(node: GraphNode): number[] {
@@ -933,8 +1103,12 @@ function placeholderDims(node: GraphNode): number[] {
 /** The input's length in samples and the outputs' in frames, as the graph fixes them. */
 function timeLengths(json: GraphModelJson): Set<number> {
   const placeholders = json.modelTopology.node.filter((node) => node.op === 'Placeholder');
-  const outputs = Object.values(json.signature?.outputs ?? {}).map((output) => (output.tensorShape?.dim ?? []).map(({ size }) => Number(size)));
-  return new Set([...placeholders.map(placeholderDims), ...outputs].map((dims) => dims[TIME_AXIS]).filter((size) => size > 0));
+  const outputs = Object.values(json.signature?.outputs ?? {}).map((output) =>
+    (output.tensorShape?.dim ?? []).map(({ size }) => Number(size)),
+  );
+  return new Set(
+    [...placeholders.map(placeholderDims), ...outputs].map((dims) => dims[TIME_AXIS]).filter((size) => size > 0),
+  );
 }
 
 function consumersOf(json: GraphModelJson): Map<string, GraphNode[]> {
@@ -953,7 +1127,11 @@ function producersOf(json: GraphModelJson): Map<string, GraphNode> {
 }
 
 function reshapeTargets(json: GraphModelJson): Set<string> {
-  return new Set(json.modelTopology.node.filter((node) => node.op === 'Reshape').map((node) => tensorName(dataInputs(node)[1] ?? '')));
+  return new Set(
+    json.modelTopology.node
+      .filter((node) => node.op === 'Reshape')
+      .map((node) => tensorName(dataInputs(node)[1] ?? '')),
+  );
 }
 
 /** The output's type and shape, from the model's signature. */
@@ -982,18 +1160,26 @@ function readConstants(json: GraphModelJson, weights: Uint8Array): Map<string, C
   let offset = 0;
   for (const entry of json.weightsManifest.flatMap((group) => group.weights)) {
     if (entry.quantization) throw new Error(`weight ${entry.name}: quantized weights are not supported`);
-    if (entry.dtype !== 'float32' && entry.dtype !== 'int32') throw new Error(`weight ${entry.name}: dtype ${entry.dtype} is not supported`);
+    if (entry.dtype !== 'float32' && entry.dtype !== 'int32')
+      throw new Error(`weight ${entry.name}: dtype ${entry.dtype} is not supported`);
     const length = 4 * entry.shape.reduce((size, dim) => size * dim, 1);
-    if (offset + length > weights.length) throw new Error(`the weights end before ${entry.name}: is a weight shard missing?`);
-    constants.set(entry.name, { dtype: entry.dtype, shape: entry.shape, bytes: weights.subarray(offset, offset + length) });
+    if (offset + length > weights.length)
+      throw new Error(`the weights end before ${entry.name}: is a weight shard missing?`);
+    constants.set(entry.name, {
+      dtype: entry.dtype,
+      shape: entry.shape,
+      bytes: weights.subarray(offset, offset + length),
+    });
     offset += length;
   }
-  if (offset !== weights.length) throw new Error(`the weights hold ${weights.length} bytes, the manifest describes ${offset}`);
+  if (offset !== weights.length)
+    throw new Error(`the weights hold ${weights.length} bytes, the manifest describes ${offset}`);
   return constants;
 }
 
 function constantInitializer(name: string, constant: ConstTensor): TensorProto {
-  if (constant.dtype === 'float32') return { name, dataType: DataType.FLOAT, dims: constant.shape, rawData: constant.bytes };
+  if (constant.dtype === 'float32')
+    return { name, dataType: DataType.FLOAT, dims: constant.shape, rawData: constant.bytes };
   return { name, dataType: DataType.INT64, dims: constant.shape, rawData: int64Bytes(intValues(constant)) };
 }
 

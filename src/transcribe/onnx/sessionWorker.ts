@@ -17,7 +17,10 @@ try {
     const optimized = optimizedModelPath(path, ort.env.versions.common);
     if (existsSync(optimized)) {
       // A file that does not load (cut short, say) costs only the optimising it was to save.
-      const session = await ort.InferenceSession.create(optimized, { ...SESSION_OPTIONS, graphOptimizationLevel: 'disabled' }).catch(() => undefined);
+      const session = await ort.InferenceSession.create(optimized, {
+        ...SESSION_OPTIONS,
+        graphOptimizationLevel: 'disabled',
+      }).catch(() => undefined);
       if (session) return session;
     }
     return ort.InferenceSession.create(path, { ...SESSION_OPTIONS, graphOptimizationLevel: 'all' });
@@ -26,18 +29,35 @@ try {
   let tail: Promise<InferenceSession> | undefined;
   const input = session.inputMetadata[0];
   // Models built before the time axis was made dynamic (JAM_ONNX_MODEL may name one) take 2 s windows only.
-  port.postMessage({ kind: 'ready', flexibleWindows: input.isTensor && typeof input.shape[1] === 'string' } satisfies SessionReply);
+  port.postMessage({
+    kind: 'ready',
+    flexibleWindows: input.isTensor && typeof input.shape[1] === 'string',
+  } satisfies SessionReply);
   port.on('message', async ({ id, tail: useTail, windows, count, windowSamples }: SessionRequest) => {
     try {
       const on = useTail && tailPath ? await (tail ??= open(tailPath)) : session;
-      const outputs = await on.run({ [on.inputNames[0]]: new ort.Tensor('float32', windows, [count, windowSamples, 1]) });
+      const outputs = await on.run({
+        [on.inputNames[0]]: new ort.Tensor('float32', windows, [count, windowSamples, 1]),
+      });
       // Each output owns its buffer, so it can be handed over instead of copied.
       const [note, onset, contour] = outputNames.map((name) => outputs[name].data as Float32Array<ArrayBuffer>);
-      port.postMessage({ kind: 'done', id, outputs: { note, onset, contour }, windows } satisfies SessionReply, [note.buffer, onset.buffer, contour.buffer, windows.buffer]);
+      port.postMessage({ kind: 'done', id, outputs: { note, onset, contour }, windows } satisfies SessionReply, [
+        note.buffer,
+        onset.buffer,
+        contour.buffer,
+        windows.buffer,
+      ]);
     } catch (error) {
-      port.postMessage({ kind: 'failed', id, error: String(error instanceof Error ? error.message : error) } satisfies SessionReply);
+      port.postMessage({
+        kind: 'failed',
+        id,
+        error: String(error instanceof Error ? error.message : error),
+      } satisfies SessionReply);
     }
   });
 } catch (error) {
-  port.postMessage({ kind: 'failed', error: String(error instanceof Error ? error.message : error) } satisfies SessionReply);
+  port.postMessage({
+    kind: 'failed',
+    error: String(error instanceof Error ? error.message : error),
+  } satisfies SessionReply);
 }

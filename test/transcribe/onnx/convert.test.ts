@@ -16,7 +16,12 @@ import {
 import type { Engine, WindowOutputs } from '../../../src/transcribe/engine.js';
 import { convertGraphModel } from '../../../src/transcribe/onnx/convert.js';
 import { MODEL_OUTPUT_NAMES as OUTPUT_NAMES } from '../../../src/transcribe/constants.js';
-import { readGraphModel, type GraphModel, type GraphModelJson, type GraphNode } from '../../../src/transcribe/onnx/graphModel.js';
+import {
+  readGraphModel,
+  type GraphModel,
+  type GraphModelJson,
+  type GraphNode,
+} from '../../../src/transcribe/onnx/graphModel.js';
 import { basicPitchModelDir, createTfjsEngine } from '../../../src/transcribe/tfjsEngine.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -44,8 +49,15 @@ function noise(length: number, seed: number): Float32Array {
   });
 }
 
-async function runOnnx(session: InferenceSession, windows: Float32Array, count: number, windowSamples = AUDIO_N_SAMPLES): Promise<WindowOutputs> {
-  const results = await session.run({ [session.inputNames[0]]: new Tensor('float32', windows, [count, windowSamples, 1]) });
+async function runOnnx(
+  session: InferenceSession,
+  windows: Float32Array,
+  count: number,
+  windowSamples = AUDIO_N_SAMPLES,
+): Promise<WindowOutputs> {
+  const results = await session.run({
+    [session.inputNames[0]]: new Tensor('float32', windows, [count, windowSamples, 1]),
+  });
   const [note, onset, contour] = OUTPUTS.map((output) => results[OUTPUT_NAMES[output]].data as Float32Array);
   return { note, onset, contour };
 }
@@ -65,8 +77,12 @@ describe('converting Basic Pitch to ONNX', () => {
 
   it('folds frequency bins into channels for the 3×39 and the contours’ 5×5 convolutions, and no others', () => {
     const text = Buffer.from(onnx).toString('latin1');
-    const named = (suffix: string) => [...new Set(text.match(new RegExp(`StatefulPartitionedCall[\\w/-]+(?=:${suffix})`, 'g')))].sort();
-    expect(named('(s2d|low|middle|high)_conv')).toEqual(['StatefulPartitionedCall/model_1/contours-reduced/BiasAdd', 'StatefulPartitionedCall/model_1/re_lu_1/Relu']);
+    const named = (suffix: string) =>
+      [...new Set(text.match(new RegExp(`StatefulPartitionedCall[\\w/-]+(?=:${suffix})`, 'g')))].sort();
+    expect(named('(s2d|low|middle|high)_conv')).toEqual([
+      'StatefulPartitionedCall/model_1/contours-reduced/BiasAdd',
+      'StatefulPartitionedCall/model_1/re_lu_1/Relu',
+    ]);
     // The 5×5 reads the 3×39's output in its blocks: nothing folds it or reads it back as bins in between.
     expect(named('s2d_shape')).toEqual([]);
     expect(named('unfolded')).toEqual(['StatefulPartitionedCall/model_1/contours-reduced/BiasAdd']);
@@ -86,8 +102,13 @@ describe('converting Basic Pitch to ONNX', () => {
   it('convolves a stack whose copies are not all the CQT moved over it as it is', () => {
     // One copy reflected at the edge instead of padded with zeros: no longer the CQT moved with zeros let in.
     const json = structuredClone(model.json);
-    const copy = json.modelTopology.node.find((node) => node.name === 'StatefulPartitionedCall/model_1/harmonic_stacking/Pad_3')!;
-    Object.assign(copy, { op: 'MirrorPad', attr: { ...copy.attr, mode: { s: Buffer.from('REFLECT').toString('base64') } } });
+    const copy = json.modelTopology.node.find(
+      (node) => node.name === 'StatefulPartitionedCall/model_1/harmonic_stacking/Pad_3',
+    )!;
+    Object.assign(copy, {
+      op: 'MirrorPad',
+      attr: { ...copy.attr, mode: { s: Buffer.from('REFLECT').toString('base64') } },
+    });
     const text = Buffer.from(convertGraphModel(json, model.weights)).toString('latin1');
     expect(text).not.toContain(':harmonics:s2d');
     expect(text).toContain('re_lu_1/Relu:s2d_conv');
@@ -97,14 +118,21 @@ describe('converting Basic Pitch to ONNX', () => {
     const text = Buffer.from(onnx).toString('latin1');
     // Each such convolution ends in the sum of its shifted tap planes.
     const rewritten = [...new Set(text.match(/StatefulPartitionedCall[\w/-]+(?=:sum)/g))];
-    expect(rewritten.sort()).toEqual(['StatefulPartitionedCall/model_1/conv2d_3/BiasAdd', 'StatefulPartitionedCall/model_1/conv2d_5/BiasAdd']);
+    expect(rewritten.sort()).toEqual([
+      'StatefulPartitionedCall/model_1/conv2d_3/BiasAdd',
+      'StatefulPartitionedCall/model_1/conv2d_5/BiasAdd',
+    ]);
   });
 
   it('runs the constant-Q transform’s eight stride-2 low-pass filters sixteen outputs at a time, and no other convolution', () => {
     const text = Buffer.from(onnx).toString('latin1');
     // Each such filter has its phases' weights, and cuts the interleaved phases to the strided length.
     const phased = [...new Set(text.match(/StatefulPartitionedCall[\w/-]+(?=:phases)/g))];
-    expect(phased.sort()).toEqual([2, 5, 8, 11, 14, 17, 20, 23].map((n) => `StatefulPartitionedCall/model_1/cq_t2010v2_1/conv1d_${n}/ExpandDims_1`).sort());
+    expect(phased.sort()).toEqual(
+      [2, 5, 8, 11, 14, 17, 20, 23]
+        .map((n) => `StatefulPartitionedCall/model_1/cq_t2010v2_1/conv1d_${n}/ExpandDims_1`)
+        .sort(),
+    );
   });
 
   it('scales the log-CQT by the batch norm in the same pass that normalises it', () => {
@@ -117,7 +145,10 @@ describe('converting Basic Pitch to ONNX', () => {
     const text = Buffer.from(onnx).toString('latin1');
     expect(text).toContain('batch_normalization/FusedBatchNormV3:offset_added');
     const stacked = [...new Set(text.match(/StatefulPartitionedCall[\w/-]+(?=:channels_first)/g))];
-    expect(stacked.sort()).toEqual(['StatefulPartitionedCall/model_1/harmonic-stacking-diff/concat', 'StatefulPartitionedCall/model_1/harmonic_stacking/concat']);
+    expect(stacked.sort()).toEqual([
+      'StatefulPartitionedCall/model_1/harmonic-stacking-diff/concat',
+      'StatefulPartitionedCall/model_1/harmonic_stacking/concat',
+    ]);
     const cut = [...new Set(text.match(/StatefulPartitionedCall[\w/-]+(?=:kept_end)/g))];
     expect(cut.sort()).toEqual(stacked.sort());
     // Both stackings' crops to 264 bins (their strided_slice_7) are folded into the copies.
@@ -126,7 +157,10 @@ describe('converting Basic Pitch to ONNX', () => {
 
   it('built models/basic-pitch.onnx from the installed model with this converter', () => {
     expect(existsSync(BUILT_MODEL), `${BUILT_MODEL} is missing: run npm run build`).toBe(true);
-    expect(sameBytes(readFileSync(BUILT_MODEL), onnx), `${BUILT_MODEL} differs from a fresh conversion: run npm run build`).toBe(true);
+    expect(
+      sameBytes(readFileSync(BUILT_MODEL), onnx),
+      `${BUILT_MODEL} differs from a fresh conversion: run npm run build`,
+    ).toBe(true);
   });
 
   describe('ONNX Runtime gives tfjs’s outputs', () => {
@@ -142,17 +176,25 @@ describe('converting Basic Pitch to ONNX', () => {
       const expected = await tfjs.run(windows, count);
       const actual = await runOnnx(session, windows, count);
       const differences = OUTPUTS.map((output) => maxAbsDifference(actual[output], expected[output]));
-      console.log(`${label}: max abs difference ${OUTPUTS.map((output, i) => `${output} ${differences[i].toExponential(1)}`).join(', ')}`);
+      console.log(
+        `${label}: max abs difference ${OUTPUTS.map((output, i) => `${output} ${differences[i].toExponential(1)}`).join(', ')}`,
+      );
       for (const difference of differences) expect(difference).toBeLessThanOrEqual(TOLERANCE);
       return expected;
     }
 
     it('on three windows of fixtures/chords.wav, the last one ending in silence', async () => {
-      const audio = await decodeAudio(readFileSync(path.join(ROOT, 'fixtures/chords.wav')), 'chords.wav', AUDIO_SAMPLE_RATE);
+      const audio = await decodeAudio(
+        readFileSync(path.join(ROOT, 'fixtures/chords.wav')),
+        'chords.wav',
+        AUDIO_SAMPLE_RATE,
+      );
       // Two windows from the start, and one like a recording's last: the clip's end, then zeros.
       const starts = [0, WINDOW_HOP_SAMPLES, audio.samples.length - AUDIO_N_SAMPLES / 2];
       const windows = new Float32Array(starts.length * AUDIO_N_SAMPLES);
-      starts.forEach((start, w) => windows.set(audio.samples.subarray(start, start + AUDIO_N_SAMPLES), w * AUDIO_N_SAMPLES));
+      starts.forEach((start, w) =>
+        windows.set(audio.samples.subarray(start, start + AUDIO_N_SAMPLES), w * AUDIO_N_SAMPLES),
+      );
       const { note } = await expectSameOutputs('chords.wav', windows, starts.length);
       // Chords sound in these windows, so a converter that lost the signal could not pass as equal.
       expect(note.reduce((max, value) => Math.max(max, value), 0)).toBeGreaterThan(0.5);
@@ -171,7 +213,10 @@ describe('converting Basic Pitch to ONNX', () => {
   it('built models/basic-pitch-tail.onnx with this converter', () => {
     expect(existsSync(BUILT_TAIL_MODEL), `${BUILT_TAIL_MODEL} is missing: run npm run build`).toBe(true);
     const fresh = convertGraphModel(model.json, model.weights, { tailFrames: TAIL_FRAMES });
-    expect(sameBytes(readFileSync(BUILT_TAIL_MODEL), fresh), `${BUILT_TAIL_MODEL} differs from a fresh conversion: run npm run build`).toBe(true);
+    expect(
+      sameBytes(readFileSync(BUILT_TAIL_MODEL), fresh),
+      `${BUILT_TAIL_MODEL} differs from a fresh conversion: run npm run build`,
+    ).toBe(true);
   });
 
   describe('a dynamic time axis', () => {
@@ -182,7 +227,9 @@ describe('converting Basic Pitch to ONNX', () => {
 
     beforeAll(async () => {
       session = await InferenceSession.create(onnx);
-      chords = (await decodeAudio(readFileSync(path.join(ROOT, 'fixtures/chords.wav')), 'chords.wav', AUDIO_SAMPLE_RATE)).samples;
+      chords = (
+        await decodeAudio(readFileSync(path.join(ROOT, 'fixtures/chords.wav')), 'chords.wav', AUDIO_SAMPLE_RATE)
+      ).samples;
     });
 
     it(`runs on windows down to ${MIN_WINDOW_FRAMES} frames, and no shorter`, async () => {
@@ -194,7 +241,9 @@ describe('converting Basic Pitch to ONNX', () => {
     });
 
     it('a tail model gives the last frames of the whole model, the same to the bit past the network’s reach', async () => {
-      const tail = await InferenceSession.create(convertGraphModel(model.json, model.weights, { tailFrames: TAIL_FRAMES }));
+      const tail = await InferenceSession.create(
+        convertGraphModel(model.json, model.weights, { tailFrames: TAIL_FRAMES }),
+      );
       const samples = samplesFor(MIN_WINDOW_FRAMES);
       const window = chords.slice(WINDOW_HOP_SAMPLES, WINDOW_HOP_SAMPLES + samples);
       const whole = await runOnnx(session, window, 1, samples);
@@ -203,7 +252,9 @@ describe('converting Basic Pitch to ONNX', () => {
         const bins = whole[output].length / MIN_WINDOW_FRAMES;
         expect(last[output].length).toBe(TAIL_FRAMES * bins);
         const exact = (frames: Float32Array, from: number) => frames.subarray(from * bins);
-        expect(exact(last[output], NETWORK_REACH_FRAMES)).toEqual(exact(whole[output], MIN_WINDOW_FRAMES - TAIL_FRAMES + NETWORK_REACH_FRAMES));
+        expect(exact(last[output], NETWORK_REACH_FRAMES)).toEqual(
+          exact(whole[output], MIN_WINDOW_FRAMES - TAIL_FRAMES + NETWORK_REACH_FRAMES),
+        );
       }
     });
   });
@@ -224,7 +275,9 @@ describe('converting Basic Pitch to ONNX', () => {
     it('a convolution with a fused op it does not know', () => {
       const elu = Buffer.from('Elu').toString('base64');
       const { copy, name } = withNode(model.json, '_FusedConv2D', (node) => (node.attr!.fused_ops.list!.s![1] = elu));
-      expect(() => convertGraphModel(copy, model.weights)).toThrow(`node "${name}" (_FusedConv2D): fused ops BiasAdd + Elu`);
+      expect(() => convertGraphModel(copy, model.weights)).toThrow(
+        `node "${name}" (_FusedConv2D): fused ops BiasAdd + Elu`,
+      );
     });
   });
 });

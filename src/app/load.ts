@@ -1,0 +1,111 @@
+/**
+ * What can be analysed, read into notes: a MIDI file (its notes without the drums, its beat grid and
+ * length), note JSON (`jam transcribe --json`, or an array of notes), or audio, transcribed first.
+ * The kind is told by the content (a MIDI file starts with "MThd", JSON with { or [), not by the name.
+ */
+import { readInputFile } from '../files.js';
+import { notesFromJson } from './noteJson.js';
+import { checkMidiIsWhole } from '../midi/wholeFile.js';
+import { midiFromBytes } from '../midi/read.js';
+import { DRUM_CHANNEL, type Midi } from '../midi/write.js';
+import { transcribe, type TranscribeOptions } from '../transcribe/transcribe.js';
+import type { NoteEvent } from '../types.js';
+import { beatGridFromMidi } from '../theory/analysis/beats.js';
+import { readMidiFile } from '../midi/smf.js';
+import type { BeatGrid } from '../theory/analysis/types.js';
+
+export type PieceKind = 'midi' | 'notes' | 'audio';
+
+export interface Piece {
+  kind: PieceKind;
+  notes: NoteEvent[];
+  /** The MIDI file's own beat grid; absent for notes and audio (it is estimated from the onsets). */
+  grid?: BeatGrid;
+  /** Seconds: the end of the last event, drums included. */
+  duration: number;
+  /** The MIDI file as @tonejs/midi reads it (for its pitch bends, or an annotated copy), read when first asked for. */
+  readonly midi?: Midi;
+  /** Things to tell the user that are not errors. */
+  warnings: string[];
+}
+
+const MIDI_MAGIC = 'MThd';
+const MIDI_EXTENSIONS = /\.(mid|midi|smf|kar)$/i;
+
+function startsWith(bytes: Uint8Array, text: string): boolean {
+  return bytes.length >= text.length && [...text].every((char, i) => bytes[i] === char.charCodeAt(0));
+}
+
+function looksLikeJson(bytes: Uint8Array): boolean {
+  for (const byte of bytes.subarray(0, 64)) {
+    if (
+      byte === 0x20 ||
+      byte === 0x0a ||
+      byte === 0x0d ||
+      byte === 0x09 ||
+      byte === 0xef ||
+      byte === 0xbb ||
+      byte === 0xbf
+    )
+      continue;
+    return byte === 0x7b || byte === 0x5b; // { or [
+  }
+  return false;
+}
+
+/** Reads `path` ("-" is standard input) and turns it into a piece; audio goes through `transcribe`. */
+export async function loadPiece(path: string, options: TranscribeOptions = {}): Promise<Piece> {
+  const bytes =
+    path === '-' ? await readStandardInput() : await readInputFile(path, `the files in it (e.g. ${path}/*.mid)`);
+  return pieceFromBytes(bytes, path === '-' ? 'standard input' : path, options);
+}
+
+export async function pieceFromBytes(bytes: Uint8Array, name: string, options: TranscribeOptions = {}): Promise<Piece> {
+  if (startsWith(bytes, MIDI_MAGIC)) return pieceFromMidi(bytes, name);
+  if (MIDI_EXTENSIONS.test(name)) checkMidiIsWhole(bytes, name);
+  if (looksLikeJson(bytes)) {
+    const notes = notesFromJson(new TextDecoder().decode(bytes), name);
+    return { kind: 'notes', notes, duration: lastEnd(notes), warnings: [] };
+  }
+  const transcription = await transcribe(bytes, { ...options, name });
+  return {
+    kind: 'audio',
+    notes: transcription.notes,
+    duration: transcription.duration,
+    warnings: transcription.warnings,
+  };
+}
+
+/** A Standard MIDI File: its pitched notes (channel 10 is drums and is left out), grid and length. */
+export function pieceFromMidi(bytes: Uint8Array, name: string): Piece {
+  const file = readMidiFile(bytes, name);
+  const notes = file.notes
+    .filter((note) => note.channel !== DRUM_CHANNEL)
+    .map(({ pitch, start, end, velocity }) => ({ pitch, start, end, velocity }));
+  const grid = beatGridFromMidi(file.header, file.duration) ?? undefined;
+  const warnings = grid
+    ? []
+    : [`${name}: the tempo map is unusable (a beat shorter than 50 ms); beats are estimated from the notes`];
+  let midi: Midi | undefined;
+  return {
+    kind: 'midi',
+    notes,
+    grid,
+    duration: file.duration,
+    warnings,
+    // Reading the whole file with @tonejs/midi costs more than the analysis itself, so only on demand.
+    get midi() {
+      return (midi ??= midiFromBytes(bytes, name));
+    },
+  };
+}
+
+function lastEnd(notes: NoteEvent[]): number {
+  return notes.reduce((end, note) => Math.max(end, note.end), 0);
+}
+
+async function readStandardInput(): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}

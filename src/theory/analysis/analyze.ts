@@ -1,0 +1,193 @@
+/**
+ * The whole analysis of a piece: beat grid → chords on the beats → key and key changes → Roman numerals.
+ */
+import type { NoteEvent } from '../../types.js';
+import { estimateBeatGrid } from './beats.js';
+import { PITCH_CLASSES, spanChroma, sumSpans, type SpanChroma } from './chroma.js';
+import {
+  chordName,
+  inversionBass,
+  NO_CHORD,
+  recognizeChords,
+  statePitchClasses,
+  stateQuality,
+  stateRoot,
+  stateTriad,
+  withAddedNotes,
+} from './chords.js';
+import {
+  homeKeyScores,
+  keyCorrelations,
+  keyFromScores,
+  keyIndex,
+  keyOf,
+  keyPath,
+  keyPitchClass,
+  type HarmonyEvent,
+} from './key.js';
+import { DEFAULT_PROFILE } from './keyProfiles.js';
+import { romanNumeral } from './roman.js';
+import { changeCost, pieceSpans, TIME_EPSILON, type Spans } from './spans.js';
+import type { Analysis, BeatGrid, ChordSegment, KeyEstimate, KeySegment, ProfileName } from './types.js';
+
+export interface AnalyzeOptions {
+  profile?: ProfileName;
+  /** The beat grid (from a MIDI file); estimated from the notes' onsets when absent. */
+  grid?: BeatGrid;
+  /** The piece's length in seconds, when it runs on past its last note. */
+  duration?: number;
+}
+
+/** How much more the bass counts than other notes when weighing pitch classes for the key. */
+const BASS_KEY_EMPHASIS = 1;
+
+export function analyzeNotes(input: NoteEvent[], options: AnalyzeOptions = {}): Analysis {
+  const profile = options.profile ?? DEFAULT_PROFILE;
+  const notes = input.filter((note) => note.end > note.start).sort((a, b) => a.start - b.start || a.pitch - b.pitch);
+  const duration = notes.reduce((end, note) => Math.max(end, note.end), options.duration ?? 0);
+  const grid = options.grid ?? estimateBeatGrid(notes, duration);
+  const spans = pieceSpans(grid, notes, duration);
+  const boundaries = spans.edges;
+  const chroma = spanChroma(notes, boundaries);
+  const states = recognizeChords(chroma, spans.weight, (span) => changeCost(spans, span));
+  const runs = chordRuns(withAddedNotesByBar(states, chroma, spans));
+
+  const key = notes.length > 0 ? pieceKey(chroma, harmonyOf(runs, boundaries), profile) : null;
+  const keyChanges = key ? keySegments(notes, runs, boundaries, barSpans(grid, duration), key, profile) : [];
+
+  const chords = runs.map((run, i): ChordSegment => {
+    const start = boundaries[run.from];
+    const inForce = keyChanges.find((segment) => segment.start <= start && start < segment.end)?.key ?? key;
+    const bassPc = inversionBass(run.state, sumSpans(chroma.bass, run.from, run.to));
+    const numeral =
+      run.state === NO_CHORD || !inForce ? null : romanNumeral(run.state, inForce, runs[i + 1]?.state ?? null);
+    const name = chordName(run.state, bassPc, numeral?.root ?? '');
+    return {
+      start: round(start),
+      end: round(boundaries[run.to]),
+      bar: spans.bar[run.from],
+      beat: spans.beat[run.from],
+      symbol: name.symbol,
+      label: name.label,
+      root: name.root,
+      quality: run.state === NO_CHORD ? null : stateQuality(run.state).name,
+      bass: name.bass,
+      numeral: numeral?.numeral ?? null,
+      role: numeral?.role ?? null,
+      key: inForce?.name ?? null,
+    };
+  });
+  return { duration: round(duration), key, keyChanges, chords, grid, profile, notes: notes.length };
+}
+
+interface ChordRun {
+  state: number;
+  /** First span, and the span after the last. */
+  from: number;
+  to: number;
+}
+
+/**
+ * The chords with their added notes decided bar by bar: within a run of one triad, each bar's part gets
+ * its own sevenths and sixths (Cmaj7 | C6 are two chords on a chart, though one triad).
+ */
+function withAddedNotesByBar(states: Int32Array, chroma: SpanChroma, spans: Spans): Int32Array {
+  const decided = Int32Array.from(states);
+  for (const run of chordRuns(states)) {
+    let from = run.from;
+    for (let span = run.from + 1; span <= run.to; span++) {
+      if (span < run.to && spans.beat[span] !== 1) continue;
+      decided.fill(withAddedNotes(run.state, chroma, spans.weight, from, span), from, span);
+      from = span;
+    }
+  }
+  return decided;
+}
+
+function chordRuns(states: Int32Array): ChordRun[] {
+  const runs: ChordRun[] = [];
+  states.forEach((state, span) => {
+    const last = runs[runs.length - 1];
+    if (last && last.state === state) last.to = span + 1;
+    else runs.push({ state, from: span, to: span + 1 });
+  });
+  return runs;
+}
+
+/** The key of the whole piece from all its notes (the bass counted more) and its chords. */
+function pieceKey(chroma: SpanChroma, harmony: HarmonyEvent[], profile: ProfileName): KeyEstimate {
+  const spans = chroma.notes.length / PITCH_CLASSES;
+  const weights = sumSpans(chroma.notes, 0, spans);
+  const bass = sumSpans(chroma.bass, 0, spans);
+  for (let pc = 0; pc < PITCH_CLASSES; pc++) weights[pc] += BASS_KEY_EMPHASIS * bass[pc];
+  return keyFromScores(homeKeyScores(keyCorrelations(weights, profile), harmony));
+}
+
+/** The chords that start in each bar. */
+function harmonyByBar(runs: ChordRun[], boundaries: number[], bars: BarSpans): HarmonyEvent[][] {
+  const byBar: HarmonyEvent[][] = Array.from({ length: bars.boundaries.length - 1 }, () => []);
+  let bar = 0;
+  runs.forEach((run) => {
+    while (bar + 1 < byBar.length && bars.boundaries[bar + 1] <= boundaries[run.from] + TIME_EPSILON) bar++;
+    byBar[bar].push(...harmonyOf([run], boundaries));
+  });
+  return byBar;
+}
+
+function harmonyOf(runs: ChordRun[], boundaries: number[]): HarmonyEvent[] {
+  return runs
+    .filter((run) => run.state !== NO_CHORD)
+    .map((run) => ({
+      root: stateRoot(run.state),
+      triad: stateTriad(run.state),
+      pitchClasses: statePitchClasses(run.state),
+      duration: boundaries[run.to] - boundaries[run.from],
+    }));
+}
+
+/** The bars as spans: their edges from 0 to the end, and the number of the first (0 when it is a pickup). */
+interface BarSpans {
+  boundaries: number[];
+  firstBar: number;
+}
+
+function barSpans(grid: BeatGrid, duration: number): BarSpans {
+  const boundaries = grid.bars.filter((time) => time < duration);
+  const pickup = boundaries.length > 0 && boundaries[0] > TIME_EPSILON;
+  if (boundaries.length === 0 || pickup) boundaries.unshift(0);
+  boundaries.push(duration);
+  return { boundaries, firstBar: pickup ? 0 : 1 };
+}
+
+function keySegments(
+  notes: NoteEvent[],
+  runs: ChordRun[],
+  boundaries: number[],
+  bars: BarSpans,
+  home: KeyEstimate,
+  profile: ProfileName,
+): KeySegment[] {
+  const chroma = spanChroma(notes, bars.boundaries);
+  const weights = chroma.notes.map((value, i) => value + BASS_KEY_EMPHASIS * chroma.bass[i]);
+  const homeIndex = keyIndex(keyPitchClass(home), home.mode);
+  const path = keyPath(weights, harmonyByBar(runs, boundaries, bars), profile, homeIndex);
+  const segments: Array<KeySegment & { index: number }> = [];
+  path.forEach((index, bar) => {
+    const last = segments[segments.length - 1];
+    const end = round(bars.boundaries[bar + 1]);
+    if (last && last.index === index) last.end = end;
+    else
+      segments.push({
+        index,
+        start: round(bars.boundaries[bar]),
+        end,
+        bar: bars.firstBar + bar,
+        key: index === homeIndex ? home : keyOf(index),
+      });
+  });
+  return segments.map(({ index: _, ...segment }) => segment);
+}
+
+function round(value: number): number {
+  return Math.round(value * 1e4) / 1e4;
+}
