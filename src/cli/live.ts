@@ -11,11 +11,6 @@ import { portSink } from '../live/portSink.js';
 import { recordSink } from '../live/recordSink.js';
 import { openFileSource, pcmSource } from '../live/sources.js';
 import { openOutputs } from '../midi/ports.js';
-import {
-  DEFAULT_FRAME_THRESHOLD,
-  DEFAULT_MIN_NOTE_LENGTH_MS,
-  DEFAULT_ONSET_THRESHOLD,
-} from '../transcribe/constants.js';
 import { DEFAULT_ENGINE, ENGINE_NAMES, loadEngine, type EngineName } from '../transcribe/engine.js';
 import { checkTranscribeOptions } from '../transcribe/options.js';
 import {
@@ -28,13 +23,14 @@ import {
 import { userArg } from './args.js';
 import { exitIfStopped, stopSignal } from './interrupt.js';
 import { checkPortArgs, portNames, portOptions, type PortArgs } from './liveOptions.js';
+import { noteOptions, noteOptionsOf, type NoteArgs } from './noteOptions.js';
 import { warn } from './report.js';
 
 /** One model run at a time: more threads only shorten each run, and the live path should leave the machine free. */
 const LIVE_THREADS = 1;
 const DEFAULT_PCM_RATE = 48000;
 
-interface LiveArgs extends PortArgs {
+interface LiveArgs extends PortArgs, NoteArgs {
   file?: string;
   stdin: boolean;
   rate: number;
@@ -46,12 +42,6 @@ interface LiveArgs extends PortArgs {
   events?: string;
   force: boolean;
   latency: LatencySetting;
-  onsetThreshold: number;
-  frameThreshold: number;
-  minimumNoteLength: number;
-  minimumFrequency?: number;
-  maximumFrequency?: number;
-  melodiaTrick?: boolean;
   engine: EngineName;
   threads: number;
   quiet: boolean;
@@ -121,26 +111,7 @@ function builder(yargs: Argv): Argv<LiveArgs> {
       default: DEFAULT_LATENCY,
       describe: 'Trade delay for accuracy: low, balanced or accurate (see docs/live.md)',
     })
-    .option('onset-threshold', {
-      requiresArg: true,
-      type: 'number',
-      default: DEFAULT_ONSET_THRESHOLD,
-      describe: 'Onset confidence needed to start a note, 0-1',
-    })
-    .option('frame-threshold', {
-      requiresArg: true,
-      type: 'number',
-      default: DEFAULT_FRAME_THRESHOLD,
-      describe: 'Note confidence needed to keep it sounding, 0-1',
-    })
-    .option('minimum-note-length', {
-      requiresArg: true,
-      type: 'number',
-      default: DEFAULT_MIN_NOTE_LENGTH_MS,
-      describe: 'Shortest note kept, in ms',
-    })
-    .option('minimum-frequency', { requiresArg: true, type: 'number', describe: 'Lowest note frequency kept, in Hz' })
-    .option('maximum-frequency', { requiresArg: true, type: 'number', describe: 'Highest note frequency kept, in Hz' })
+    .options(noteOptions)
     .option('melodia-trick', {
       type: 'boolean',
       describe:
@@ -176,12 +147,7 @@ async function handler(parsed: LiveArgs): Promise<void> {
   };
   const options: StreamingOptions = {
     latency: args.latency,
-    onsetThreshold: args.onsetThreshold,
-    frameThreshold: args.frameThreshold,
-    minNoteLengthMs: args.minimumNoteLength,
-    minFrequency: args.minimumFrequency,
-    maxFrequency: args.maximumFrequency,
-    melodiaTrick: args.melodiaTrick,
+    ...noteOptionsOf(args),
   };
   checkTranscribeOptions({ ...options, threads: args.threads });
   const port = checkPortArgs(args);

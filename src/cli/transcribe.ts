@@ -7,12 +7,7 @@ import { threadsPerJob } from '../batch/run.js';
 import type { FileRecord } from '../batch/report.js';
 import { transcribeFile } from '../app/transcribeFile.js';
 import { JamError, usageError } from '../errors.js';
-import {
-  DEFAULT_FRAME_THRESHOLD,
-  DEFAULT_MIDI_TEMPO,
-  DEFAULT_MIN_NOTE_LENGTH_MS,
-  DEFAULT_ONSET_THRESHOLD,
-} from '../transcribe/constants.js';
+import { DEFAULT_MIDI_TEMPO } from '../transcribe/constants.js';
 import {
   closeEngine,
   DEFAULT_ENGINE,
@@ -28,18 +23,13 @@ import type { TranscribeOptions } from '../transcribe/transcribe.js';
 import type { NoteEvent } from '../types.js';
 import { userArg } from './args.js';
 import { batchOptions, batchSetup, printJsonLine, runCommandBatch, type BatchArgs } from './batch.js';
+import { noteOptions, noteOptionsOf, type NoteArgs } from './noteOptions.js';
 import { warn } from './report.js';
 
-interface TranscribeArgs extends BatchArgs {
+interface TranscribeArgs extends BatchArgs, NoteArgs {
   inputs?: string[];
   output?: string;
   outDir?: string;
-  onsetThreshold: number;
-  frameThreshold: number;
-  minimumNoteLength: number;
-  minimumFrequency?: number;
-  maximumFrequency?: number;
-  melodiaTrick: boolean;
   midiTempo: number;
   multiplePitchBends: boolean;
   saveNoteEvents: boolean;
@@ -73,26 +63,7 @@ function builder(yargs: Argv): Argv<TranscribeArgs> {
       describe: 'Folder for the outputs (default: beside each input)',
     })
     .option('force', { alias: 'f', type: 'boolean', default: false, describe: 'Overwrite outputs that already exist' })
-    .option('onset-threshold', {
-      requiresArg: true,
-      type: 'number',
-      default: DEFAULT_ONSET_THRESHOLD,
-      describe: 'Onset confidence needed to start a note, 0-1',
-    })
-    .option('frame-threshold', {
-      requiresArg: true,
-      type: 'number',
-      default: DEFAULT_FRAME_THRESHOLD,
-      describe: 'Note confidence needed to keep it sounding, 0-1',
-    })
-    .option('minimum-note-length', {
-      requiresArg: true,
-      type: 'number',
-      default: DEFAULT_MIN_NOTE_LENGTH_MS,
-      describe: 'Shortest note kept, in ms',
-    })
-    .option('minimum-frequency', { requiresArg: true, type: 'number', describe: 'Lowest note frequency kept, in Hz' })
-    .option('maximum-frequency', { requiresArg: true, type: 'number', describe: 'Highest note frequency kept, in Hz' })
+    .options(noteOptions)
     .option('melodia-trick', {
       type: 'boolean',
       default: true,
@@ -182,12 +153,7 @@ async function handler(parsed: TranscribeArgs): Promise<void> {
     output: parsed.output === undefined ? undefined : userArg(parsed.output),
   };
   const options: TranscribeOptions = {
-    onsetThreshold: args.onsetThreshold,
-    frameThreshold: args.frameThreshold,
-    minNoteLengthMs: args.minimumNoteLength,
-    minFrequency: args.minimumFrequency,
-    maxFrequency: args.maximumFrequency,
-    melodiaTrick: args.melodiaTrick,
+    ...noteOptionsOf(args),
     midiTempo: args.midiTempo,
     multiplePitchBends: args.multiplePitchBends,
     threads: args.threads,

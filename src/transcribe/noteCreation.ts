@@ -66,22 +66,30 @@ export interface FrameNote {
   amplitude: number;
 }
 
-const DEFAULTS: Required<Omit<NoteCreationOptions, 'minFrequency' | 'maxFrequency'>> = {
-  onsetThreshold: DEFAULT_ONSET_THRESHOLD,
-  frameThreshold: DEFAULT_FRAME_THRESHOLD,
-  minNoteLengthMs: DEFAULT_MIN_NOTE_LENGTH_MS,
-  inferOnsets: true,
-  melodiaTrick: true,
-  energyTolerance: DEFAULT_ENERGY_TOLERANCE,
-  pitchBends: true,
-};
+export type NoteSettings = Required<Omit<NoteCreationOptions, 'minFrequency' | 'maxFrequency'>> &
+  Pick<NoteCreationOptions, 'minFrequency' | 'maxFrequency'>;
+
+/** The options with every default filled in: the one place note creation's defaults live. */
+export function noteSettings(options: NoteCreationOptions = {}): NoteSettings {
+  return {
+    onsetThreshold: options.onsetThreshold ?? DEFAULT_ONSET_THRESHOLD,
+    frameThreshold: options.frameThreshold ?? DEFAULT_FRAME_THRESHOLD,
+    minNoteLengthMs: options.minNoteLengthMs ?? DEFAULT_MIN_NOTE_LENGTH_MS,
+    inferOnsets: options.inferOnsets ?? true,
+    melodiaTrick: options.melodiaTrick ?? true,
+    energyTolerance: options.energyTolerance ?? DEFAULT_ENERGY_TOLERANCE,
+    pitchBends: options.pitchBends ?? true,
+    minFrequency: options.minFrequency,
+    maxFrequency: options.maxFrequency,
+  };
+}
 
 /** Posteriorgrams → notes in time order, with velocities and (optionally) pitch bends. */
 export function outputToNotes(output: ModelOutput, options: NoteCreationOptions = {}): NoteEvent[] {
   const frameNotes = outputToFrameNotes(output, options).sort(
     (a, b) => a.startFrame - b.startFrame || a.pitch - b.pitch,
   );
-  const withBends = options.pitchBends ?? DEFAULTS.pitchBends;
+  const withBends = noteSettings(options).pitchBends;
   return frameNotes.map((note) => {
     const event: NoteEvent = {
       pitch: note.pitch,
@@ -110,7 +118,7 @@ export function amplitudeToVelocity(amplitude: number): number {
 
 /** Posteriorgrams → notes in frames: onset-started notes first, then (melodia trick) what energy remains. */
 export function outputToFrameNotes(output: ModelOutput, options: NoteCreationOptions = {}): FrameNote[] {
-  const settings = { ...DEFAULTS, ...options };
+  const settings = noteSettings(options);
   const { frames } = output;
   // Copies only when the frequency range changes them: an hour of posteriorgrams is 100 MB each.
   const limited = settings.minFrequency !== undefined || settings.maxFrequency !== undefined;
@@ -389,7 +397,7 @@ export interface NoteReach {
  * (every cell) when a minimum length under one frame keeps one-frame notes.
  */
 export function noteReachOf(options: NoteCreationOptions): NoteReach | undefined {
-  const settings = { ...DEFAULTS, ...options };
+  const settings = noteSettings(options);
   if (!settings.pitchBends) return { frameThreshold: Infinity, energyTolerance: 0 };
   if (minNoteLengthFrames(settings.minNoteLengthMs) < 1) return undefined;
   return { frameThreshold: settings.frameThreshold, energyTolerance: settings.energyTolerance };

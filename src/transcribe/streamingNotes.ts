@@ -16,10 +16,6 @@
 import type { LiveEvent } from '../types.js';
 import {
   CONTOURS_BINS_PER_SEMITONE,
-  DEFAULT_ENERGY_TOLERANCE,
-  DEFAULT_FRAME_THRESHOLD,
-  DEFAULT_MIN_NOTE_LENGTH_MS,
-  DEFAULT_ONSET_THRESHOLD,
   FFT_HOP,
   AUDIO_SAMPLE_RATE,
   INFERRED_ONSET_FRAME_DIFFS,
@@ -32,6 +28,7 @@ import {
   constrainFrequency,
   longerThanMinimum,
   minNoteLengthFrames,
+  noteSettings,
   usesEnergyOf,
   type NoteCreationOptions,
 } from './noteCreation.js';
@@ -132,16 +129,17 @@ export class StreamingNoteTracker {
   private readonly melodiaTrick: boolean;
 
   constructor(options: NoteTrackerOptions = {}) {
-    this.onsetThreshold = options.onsetThreshold ?? DEFAULT_ONSET_THRESHOLD;
-    this.frameThreshold = options.frameThreshold ?? DEFAULT_FRAME_THRESHOLD;
-    this.minFrames = minNoteLengthFrames(options.minNoteLengthMs ?? DEFAULT_MIN_NOTE_LENGTH_MS);
-    this.tolerance = options.energyTolerance ?? DEFAULT_ENERGY_TOLERANCE;
-    this.inferOnsets = options.inferOnsets ?? true;
-    this.pitchBends = options.pitchBends ?? true;
-    this.melodiaTrick = options.melodiaTrick ?? true;
+    const settings = noteSettings(options);
+    this.onsetThreshold = settings.onsetThreshold;
+    this.frameThreshold = settings.frameThreshold;
+    this.minFrames = minNoteLengthFrames(settings.minNoteLengthMs);
+    this.tolerance = settings.energyTolerance;
+    this.inferOnsets = settings.inferOnsets;
+    this.pitchBends = settings.pitchBends;
+    this.melodiaTrick = settings.melodiaTrick;
     this.confirmFrames = Math.min(this.minFrames + 1, Math.max(1, options.confirmFrames ?? this.minFrames + 1));
-    this.minFrequency = options.minFrequency;
-    this.maxFrequency = options.maxFrequency;
+    this.minFrequency = settings.minFrequency;
+    this.maxFrequency = settings.maxFrequency;
   }
 
   /** The first frame the next `update` must give: the tracker looks back this far from the frames it settles. */
