@@ -8,18 +8,13 @@
 //   node scripts/accuracy-analyze.js [heldout|dev] [songs]     (after npm run build)
 //
 // "heldout" (the default) is material the analyser was never tuned on; "dev" is what it was tuned on.
-import {
-  analyzeMidi,
-  chordScores,
-  keyCorrelations,
-  keyScore,
-  midiNotes,
-  parseKey,
-  PROFILE_NAMES,
-} from '../dist/index.js';
+import { Analysis, Midi } from '../dist/index.js';
 import { songLabels, songMidi } from './songs/common.js';
 import { devSongs } from './songs/dev.js';
 import { heldOutSongs } from './songs/heldout.js';
+
+const { analyzeMidi, chordScores, keyCorrelations, keyScore, parseKey, PROFILE_NAMES } = Analysis;
+const { midiNotes } = Midi;
 
 const set = process.argv[2] ?? 'heldout';
 const count = Number(process.argv[3] ?? 60);

@@ -12,19 +12,14 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  DEFAULT_LATENCY,
-  LATENCY_SETTINGS,
-  StreamingTranscriber,
-  constants,
-  decodeAudio,
-  loadEngine,
-  midiNotes,
-  scoreNotes,
-  transcribe,
-} from '../dist/index.js';
+import { Audio, Midi, Transcribe } from '../dist/index.js';
 import { missingTool } from './lib/fluidsynth.js';
 import { ROOT, load, median, renderPiece } from './lib/measure.js';
+
+const { DEFAULT_LATENCY, LATENCY_SETTINGS, StreamingTranscriber, constants, loadEngine, scoreNotes, transcribe } =
+  Transcribe;
+const { decodeAudio } = Audio;
+const { midiNotes } = Midi;
 
 const FIXTURES = ['scale.wav', 'chords.wav', 'bass.flac', 'bend.ogg'];
 const RATE = constants.AUDIO_SAMPLE_RATE;

@@ -4,15 +4,11 @@
 // The audio is fixtures/chords.wav repeated to 3 minutes. Run after `npm run build`.
 import { readFileSync } from 'node:fs';
 import { outputToNotesPoly, addPitchBendsToNoteEvents } from '@spotify/basic-pitch';
-import {
-  bendPeaksOf,
-  decodeAudio,
-  loadEngine,
-  runModel,
-  outputToNotes,
-  outputToFrameNotes,
-  constants,
-} from '../dist/index.js';
+import { decodeAudio } from '../dist/audio/decode.js';
+import * as constants from '../dist/transcribe/constants.js';
+import { loadEngine } from '../dist/transcribe/engine.js';
+import { runModel } from '../dist/transcribe/inference.js';
+import { bendPeaksOf, outputToFrameNotes, outputToNotes } from '../dist/transcribe/noteCreation.js';
 
 const TARGET_SECONDS = 180;
 const RUNS = 5;

@@ -4,7 +4,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { packPlan, writePack } from '../dist/index.js';
+import { Progression } from '../dist/index.js';
+
+const { packPlan, writePack } = Progression;
 
 const TARGET_SECONDS = 60;
 
