@@ -818,7 +818,8 @@ export const PROGRESSIONS: readonly LibraryProgression[] = [
     genres: ['rock', 'folk'],
   },
   { name: 'Dorian minor five', numerals: 'i v bVII IV', mode: 'dorian', moods: ['dreamy'], genres: ['indie', 'lofi'] },
-  // Home is where IV falls back to i, the dorian cadence (F C G Dm); as bVI bIII bVII iv of A minor it had no A chord.
+  // Home is where IV falls back to i, the dorian cadence (F C G Dm); as bVI bIII bVII iv of A minor it would have
+  // no A chord.
   {
     name: 'Emo swell',
     numerals: 'bIII bVII IV i',
