@@ -1,7 +1,7 @@
 /**
  * jam's library of named chord progressions: the Roman numerals (with `:beats` where a chord is not a
  * whole bar), the mode they are written for, and tags for mood and genre. Numerals count from the tonic on
- * the major scale in every mode (in minor, `bVI` is the sixth degree), as progressionParse.ts reads them.
+ * the major scale in every mode (in minor, `bVI` is the sixth degree), as src/theory/progression/parse.ts reads them.
  */
 import type { ModeName } from '../parse.js';
 
