@@ -8,7 +8,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export interface Clock {
   /** Milliseconds on a monotonic clock. */
   now(): number;
-  /** Resolves at `time` (on `now()`'s scale) or soon after; at once when it has passed. Rejects when `signal` aborts. */
+  /**
+   * Resolves at `time` (on `now()`'s scale) or soon after; at once when it has passed. Rejects when `signal` aborts.
+   */
   sleepUntil(time: number, signal?: AbortSignal): Promise<void>;
 }
 

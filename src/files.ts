@@ -27,7 +27,7 @@ export async function readInputFile(file: string, what: string): Promise<Buffer>
 
 /**
  * A file's bytes in as few reads as the system allows: node's readFile asks its thread pool for 512 KB at a time,
- * and a 32 MB recording took 50–100 ms that way against 20 with one read, while sessions were starting.
+ * which is slower for a large recording while the engine's sessions start beside it.
  */
 export async function readWholeFile(file: string): Promise<Buffer> {
   const handle = await open(file, 'r');

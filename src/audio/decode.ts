@@ -23,9 +23,9 @@ export interface DecodedAudio {
 
 /**
  * Recordings at least this long are read from disk a block at a time when they are plain WAV, so memory does
- * not grow with their length; shorter ones (and other formats) are decoded whole, which is faster: streaming
- * the 3-minute benchmark piece overlaps decoding with inference but took 0.1–0.3 s longer end to end, with
- * 0.3–0.5 s more CPU, though half the peak RSS (see docs/engines.md).
+ * not grow with their length; shorter ones (and other formats) are decoded whole, which is faster: jam's
+ * JavaScript reader overlaps decoding with inference but competes with the engine's threads for the CPU
+ * (figures in docs/engines.md).
  */
 export const STREAMING_MIN_SECONDS = 600;
 
@@ -68,7 +68,9 @@ export async function openAudio(
 /** Samples mixed to mono at a time: the model's first windows need not wait for the whole recording's mix. */
 const MIX_BLOCK = 1 << 17;
 
-/** The decoded channels' average, a block at a time (the buffer, which owns the channels' memory, kept until the end). */
+/**
+ * The decoded channels' average, a block at a time (the buffer, which owns the channels' memory, kept until the end).
+ */
 function* downmixedBlocks(buffer: AudioBuffer): Generator<Float32Array> {
   const channels = channelsOf(buffer);
   for (let start = 0; start < buffer.length; start += MIX_BLOCK)
@@ -123,10 +125,10 @@ function channelsOf(buffer: AudioBuffer): Float32Array[] {
 
 async function decodeBuffer(bytes: Uint8Array, name: string, sampleRate: number): Promise<AudioBuffer> {
   checkWavIsWhole(bytes, name);
-  // Loaded when first needed (about 50 ms): a transcription starts its engine first, so the two load side by side.
+  // Loaded when first needed: a transcription starts its engine first, so the two load side by side.
   const { OfflineAudioContext } = await import('node-web-audio-api');
   const context = new OfflineAudioContext(1, 1, sampleRate);
-  // node-web-audio-api reads the bytes without taking them: a file's own buffer goes as it is (copying 32 MB took 25 ms).
+  // node-web-audio-api reads the bytes without taking them: a file's own buffer goes as it is, not copied.
   const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
   const data = (
     whole ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)
@@ -143,7 +145,7 @@ async function decodeBuffer(bytes: Uint8Array, name: string, sampleRate: number)
 export function downmix(channels: Float32Array[]): Float32Array {
   if (channels.length === 1) return channels[0].slice();
   const mono = new Float32Array(channels[0].length);
-  // Stereo in one pass (the common case, 2–3× faster): a float sum rounded from a double is the float sum.
+  // Stereo, the common case, in one pass: a float sum rounded from a double is the float sum.
   if (channels.length === 2) {
     const [left, right] = channels;
     for (let i = 0; i < mono.length; i++) mono[i] = (left[i] + right[i]) / 2;

@@ -98,8 +98,8 @@ function blockToMono(bytes: Buffer, layout: WavLayout, frames: number): Float32A
 }
 
 /**
- * 16-bit PCM, the common case, read as integers: ten times faster than a reader call per sample, and the same
- * values, since dividing the integers' sum by 32 768 × channels rounds once as the per-sample sum did.
+ * 16-bit PCM, the common case, read as integers rather than by a reader call per sample, and the same
+ * values, since dividing the integers' sum by 32 768 × channels rounds once as a per-sample sum would.
  */
 function pcm16ToMono(bytes: Buffer, channels: number, frames: number): Float32Array {
   const samples = new Int16Array(bytes.buffer, bytes.byteOffset, frames * channels);

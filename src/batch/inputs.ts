@@ -22,7 +22,9 @@ export interface Expansion {
   batch: boolean;
 }
 
-/** File extensions (lower case, with the dot) a folder or pattern contributes; anything else found there is left alone. */
+/**
+ * File extensions (lower case, with the dot) a folder or pattern contributes; anything else found there is left alone.
+ */
 export type Extensions = readonly string[];
 
 /** What a folder contributes to a transcription: the audio formats jam decodes. */

@@ -144,7 +144,10 @@ function checkOutputChoice(args: AnalyzeArgs, positional: string[], inputs: numb
     throw usageError('- (standard input) can be given only once');
 }
 
-/** Where an input's result is written: -o, or <stem>.txt/.lab/.json under --out-dir along its relative path; undefined for standard output. */
+/**
+ * Where an input's result is written: -o, or <stem>.txt/.lab/.json under --out-dir along its relative path; undefined
+ * for standard output.
+ */
 function targetOf(input: BatchInput, args: AnalyzeArgs, format: Format | 'json'): string | undefined {
   if (args.output !== undefined && args.output !== '-') return args.output;
   if (args.outDir === undefined) return undefined;

@@ -1,4 +1,6 @@
-/** Options that jam live, play and record share: where MIDI goes and how it sounds there, checked in the user's words. */
+/**
+ * Options that jam live, play and record share: where MIDI goes and how it sounds there, checked in the user's words.
+ */
 import { usageError } from '../errors.js';
 import { DEFAULT_BEND_RANGE } from '../live/portSink.js';
 import { MIDI_CHANNEL_COUNT } from '../midi/messages.js';

@@ -1,4 +1,7 @@
-/** `jam progression`: Roman numerals, chord symbols or a named progression → a MIDI file (or JSON); `--list` the library. */
+/**
+ * `jam progression`: Roman numerals, chord symbols or a named progression → a MIDI file (or JSON); `--list` the
+ * library.
+ */
 import type { Argv, CommandModule } from 'yargs';
 import { usageError } from '../errors.js';
 import { checkCanCreate, writeFileAtomic } from '../files.js';

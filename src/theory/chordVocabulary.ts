@@ -21,7 +21,10 @@ export interface ChordQuality {
   extensionOnly?: boolean;
 }
 
-/** The notes an inversion may put in the bass and keep the chord's sound: its third, fifth and seventh (degrees above the root). */
+/**
+ * The notes an inversion may put in the bass and keep the chord's sound: its third, fifth and seventh (degrees above
+ * the root).
+ */
 export const INVERSION_DEGREES: readonly number[] = [3, 5, 7];
 
 export const CHORD_VOCABULARY: readonly ChordQuality[] = [

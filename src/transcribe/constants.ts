@@ -26,7 +26,7 @@ export const MIN_WINDOW_FRAMES = 130;
 /**
  * The tail model (models/basic-pitch-tail.onnx) gives a window's last TAIL_FRAMES frames; the first
  * NETWORK_REACH_FRAMES of them differ from the whole window's (the convolutions reach that far in time), the
- * rest are the same to the bit. Streaming needs no more than the rest, at about 40% of the whole window's cost.
+ * rest are the same to the bit. Streaming needs no more than the rest, so it runs the network on those frames only.
  */
 export const TAIL_FRAMES = 40;
 export const NETWORK_REACH_FRAMES = 10;

@@ -5,7 +5,9 @@
 import { availableParallelism } from 'node:os';
 import { JamError } from '../errors.js';
 
-/** onnx: ONNX Runtime (default, fast); tfjs: TensorFlow.js on WebAssembly; tfjs-node: native TensorFlow, if installed. */
+/**
+ * onnx: ONNX Runtime (default, fast); tfjs: TensorFlow.js on WebAssembly; tfjs-node: native TensorFlow, if installed.
+ */
 export const ENGINE_NAMES = ['onnx', 'tfjs', 'tfjs-node'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 export const DEFAULT_ENGINE: EngineName = 'onnx';
@@ -26,7 +28,9 @@ export interface Engine {
   run(windows: Float32Array, count: number, windowSamples?: number): Promise<WindowOutputs>;
   /** Set when the model also takes windows of other lengths (MIN_WINDOW_FRAMES frames or more). */
   readonly flexibleWindows?: boolean;
-  /** Where the engine has the tail model: runs one window of `windowSamples` and gives only its last TAIL_FRAMES frames. */
+  /**
+   * Where the engine has the tail model: runs one window of `windowSamples` and gives only its last TAIL_FRAMES frames.
+   */
   runTail?(window: Float32Array, windowSamples: number): Promise<WindowOutputs>;
   /** Batches the engine works on at once (its worker threads); 1 when unset. */
   readonly parallelism?: number;
@@ -37,7 +41,10 @@ export interface Engine {
 }
 
 export interface EngineSettings {
-  /** Threads for the engine (onnx: worker threads, each running its own single-threaded session); default: the machine's cores. */
+  /**
+   * Threads for the engine (onnx: worker threads, each running its own single-threaded session); default: the machine's
+   * cores.
+   */
   threads: number;
 }
 

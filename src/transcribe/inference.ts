@@ -26,7 +26,7 @@ import {
   type NoteReach,
 } from './noteCreation.js';
 
-/** Windows per engine call, chosen by measurement (see docs/engines.md): 2 is as fast as 4, with 70 MB less peak RSS. */
+/** Windows per engine call: 2 is as fast as 4 or 8, and each session's arena holds less (docs/engines.md). */
 export const DEFAULT_BATCH_SIZE = 2;
 
 const FRAMES_CUT_EACH_SIDE = N_OVERLAPPING_FRAMES / 2;

@@ -4,9 +4,9 @@
  * (models/basic-pitch-tail.onnx, a window's last frames only), loaded when first asked for.
  *
  * Each thread is a worker thread running its own single-threaded session, and batches go to whichever owes fewest.
- * This network's operators are too small for ONNX Runtime's intra-op threads to share well (two of them cost
- * 20–40% more CPU than one for the same windows), and onnxruntime-node's `run` blocks the thread it is called
- * on; in workers the sessions load while the audio decodes, and the main thread's work (decoding, storing
+ * This network's operators are too small for ONNX Runtime's intra-op threads to share well (they cost more CPU
+ * than one thread for the same windows), and onnxruntime-node's `run` blocks the thread it is called on; in
+ * workers the sessions load while the audio decodes, and the main thread's work (decoding, storing
  * outputs, bend peaks) overlaps inference.
  */
 import { existsSync } from 'node:fs';
@@ -60,14 +60,14 @@ export type SessionReply =
 /**
  * Requests a worker holds at once: the one it runs and the next, waiting in its message queue, so it starts
  * the next batch as soon as it finishes one instead of idling while the main thread stores the outputs and
- * sends more (about 20 ms of each 250–300 ms batch).
+ * sends more.
  */
 const REQUESTS_PER_THREAD = 2;
 
 /**
  * A worker and the replies it owes; it keeps the process alive only while it owes some. The windows it is sent
  * come back with the reply and carry a later request: a worker allocates so little that it rarely collects
- * garbage, so a new buffer each time piled up (about 100 MB on an hour of audio).
+ * garbage, so a new buffer for each request would pile up over a long recording.
  */
 class SessionThread {
   private readonly waiting = new Map<

@@ -35,7 +35,10 @@ export interface LatencyTuning {
    * sends only the notes offline note creation keeps.
    */
   confirmFrames: number;
-  /** Frames of the window the model runs on (MIN_WINDOW_FRAMES to ANNOT_N_FRAMES); 2 s windows where the engine needs them. */
+  /**
+   * Frames of the window the model runs on (MIN_WINDOW_FRAMES to ANNOT_N_FRAMES); 2 s windows where the engine needs
+   * them.
+   */
   windowFrames: number;
   /**
    * Whether leftover energy becomes notes (the melodia trick run forward): they are offline's notes too, but their

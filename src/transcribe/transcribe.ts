@@ -95,7 +95,7 @@ function peakLevel(audio: AudioStream): { audio: AudioStream; peak: () => number
   return { audio: { ...audio, chunks: measured() }, peak: () => peak };
 }
 
-/** An indexed loop in a plain function: for…of inside the generator above took 40 ns a sample. */
+/** An indexed loop in a plain function: V8 runs it far faster than a for…of inside the generator above. */
 function peakOf(samples: Float32Array): number {
   let peak = 0;
   for (let i = 0; i < samples.length; i++) {

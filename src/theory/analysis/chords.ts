@@ -193,7 +193,9 @@ export function recognizeChords(
   );
 }
 
-/** For each quality, the qualities sharing its triad (root, third, fifth), fewest notes first: C, C6, C7, Cmaj7, C9, … */
+/**
+ * For each quality, the qualities sharing its triad (root, third, fifth), fewest notes first: C, C6, C7, Cmaj7, C9, …
+ */
 const FAMILIES: readonly number[][] = TEMPLATES.map((template) =>
   TEMPLATES.map((_, q) => q)
     .filter((q) => sameTriad(TEMPLATES[q], template))

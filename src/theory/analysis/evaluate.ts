@@ -1,6 +1,6 @@
 /**
  * Scoring chord and key estimates against references, as MIREX defines the measures and mir_eval computes
- * them (mir_eval.chord.evaluate, mir_eval.key.weighted_score). Note scores are in transcribe/score.ts.
+ * them (mir_eval.chord.evaluate, mir_eval.key.weighted_score). Note scores are in src/transcribe/score.ts.
  *
  * Chords: the estimate is cut or padded with N to the reference's span, both timelines are cut at every
  * boundary either has, and each piece is compared; a score is the share of the compared time where the

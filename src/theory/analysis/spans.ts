@@ -30,7 +30,9 @@ const DEFAULT_BEATS_IN_BAR = 4;
 /** Two times this close are the same moment (MIDI tick rounding). */
 export const TIME_EPSILON = 1e-6;
 
-/** The cost of a new chord: cheapest on the downbeat, then halfway through the bar, dearer on other beats and off them. */
+/**
+ * The cost of a new chord: cheapest on the downbeat, then halfway through the bar, dearer on other beats and off them.
+ */
 const CHANGE_COST_ON_DOWNBEAT = 1.5;
 const CHANGE_COST_AT_HALF_BAR = 3;
 const CHANGE_COST_ON_BEAT = 5;

@@ -29,7 +29,10 @@ const TONIC_SPELLINGS = [
  */
 const DEGREE_INTERVALS = ['1P', '2m', '2M', '3m', '3M', '4P', '4A', '5P', '6m', '6M', '7m', '7M'];
 
-/** The tonic's name for a key: of the spellings, the one whose key signature has the fewest accidentals (flats on a tie, Gb major and Eb minor). */
+/**
+ * The tonic's name for a key: of the spellings, the one whose key signature has the fewest accidentals (flats on a tie,
+ * Gb major and Eb minor).
+ */
 export function tonicName(pitchClass: number, mode: Mode): string {
   const candidates = TONIC_SPELLINGS[pitchClass];
   const accidentals = (tonic: string) =>

@@ -67,7 +67,10 @@ export type ChordRole =
 export interface ChordSegment {
   start: number;
   end: number;
-  /** Where the chord starts: the bar (0 is a pickup before the first bar line), and the beat in the bar, from 1 (2.5 is halfway through beat 2, where a chord is struck off the beat). */
+  /**
+   * Where the chord starts: the bar (0 is a pickup before the first bar line), and the beat in the bar, from 1 (2.5 is
+   * halfway through beat 2, where a chord is struck off the beat).
+   */
   bar: number;
   beat: number;
   /** A lead-sheet symbol tonal reads: "C", "Am7", "F/A", "Bbmaj7"; "N" where nothing sounds. */

@@ -95,7 +95,9 @@ const NUMERAL = new RegExp(`^([b#]?)(${ROMAN})(.*)$`);
 const SECONDARY = new RegExp(`^(.+)/([b#]?${ROMAN})$`);
 const KEY = /^([A-Za-z])([#b]?)\s*(.*)$/;
 
-/** Unicode accidentals as ASCII, the way tonal reads them, and the division slash of pack file names (`V∕V`) as a slash. */
+/**
+ * Unicode accidentals as ASCII, the way tonal reads them, and the division slash of pack file names (`V∕V`) as a slash.
+ */
 function plainSymbols(text: string): string {
   return text.replace(/♭/g, 'b').replace(/♯/g, '#').replace(/∕/g, '/');
 }

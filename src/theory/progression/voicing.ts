@@ -123,7 +123,10 @@ function keepsItsSound(inversion: Shape, chord: ChordToVoice): boolean {
   return chord.intervals.length > 2 && INVERSION_DEGREES.includes(((num - 1) % DEGREES_PER_OCTAVE) + 1);
 }
 
-/** Root position and the inversions that keep the chord's sound, in `style`, as tonal's voicing dictionaries hold them (`"3M 5P 8P"`). */
+/**
+ * Root position and the inversions that keep the chord's sound, in `style`, as tonal's voicing dictionaries hold them
+ * (`"3M 5P 8P"`).
+ */
 export function voicingShapes(chord: ChordToVoice, style: VoicingStyle): Shape[] {
   const [root, ...inversions] = closeInversions(chord.intervals);
   return [root, ...inversions.filter((inversion) => keepsItsSound(inversion, chord))].map((close) =>

@@ -1,7 +1,7 @@
 /**
  * jam's library of named chord progressions: the Roman numerals (with `:beats` where a chord is not a
  * whole bar), the mode they are written for, and tags for mood and genre. Numerals count from the tonic on
- * the major scale in every mode (in minor, `bVI` is the sixth degree), as progressionParse.ts reads them.
+ * the major scale in every mode (in minor, `bVI` is the sixth degree), as src/theory/progression/parse.ts reads them.
  */
 import type { ModeName } from '../parse.js';
 
@@ -818,7 +818,8 @@ export const PROGRESSIONS: readonly LibraryProgression[] = [
     genres: ['rock', 'folk'],
   },
   { name: 'Dorian minor five', numerals: 'i v bVII IV', mode: 'dorian', moods: ['dreamy'], genres: ['indie', 'lofi'] },
-  // Home is where IV falls back to i, the dorian cadence (F C G Dm); as bVI bIII bVII iv of A minor it had no A chord.
+  // Home is where IV falls back to i, the dorian cadence (F C G Dm); as bVI bIII bVII iv of A minor it would have
+  // no A chord.
   {
     name: 'Emo swell',
     numerals: 'bIII bVII IV i',
