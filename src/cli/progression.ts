@@ -27,6 +27,7 @@ import {
   VOICING_STYLES,
   type VoicingStyle,
 } from '../theory/progression/voicing.js';
+import { checkNumberOption } from '../checks.js';
 import { userArg } from './args.js';
 
 interface ProgressionArgs {
@@ -180,12 +181,6 @@ function builder(yargs: Argv): Argv<ProgressionArgs> {
     ) as unknown as Argv<ProgressionArgs>;
 }
 
-function checkNumber(name: string, value: number, low: number, high: number, whole: boolean, hint: string): void {
-  if (!Number.isFinite(value)) throw usageError(`--${name} needs a number: ${hint}`);
-  if (value < low || value > high || (whole && !Number.isInteger(value)))
-    throw usageError(`--${name} ${value}: ${hint}`);
-}
-
 function checkArgs(args: ProgressionArgs): void {
   const sources = [
     args.chords !== undefined && 'chords',
@@ -199,41 +194,46 @@ function checkArgs(args: ProgressionArgs): void {
     throw usageError('--tag and --mode filter --list; add --list');
   if (args.json && args.output !== undefined)
     throw usageError('--json prints the progression instead of writing MIDI; drop -o or --json');
-  checkNumber(
-    'bpm',
-    args.bpm,
-    MIN_BPM,
-    MAX_BPM,
-    false,
-    `use beats per minute from ${MIN_BPM} to ${MAX_BPM} (default ${DEFAULT_BPM})`,
-  );
-  checkNumber(
-    'beats',
-    args.beats,
-    Number.MIN_VALUE,
-    MAX_BEATS,
-    false,
-    `use a number of beats above 0, up to ${MAX_BEATS} (default ${DEFAULT_BEATS})`,
-  );
-  checkNumber(
-    'octave',
-    args.octave,
-    MIN_OCTAVE,
-    MAX_OCTAVE,
-    true,
-    `use a whole octave from ${MIN_OCTAVE} to ${MAX_OCTAVE} (default ${DEFAULT_OCTAVE})`,
-  );
-  checkNumber('loop', args.loop, 1, MAX_LOOP, true, `use a whole number of times from 1 to ${MAX_LOOP}`);
-  checkNumber('seed', args.seed, 0, MAX_SEED, true, `use a whole number from 0 to ${MAX_SEED}`);
+  checkNumberOption('bpm', args.bpm, {
+    min: MIN_BPM,
+    max: MAX_BPM,
+    hint: `use beats per minute from ${MIN_BPM} to ${MAX_BPM} (default ${DEFAULT_BPM})`,
+  });
+  checkNumberOption('beats', args.beats, {
+    min: Number.MIN_VALUE,
+    max: MAX_BEATS,
+    hint: `use a number of beats above 0, up to ${MAX_BEATS} (default ${DEFAULT_BEATS})`,
+  });
+  checkNumberOption('octave', args.octave, {
+    min: MIN_OCTAVE,
+    max: MAX_OCTAVE,
+    whole: true,
+    hint: `use a whole octave from ${MIN_OCTAVE} to ${MAX_OCTAVE} (default ${DEFAULT_OCTAVE})`,
+  });
+  checkNumberOption('loop', args.loop, {
+    min: 1,
+    max: MAX_LOOP,
+    whole: true,
+    hint: `use a whole number of times from 1 to ${MAX_LOOP}`,
+  });
+  checkNumberOption('seed', args.seed, {
+    min: 0,
+    max: MAX_SEED,
+    whole: true,
+    hint: `use a whole number from 0 to ${MAX_SEED}`,
+  });
 }
 
-function printList(progressions: LibraryProgression[], json: boolean): void {
+function printList(progressions: LibraryProgression[], { json }: { json: boolean }): void {
   // One write, so a reader that stops early (| head) does not break a write in progress.
-  process.stdout.write(listText(progressions, json, process.stdout.isTTY === true));
+  process.stdout.write(listText(progressions, { json, terminal: process.stdout.isTTY === true }));
 }
 
 /** JSON lines; tab-separated columns when piped; aligned columns and a count on a terminal. */
-function listText(progressions: LibraryProgression[], json: boolean, terminal: boolean): string {
+function listText(
+  progressions: LibraryProgression[],
+  { json, terminal }: { json: boolean; terminal: boolean },
+): string {
   if (json) return progressions.map((progression) => JSON.stringify(progression) + '\n').join('');
   const rows = progressions.map((progression) => [
     progression.name,
@@ -261,7 +261,7 @@ async function handler(parsed: ProgressionArgs): Promise<void> {
   const args = { ...parsed, output: parsed.output === undefined ? undefined : userArg(parsed.output) };
   checkArgs(args);
   if (args.list) {
-    printList(listProgressions({ tags: args.tag, mode: args.mode }), args.json);
+    printList(listProgressions({ tags: args.tag, mode: args.mode }), { json: args.json });
     return;
   }
   const library = args.name === undefined ? undefined : findProgression(args.name);
