@@ -1,5 +1,5 @@
 /** Checks transcription options before any work starts, so a bad value fails fast with a usage error. */
-import { checkNumberOption } from '../checks.js';
+import { checkNumberOption, type NumberRange } from '../checks.js';
 import { usageError } from '../errors.js';
 import type { NoteCreationOptions } from './noteCreation.js';
 
@@ -9,47 +9,24 @@ export interface OptionChecks extends NoteCreationOptions {
   threads?: number;
 }
 
+/** Each option's command-line name and its range. */
+const RANGES: [name: string, option: keyof OptionChecks, range: NumberRange][] = [
+  ['onset-threshold', 'onsetThreshold', { min: 0, max: 1, hint: 'use a value from 0 to 1 (default 0.5)' }],
+  ['frame-threshold', 'frameThreshold', { min: 0, max: 1, hint: 'use a value from 0 to 1 (default 0.3)' }],
+  [
+    'minimum-note-length',
+    'minNoteLengthMs',
+    { min: 1, max: 60_000, hint: 'use milliseconds from 1 to 60000 (default 127.7)' },
+  ],
+  ['minimum-frequency', 'minFrequency', { min: 1, max: 20_000, hint: 'use a frequency in Hz, from 1 to 20000' }],
+  ['maximum-frequency', 'maxFrequency', { min: 1, max: 20_000, hint: 'use a frequency in Hz, from 1 to 20000' }],
+  ['midi-tempo', 'midiTempo', { min: 1, max: 1000, hint: 'use beats per minute from 1 to 1000 (default 120)' }],
+  ['batch-size', 'batchSize', { min: 1, max: 64, hint: 'use a whole number of windows from 1 to 64' }],
+  ['threads', 'threads', { min: 1, max: 256, hint: 'use a whole number of threads, e.g. the number of cores' }],
+];
+
 export function checkTranscribeOptions(options: OptionChecks): void {
-  checkNumberOption('onset-threshold', options.onsetThreshold, {
-    min: 0,
-    max: 1,
-    hint: 'use a value from 0 to 1 (default 0.5)',
-  });
-  checkNumberOption('frame-threshold', options.frameThreshold, {
-    min: 0,
-    max: 1,
-    hint: 'use a value from 0 to 1 (default 0.3)',
-  });
-  checkNumberOption('minimum-note-length', options.minNoteLengthMs, {
-    min: 1,
-    max: 60_000,
-    hint: 'use milliseconds from 1 to 60000 (default 127.7)',
-  });
-  checkNumberOption('minimum-frequency', options.minFrequency, {
-    min: 1,
-    max: 20_000,
-    hint: 'use a frequency in Hz, from 1 to 20000',
-  });
-  checkNumberOption('maximum-frequency', options.maxFrequency, {
-    min: 1,
-    max: 20_000,
-    hint: 'use a frequency in Hz, from 1 to 20000',
-  });
-  checkNumberOption('midi-tempo', options.midiTempo, {
-    min: 1,
-    max: 1000,
-    hint: 'use beats per minute from 1 to 1000 (default 120)',
-  });
-  checkNumberOption('batch-size', options.batchSize, {
-    min: 1,
-    max: 64,
-    hint: 'use a whole number of windows from 1 to 64',
-  });
-  checkNumberOption('threads', options.threads, {
-    min: 1,
-    max: 256,
-    hint: 'use a whole number of threads, e.g. the number of cores',
-  });
+  for (const [name, option, range] of RANGES) checkNumberOption(name, options[option] as number | undefined, range);
   for (const [name, value] of [
     ['batch-size', options.batchSize],
     ['threads', options.threads],
