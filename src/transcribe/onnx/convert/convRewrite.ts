@@ -87,7 +87,10 @@ export function edgeBlocks(filter: ConstTensor, factor: number): [low: number, h
   return [Math.ceil(before / factor), Math.ceil((width - 1 - before) / factor)];
 }
 
-/** Does the merged filter have fewer taps than the stack's channels have between them, with whole blocks left between the edges? */
+/**
+ * Does the merged filter have fewer taps than the stack's channels have between them, with whole blocks left between
+ * the edges?
+ */
 function harmonicConvPays(filter: ConstTensor, stack: HarmonicStack, factor: number): boolean {
   const [, width, channels] = filter.shape;
   const mergedWidth = Math.max(...stack.shifts) - Math.min(...stack.shifts) + width;

@@ -123,7 +123,10 @@ export function binsToBlocks(
   return c.add('Transpose', part(node, `${piece}_folded`), [blocks], { perm: NHWC_TO_NCHW });
 }
 
-/** A folded filter's convolution (and ReLU): VALID over blocks but for `blockPads` blocks of zeros before and after, SAME over time. */
+/**
+ * A folded filter's convolution (and ReLU): VALID over blocks but for `blockPads` blocks of zeros before and after,
+ * SAME over time.
+ */
 export function foldedConv(
   node: GraphNode,
   c: Conversion,

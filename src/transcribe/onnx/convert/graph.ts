@@ -9,7 +9,9 @@ import { dataInputs, tensorName, unsupported } from './nodes.js';
 import { DataType, type ValueInfoProto } from './protobuf.js';
 import { readConstants } from './tensors.js';
 
-/** The names of the dynamic dimensions: the first of the input and outputs, then the input's and the outputs' second. */
+/**
+ * The names of the dynamic dimensions: the first of the input and outputs, then the input's and the outputs' second.
+ */
 const BATCH = 'batch';
 const INPUT_TIME = 'samples';
 const OUTPUT_TIME = 'frames';

@@ -117,7 +117,10 @@ function binWindow(
   return readPast && padAfter > 0 ? slice('cut', window, 0, to - from) : window;
 }
 
-/** The HWIO filter [h, taps, 1, o] over the CQT that sums each channel's filter at its shift: tap j is bin f + j + min(shifts) − before. */
+/**
+ * The HWIO filter [h, taps, 1, o] over the CQT that sums each channel's filter at its shift: tap j is bin f + j +
+ * min(shifts) − before.
+ */
 function mergedHarmonicFilter(filter: ConstTensor, shifts: readonly number[]): ConstTensor {
   const [height, width, channels, outChannels] = filter.shape;
   const lowest = Math.min(...shifts);

@@ -84,7 +84,10 @@ export function harmonicStackOf(input: string, c: Conversion): HarmonicStack | u
   return { shifts: shifts as number[], bins: kept.end, channelsFirst: channelsFirstOf(joined) };
 }
 
-/** How far a copy in harmonic stacking is moved: the CQT itself, or a Pad of a StridedSlice of it that moves it up or down. */
+/**
+ * How far a copy in harmonic stacking is moved: the CQT itself, or a Pad of a StridedSlice of it that moves it up or
+ * down.
+ */
 function harmonicShift(copy: string, c: Conversion): number | undefined {
   if (tensorName(copy) === NORMALISED_CQT) return 0;
   const pad = c.producer(copy);
