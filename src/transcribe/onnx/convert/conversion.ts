@@ -7,6 +7,9 @@ import { dataInputs, tensorName } from './nodes.js';
 import { DataType, type AttributeValue, type NodeProto, type TensorProto } from './protobuf.js';
 import { constantInitializer, int64Bytes, type ConstTensor } from './tensors.js';
 
+/** Adds the ONNX nodes that compute a tfjs node's output. */
+export type OpConverter = (node: GraphNode, c: Conversion) => void;
+
 /** What the converters need to know about the graph as a whole. */
 export interface GraphFacts {
   constants: ReadonlyMap<string, ConstTensor>;

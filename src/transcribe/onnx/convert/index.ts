@@ -15,7 +15,7 @@
  */
 import { MODEL_OUTPUT_NAMES } from '../../constants.js';
 import { conv2d } from './conv2d.js';
-import { Conversion } from './conversion.js';
+import { Conversion, type OpConverter } from './conversion.js';
 import { graphFacts, graphOutput, placeholderInput, topologicalOrder } from './graph.js';
 import type { GraphModelJson, GraphNode } from './graphModel.js';
 import { NORMALISED_CQT, TIME_AXIS, TO_THE_END } from './layout.js';
@@ -32,8 +32,6 @@ export interface ConversionOptions {
   /** Output only the last this many frames of each window, computing the network on them alone. */
   tailFrames?: number;
 }
-
-type OpConverter = (node: GraphNode, conversion: Conversion) => void;
 
 const CONVERTERS: Readonly<Record<string, OpConverter>> = {
   ...ELEMENTWISE_OPS,

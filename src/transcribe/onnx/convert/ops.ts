@@ -2,14 +2,12 @@
  * The op converters for every op but the convolutions and ConcatV2 (build time): element-wise ops, reductions,
  * and the ops that pad, slice and reshape tensors. Each adds the ONNX nodes that compute its tfjs node's output.
  */
-import type { Conversion } from './conversion.js';
+import type { Conversion, OpConverter } from './conversion.js';
 import type { GraphNode } from './graphModel.js';
 import { CHANNEL_AXIS_NHWC, INFERRED, NORMALISED_CQT, TO_THE_END } from './layout.js';
 import { dataInputs, intAttr, intsAttr, part, stringAttr, tensorName, unsupported } from './nodes.js';
 import { DataType } from './protobuf.js';
 import { int64Bytes, intValues } from './tensors.js';
-
-type OpConverter = (node: GraphNode, c: Conversion) => void;
 
 /** Ops that map one to one, with the same inputs, broadcasting and meaning. */
 const SAME_OP: Readonly<Record<string, string>> = {
