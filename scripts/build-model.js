@@ -10,8 +10,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../dist/files.js';
 import { TAIL_FRAMES } from '../dist/transcribe/constants.js';
-import { convertGraphModel } from '../dist/transcribe/onnx/convert.js';
-import { readGraphModel } from '../dist/transcribe/onnx/graphModel.js';
+import { convertGraphModel } from '../dist/transcribe/onnx/convert/index.js';
+import { readGraphModel } from '../dist/transcribe/onnx/convert/graphModel.js';
 import { optimizedModelPath, SESSION_OPTIONS } from '../dist/transcribe/onnx/optimizedModel.js';
 
 const require = createRequire(import.meta.url);

@@ -1,10 +1,10 @@
 /**
- * ONNX Runtime spends half of a session's creation (about 50 of 100 ms, in each engine thread) optimising the
- * graph for the CPU it runs on: fusing ops and laying convolutions out in its blocked NCHWc format, whose block
- * size depends on the CPU's vector instructions. The build saves each model optimised so, beside it, under a
- * name that says which model, ONNX Runtime version and CPU it is for; a session on that machine loads it as it
- * is. Another machine, version or model finds no such file and optimises as before. Being specific to the CPU,
- * the optimised files are made where jam is installed and never committed.
+ * ONNX Runtime spends much of a session's creation, in each engine thread, optimising the graph for the CPU it runs on:
+ * fusing ops and laying convolutions out in its blocked NCHWc format, whose block size depends on the CPU's vector
+ * instructions. The build saves each model optimised so, beside it, under a name that says which model, ONNX Runtime
+ * version and CPU it is for; a session on that machine loads it as it is. Another machine, version or model finds no
+ * such file and optimises as the session starts. Being specific to the CPU, the optimised files are made where jam is
+ * installed and never committed.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';

@@ -28,7 +28,7 @@ try {
   const session = await open(modelPath);
   let tail: Promise<InferenceSession> | undefined;
   const input = session.inputMetadata[0];
-  // Models built before the time axis was made dynamic (JAM_ONNX_MODEL may name one) take 2 s windows only.
+  // A model with a fixed time axis (JAM_ONNX_MODEL may name one) takes 2 s windows only.
   port.postMessage({
     kind: 'ready',
     flexibleWindows: input.isTensor && typeof input.shape[1] === 'string',

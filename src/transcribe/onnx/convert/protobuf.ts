@@ -1,7 +1,7 @@
 /**
- * A minimal protobuf writer for the ONNX messages a converted model needs. Field numbers and types follow
- * onnx.proto (proto2). Fields are written in field-number order and repeated scalars unpacked, as the
- * schema declares them, so the same model always gives the same bytes.
+ * A minimal protobuf writer for the ONNX messages a converted model needs (build time: the engine only reads them).
+ * Field numbers and types follow onnx.proto (proto2). Fields are written in field-number order and repeated scalars
+ * unpacked, as the schema declares them, so the same model always gives the same bytes.
  */
 
 /** TensorProto.DataType values jam writes. */

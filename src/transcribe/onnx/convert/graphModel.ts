@@ -1,5 +1,6 @@
 /**
- * The parts of a TensorFlow.js graph model (`model.json` and its weight shards) the ONNX converter reads.
+ * The parts of a TensorFlow.js graph model (`model.json` and its weight shards) the ONNX converter reads at build
+ * time.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeAudio } from '../../../src/audio/decode.js';
+import { decodeAudio } from '../../../../src/audio/decode.js';
 import {
   ANNOT_N_FRAMES,
   AUDIO_N_SAMPLES,
@@ -12,19 +12,19 @@ import {
   NETWORK_REACH_FRAMES,
   TAIL_FRAMES,
   WINDOW_HOP_SAMPLES,
-} from '../../../src/transcribe/constants.js';
-import type { Engine, WindowOutputs } from '../../../src/transcribe/engine.js';
-import { convertGraphModel } from '../../../src/transcribe/onnx/convert.js';
-import { MODEL_OUTPUT_NAMES as OUTPUT_NAMES } from '../../../src/transcribe/constants.js';
+} from '../../../../src/transcribe/constants.js';
+import type { Engine, WindowOutputs } from '../../../../src/transcribe/engine.js';
+import { convertGraphModel } from '../../../../src/transcribe/onnx/convert/index.js';
+import { MODEL_OUTPUT_NAMES as OUTPUT_NAMES } from '../../../../src/transcribe/constants.js';
 import {
   readGraphModel,
   type GraphModel,
   type GraphModelJson,
   type GraphNode,
-} from '../../../src/transcribe/onnx/graphModel.js';
-import { basicPitchModelDir, createTfjsEngine } from '../../../src/transcribe/tfjsEngine.js';
+} from '../../../../src/transcribe/onnx/convert/graphModel.js';
+import { basicPitchModelDir, createTfjsEngine } from '../../../../src/transcribe/tfjsEngine.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../../..');
+const ROOT = path.resolve(import.meta.dirname, '../../../..');
 const BUILT_MODEL = path.join(ROOT, 'models/basic-pitch.onnx');
 const BUILT_TAIL_MODEL = path.join(ROOT, 'models/basic-pitch-tail.onnx');
 /** The largest difference allowed between ONNX Runtime's and tfjs's outputs. */
