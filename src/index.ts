@@ -125,7 +125,8 @@ export {
 export { pcmSource, openFileSource, type FileSourceOptions } from './live/sources.js';
 export { PcmDecoder, PCM_FORMATS, type PcmFormat, type PcmLayout } from './live/pcm.js';
 export { listInputDevices, findInputDevice, inputSource, contextSource, type InputDevice } from './live/input.js';
-export { portSink, DEFAULT_BEND_RANGE, type PortSinkOptions } from './live/portSink.js';
+export { portSink, type PortSinkOptions } from './live/portSink.js';
+export { PITCH_BEND_RANGE_SEMITONES } from './midi/constants.js';
 export { recordSink, type RecordSink, type RecordOptions } from './live/recordSink.js';
 export { eventsSink, eventsFileSink } from './live/eventsSink.js';
 export { NoteCollector } from './live/noteCollector.js';

@@ -4,10 +4,9 @@
  * message that says what was expected.
  */
 import { JamError } from '../errors.js';
+import { MAX_PITCH, MAX_VELOCITY } from '../notes.js';
 import type { NoteEvent } from '../types.js';
 
-const MAX_PITCH = 127;
-const MAX_VELOCITY = 127;
 /** Characters of a parser message or a bad note quoted in an error. */
 const MESSAGE_EXCERPT = 80;
 const EXPECTED =

@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { PIECE_EXTENSIONS, type BatchInput } from '../batch/inputs.js';
 import { outputFolder, planBatch } from '../batch/plan.js';
-import { round, type FileRecord } from '../batch/report.js';
+import type { FileRecord } from '../batch/report.js';
+import { round } from '../numbers.js';
 import { threadsPerJob, type WorkResult } from '../batch/run.js';
 import { JamError, usageError } from '../errors.js';
 import { checkCanCreate, writeFileAtomic } from '../files.js';
@@ -181,11 +182,11 @@ async function analyzeOne(
   const timings: Record<string, number> = {};
   let started = performance.now();
   const piece = await loadPiece(input, transcription);
-  timings.load = round((performance.now() - started) / 1000);
+  timings.load = round((performance.now() - started) / 1000, 3);
   for (const warning of piece.warnings) warn(warning);
   started = performance.now();
   const analysis = analyzePiece(piece, { profile });
-  timings.analyze = round((performance.now() - started) / 1000);
+  timings.analyze = round((performance.now() - started) / 1000, 3);
   if (analysis.notes === 0 && piece.warnings.length === 0)
     warn(`${input}: no notes to analyse (drums are left out); the chords are all N`);
   const text =
@@ -200,7 +201,7 @@ async function analyzeOne(
     const midi = piece.midi ?? notesToMidi(piece.notes, { tempo: analysis.grid.tempo });
     await writeFileAtomic(args.annotate, annotatedMidiBytes(midi, analysis));
   }
-  timings.write = round((performance.now() - started) / 1000);
+  timings.write = round((performance.now() - started) / 1000, 3);
   const written = Object.fromEntries(
     [
       [format, target],
@@ -211,7 +212,7 @@ async function analyzeOne(
     text,
     result: {
       outputs: written,
-      duration: round(analysis.duration),
+      duration: round(analysis.duration, 3),
       noteCount: analysis.notes,
       key: analysis.key?.name ?? null,
       timings,

@@ -4,10 +4,8 @@
  * lengths in the file say how long it should be.
  */
 import { JamError } from '../errors.js';
+import { CHUNK_HEADER_BYTES, HEADER_CHUNK, TRACK_CHUNK } from './constants.js';
 
-const CHUNK_HEADER_BYTES = 8;
-const HEADER_CHUNK = 'MThd';
-const TRACK_CHUNK = 'MTrk';
 /** The header chunk's data: format, track count, time division (16 bits each). */
 const HEADER_DATA_BYTES = 6;
 const TRACK_COUNT_OFFSET = 2;

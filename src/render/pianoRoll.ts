@@ -5,6 +5,8 @@
  * same drawing serves MIDI files, note JSON and fresh transcriptions, with or without analysis.
  */
 import type { Analysis } from '../theory/analysis/types.js';
+import { MAX_PITCH, MAX_VELOCITY } from '../notes.js';
+import { round } from '../numbers.js';
 import type { NoteEvent } from '../types.js';
 import {
   BLACK_KEYS,
@@ -55,8 +57,6 @@ export interface RollOptions {
   to?: number;
 }
 
-const MAX_VELOCITY = 127;
-const MAX_PITCH = 127;
 const SEMITONES_PER_OCTAVE = 12;
 /** Bends smaller than this (semitones) are drawn as none. */
 const AUDIBLE_BEND = 0.01;
@@ -418,7 +418,7 @@ function timeAxis(layout: Layout): string {
       `<line x1="${x}" x2="${x}" y1="${num(layout.bottom)}" y2="${num(layout.bottom + SIZES.tickLength)}" stroke="${COLOURS.rollBorder}"/>`,
     );
     parts.push(
-      `<text class="time-label" x="${x}" y="${num(layout.bottom + SIZES.tickLength + 12)}" text-anchor="middle" font-size="${SIZES.axisFont}" fill="${COLOURS.mutedText}">${asMinutes ? minutes(time) : `${round(time)} s`}</text>`,
+      `<text class="time-label" x="${x}" y="${num(layout.bottom + SIZES.tickLength + 12)}" text-anchor="middle" font-size="${SIZES.axisFont}" fill="${COLOURS.mutedText}">${asMinutes ? minutes(time) : seconds(time)}</text>`,
     );
   }
   parts.push('</g>');
@@ -527,16 +527,13 @@ function clamp(value: number, low: number, high: number): number {
   return Math.min(high, Math.max(low, value));
 }
 
+/** An SVG coordinate or size, to a hundredth of a pixel. */
 function num(value: number): string {
-  return String(Math.round(value * 100) / 100);
-}
-
-function round(value: number): string {
-  return String(Math.round(value * 1000) / 1000);
+  return String(round(value, 2));
 }
 
 function seconds(time: number): string {
-  return `${round(time)} s`;
+  return `${round(time, 3)} s`;
 }
 
 function minutes(time: number): string {
