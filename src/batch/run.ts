@@ -38,7 +38,10 @@ export interface Counts {
   done: number;
   skipped: number;
   failed: number;
-  /** Through the work to do (skipped inputs left out, so an ETA holds on a resumed run), 0-1, counting the part done of the inputs in flight. */
+  /**
+   * Through the work to do (skipped inputs left out, so an ETA holds on a resumed run), 0-1, counting the part done
+   * of the inputs in flight.
+   */
   fraction: number;
 }
 

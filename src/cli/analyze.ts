@@ -145,7 +145,10 @@ function checkOutputChoice(args: AnalyzeArgs, positional: string[], inputs: numb
     throw usageError('- (standard input) can be given only once');
 }
 
-/** Where an input's result is written: -o, or <stem>.txt/.lab/.json under --out-dir along its relative path; undefined for standard output. */
+/**
+ * Where an input's result is written: -o, or <stem>.txt/.lab/.json under --out-dir along its relative path;
+ * undefined for standard output.
+ */
 function targetOf(input: BatchInput, args: AnalyzeArgs, format: Format | 'json'): string | undefined {
   if (args.output !== undefined && args.output !== '-') return args.output;
   if (args.outDir === undefined) return undefined;
@@ -242,7 +245,8 @@ export function formatTable(input: string, analysis: Analysis): string {
   const tempo = `${grid.estimated ? '~' : ''}${Math.round(grid.tempo)} bpm ${grid.meter.join('/')}`;
   const changes =
     keyChanges.length > 1 ? `, ${keyChanges.length - 1} key change${keyChanges.length > 2 ? 's' : ''}` : '';
-  const heading = `${input}: ${key ? `${key.name} (confidence ${key.confidence.toFixed(2)})` : 'no key (no notes)'}, ${tempo}, ${clock(analysis.duration)}${changes}`;
+  const keyText = key ? `${key.name} (confidence ${key.confidence.toFixed(2)})` : 'no key (no notes)';
+  const heading = `${input}: ${keyText}, ${tempo}, ${clock(analysis.duration)}${changes}`;
   const rows = [['bar', 'time', 'chord', 'numeral', 'key']];
   let keyShown: string | null = null;
   for (const chord of chords) {

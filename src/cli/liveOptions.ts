@@ -1,4 +1,7 @@
-/** Options that jam live, play and record share: where MIDI goes and how it sounds there, checked in the user's words. */
+/**
+ * Options that jam live, play and record share: where MIDI goes and how it sounds there, checked in the user's
+ * words.
+ */
 import { usageError } from '../errors.js';
 import { MIDI_CHANNEL_COUNT, PITCH_BEND_RANGE_SEMITONES } from '../midi/constants.js';
 

@@ -4,7 +4,7 @@
  */
 export type MidiMessage = number[];
 
-/** Status bytes of the channel messages, for channel 0 (the low four bits carry the channel); MIDI files use them too. */
+/** Status bytes of the channel messages, for channel 0 (the low four bits carry the channel), in ports and files. */
 export const NOTE_OFF = 0x80;
 export const NOTE_ON = 0x90;
 export const CONTROL_CHANGE = 0xb0;

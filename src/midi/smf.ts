@@ -1,8 +1,7 @@
 /**
  * Standard MIDI Files read just as far as analysis needs, and fast: every note with its channel, the
  * tempo map and the time signatures. @tonejs/midi reads everything, in time that grows with the square
- * of a track's notes, which is most of the time of analysing a thousand songs; its Header still does the
- * tempo arithmetic here, so times agree with it to the tick.
+ * of a track's notes; its Header still does the tempo arithmetic here, so times agree with it to the tick.
  */
 import ToneMidi from '@tonejs/midi';
 import { JamError } from '../errors.js';
@@ -73,7 +72,8 @@ export function readMidiFile(bytes: Uint8Array, name: string): MidiFileContents 
   }
   if (division & SMPTE_DIVISION || division === 0)
     throw new JamError(
-      `${name}: the MIDI file counts time in SMPTE frames, which jam does not read; export it with a tempo (ticks per quarter note)`,
+      `${name}: the MIDI file counts time in SMPTE frames, which jam does not read; ` +
+        'export it with a tempo (ticks per quarter note)',
     );
 
   const tempos: Array<{ ticks: number; bpm: number }> = [];

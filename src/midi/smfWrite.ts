@@ -2,7 +2,7 @@
  * Standard MIDI File bytes, the writing half of smf.ts and the one writer of jam: a format 1 file whose first
  * track (the conductor) holds the name, key signatures, markers and other texts, tempos and time signatures, then
  * one track per channel of notes, controllers and pitch bends in ticks. Channel events are packed into numbers
- * rather than objects, so an hour of notes and bends costs a few megabytes, not hundreds.
+ * rather than objects, so the memory of an hour of notes and bends stays small.
  */
 import {
   CHUNK_HEADER_BYTES,

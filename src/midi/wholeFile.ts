@@ -22,7 +22,8 @@ export function checkMidiIsWhole(bytes: Uint8Array, name: string): void {
   const headerLength = view.getUint32(4);
   if (headerLength < HEADER_DATA_BYTES) {
     throw new JamError(
-      `${name}: not a readable MIDI file (its header chunk has ${headerLength} bytes, not ${HEADER_DATA_BYTES}); check the file`,
+      `${name}: not a readable MIDI file ` +
+        `(its header chunk has ${headerLength} bytes, not ${HEADER_DATA_BYTES}); check the file`,
     );
   }
   if (CHUNK_HEADER_BYTES + headerLength > bytes.length) {

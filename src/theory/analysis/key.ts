@@ -53,7 +53,10 @@ export function keyCorrelations(weights: ArrayLike<number>, profile: ProfileName
   return correlations;
 }
 
-/** Each profile rotated to the 24 keys, centred and scaled to length 1 (so a dot product is a correlation), worked out once. */
+/**
+ * Each profile rotated to the 24 keys, centred and scaled to length 1 (so a dot product is a correlation), worked out
+ * once.
+ */
 const ROTATIONS = new Map<ProfileName, Float64Array>();
 
 function rotatedProfile(profile: ProfileName): Float64Array {
@@ -90,7 +93,10 @@ export function keyFromScores(scores: ArrayLike<number>): KeyEstimate {
   return keyOf(best, 1 / sum);
 }
 
-/** A chord of the piece as key finding weighs it: its root, whether it is a major or minor triad, its pitch classes, its length. */
+/**
+ * A chord of the piece as key finding weighs it: its root, whether it is a major or minor triad, its pitch classes, its
+ * length.
+ */
 export interface HarmonyEvent {
   root: number;
   triad: Mode | null;
@@ -126,7 +132,10 @@ export interface HomeEvidenceWeights {
   lydianFourth: number;
 }
 
-/** A song is judged on its notes and how its chords dwell and cadence; its first and last chords may be an intro and a tag. */
+/**
+ * A song is judged on its notes and how its chords dwell and cadence; its first and last chords may be an intro and a
+ * tag.
+ */
 const SONG_EVIDENCE: HomeEvidenceWeights = {
   tonicShare: 0.2,
   lastChord: 0.1,
@@ -167,12 +176,18 @@ const SUBDOMINANT_STEP = 5;
 const SUBTONIC_STEP = 10;
 /** The major key's raised fourth, above the tonic: the leading tone of its dominant. */
 const RAISED_FOURTH_STEP = 6;
-/** Pitch classes above the tonic that chords of the key may use: the scale, and in minor the raised leading tone (V, vii°). */
+/**
+ * Pitch classes above the tonic that chords of the key may use: the scale, and in minor the raised leading tone (V,
+ * vii°).
+ */
 const KEY_SCALES: Readonly<Record<Mode, readonly number[]>> = {
   major: [0, 2, 4, 5, 7, 9, 11],
   minor: [0, 2, 3, 5, 7, 8, 10, 11],
 };
-/** Chords a major key borrows from its parallel minor, as common as its own: iv, bVI, bVII, bIII (root above the tonic, triad). */
+/**
+ * Chords a major key borrows from its parallel minor, as common as its own: iv, bVI, bVII, bIII (root above the tonic,
+ * triad).
+ */
 const BORROWED_CHORDS: readonly { step: number; triad: Mode }[] = [
   { step: 5, triad: 'minor' },
   { step: 8, triad: 'major' },
@@ -187,9 +202,9 @@ const BORROWED_CHORDS: readonly { step: number; triad: Mode }[] = [
  * last chord is its dominant, and how much of the time its chords keep to the key's notes (or, in major,
  * are the chords it borrows from minor), less when its tonic chord also comes in the other mode or (in
  * major) a chord holds its raised fourth without going on to V. Profiles alone confuse a key with its
- * relative minor or with the key a fifth away, which share most of their notes; the chords tell them apart (I IV V IV is C major,
- * not F: its G chord has B). A chord with a fifth and no third (sus, power chord) can stand for either
- * mode's tonic.
+ * relative minor or with the key a fifth away, which share most of their notes; the chords tell them apart
+ * (I IV V IV is C major, not F: its G chord has B). A chord with a fifth and no third (sus, power chord) can stand
+ * for either mode's tonic.
  */
 export function homeKeyScores(
   correlations: Float64Array,
