@@ -9,9 +9,8 @@ import type { NoteEvent } from '../types.js';
 import type { Arrangement } from '../theory/progression/arrange.js';
 import { keySignatureOf } from '../theory/progression/parse.js';
 import { secondsPerBeat } from '../theory/progression/rhythm.js';
-import { signatureKeyName } from '../midi/toneWrite.js';
+import { signatureKeyName, toneVelocity } from '../midi/toneWrite.js';
 import { midiToBytes, type Midi as MidiFile } from '../midi/write.js';
-import { MAX_VELOCITY } from '../notes.js';
 
 const { Midi } = ToneMidi;
 type Track = ReturnType<MidiFile['addTrack']>;
@@ -50,12 +49,11 @@ export function arrangementToMidi(arrangement: Arrangement, name: string): MidiF
     track.instrument.number = program;
     for (const note of notes) {
       const ticks = ticksOf(note.start);
-      // Half a step up so floor(velocity × 127), as toneWrite.ts reads it, gives back the integer velocity.
       track.addNote({
         midi: note.pitch,
         ticks,
         durationTicks: ticksOf(note.end) - ticks,
-        velocity: (note.velocity + 0.5) / MAX_VELOCITY,
+        velocity: toneVelocity(note.velocity),
       });
     }
   };

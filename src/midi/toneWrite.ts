@@ -54,7 +54,15 @@ function keySignature({ ticks, key, scale }: Header['keySignatures'][number]): S
   return { ticks, accidentals: index - NO_ACCIDENTALS_INDEX, minor: scale !== 'major' };
 }
 
-/** @tonejs/midi holds velocities and controller values as fractions of 127; its writer rounds them down. */
+/**
+ * A MIDI velocity as @tonejs/midi holds it, a fraction of 127: half a step up, so that rounding it down on writing
+ * (smfTrack) gives back the integer velocity.
+ */
+export function toneVelocity(velocity: number): number {
+  return (velocity + 0.5) / MAX_VELOCITY;
+}
+
+/** @tonejs/midi holds velocities and controller values as fractions of 127; its writer rounded them down. */
 function dataByte(fraction: number): number {
   return Math.floor(fraction * MIDI_DATA_MAX);
 }

@@ -11,7 +11,7 @@ import type { NoteEvent } from '../types.js';
 import { DRUM_CHANNEL, MICROSECONDS_PER_MINUTE, MIDI_CHANNEL_COUNT, PITCH_BEND_RANGE_SEMITONES } from './constants.js';
 import { BEND_CENTRE, bendPosition } from './messages.js';
 import { encodeSmf, type SmfFile, type SmfTrack } from './smfWrite.js';
-import { toneMidiToSmf } from './toneWrite.js';
+import { toneMidiToSmf, toneVelocity } from './toneWrite.js';
 
 const { Midi } = ToneMidi;
 export type Midi = InstanceType<typeof Midi>;
@@ -46,13 +46,12 @@ export function notesToMidi(notes: NoteEvent[], options: MidiWriteOptions = {}):
     track.name = planned.name;
     track.channel = planned.channel;
     track.instrument.number = planned.program;
-    // Half a step up so floor(velocity × 127), as toneWrite.ts reads it, gives back the integer velocity.
     for (const note of planned.notes)
       track.addNote({
         midi: note.pitch,
         ticks: note.start,
         durationTicks: note.end - note.start,
-        velocity: (note.velocity + 0.5) / MAX_VELOCITY,
+        velocity: toneVelocity(note.velocity),
       });
     for (const bend of planned.bends) track.addPitchBend({ ticks: bend.ticks, value: bend.value });
   }
