@@ -17,3 +17,4 @@ export {
 export { midiTimeline, type TimedMessage } from '../midi/timeline.js';
 export { playTimeline, type PlayOptions, type PlaySummary } from '../midi/player.js';
 export { notesFromJson } from '../app/noteJson.js';
+export { PITCH_BEND_RANGE_SEMITONES } from '../midi/constants.js';

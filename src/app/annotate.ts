@@ -8,7 +8,7 @@ import ToneMidi from '@tonejs/midi';
 import { Key } from 'tonal';
 import { NO_CHORD_SYMBOL } from '../theory/analysis/chords.js';
 import type { Analysis, KeyEstimate } from '../theory/analysis/types.js';
-import type { Midi } from '../midi/write.js';
+import { midiToBytes, type Midi } from '../midi/write.js';
 
 const { Midi: MidiFile } = ToneMidi;
 
@@ -18,7 +18,7 @@ export const NO_CHORD_MARKER = 'N.C.';
 
 /** The annotated copy, as the bytes of a Standard MIDI File. */
 export function annotatedMidiBytes(midi: Midi, analysis: Analysis): Uint8Array {
-  return withKeySignaturesFixed(annotateMidi(midi, analysis).toArray());
+  return midiToBytes(annotateMidi(midi, analysis));
 }
 
 export function annotateMidi(midi: Midi, analysis: Analysis): Midi {
@@ -50,46 +50,4 @@ export function annotateMidi(midi: Midi, analysis: Analysis): Midi {
  */
 function signatureTonic(key: KeyEstimate): string {
   return key.mode === 'major' ? key.tonic : Key.minorKey(key.tonic).relativeMajor;
-}
-
-const META = 0xff;
-const KEY_SIGNATURE = 0x59;
-const CHUNK_HEADER_BYTES = 8;
-/**
- * @tonejs/midi 2.0.28 writes a key signature's sharps-or-flats byte 14 too high (its list index + 7
- * where the count is the index − 7; Tonejs/Midi issue #173, fixed after the last release), though it
- * reads them right. Its first track holds only meta events, so they are found by walking it. A count
- * above 7 cannot be right, so a fixed release would be left alone.
- */
-const TONEJS_KEY_OFFSET = 14;
-const MOST_SHARPS = 7;
-
-function withKeySignaturesFixed(bytes: Uint8Array): Uint8Array {
-  const fixed = Uint8Array.from(bytes);
-  const view = new DataView(fixed.buffer);
-  const headerLength = view.getUint32(4);
-  const trackStart = CHUNK_HEADER_BYTES + headerLength + CHUNK_HEADER_BYTES;
-  const trackEnd = trackStart + view.getUint32(trackStart - 4);
-  let offset = trackStart;
-  const readNumber = (): number => {
-    let value = 0;
-    let byte: number;
-    do {
-      byte = fixed[offset++];
-      value = (value << 7) | (byte & 0x7f);
-    } while (byte & 0x80);
-    return value;
-  };
-  while (offset < trackEnd) {
-    readNumber(); // delta time
-    if (fixed[offset] !== META)
-      throw new Error('the first track of a MIDI file written by @tonejs/midi holds a non-meta event');
-    const type = fixed[offset + 1];
-    offset += 2;
-    const length = readNumber();
-    if (type === KEY_SIGNATURE && view.getInt8(offset) > MOST_SHARPS)
-      view.setInt8(offset, view.getInt8(offset) - TONEJS_KEY_OFFSET);
-    offset += length;
-  }
-  return fixed;
 }

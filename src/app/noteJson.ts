@@ -4,10 +4,9 @@
  * message that says what was expected.
  */
 import { JamError } from '../errors.js';
+import { MAX_PITCH, MAX_VELOCITY } from '../notes.js';
 import type { NoteEvent } from '../types.js';
 
-const MAX_PITCH = 127;
-const MAX_VELOCITY = 127;
 /** Characters of a parser message or a bad note quoted in an error. */
 const MESSAGE_EXCERPT = 80;
 const EXPECTED =
@@ -29,7 +28,8 @@ function parseOneValue(text: string, name: string): unknown {
     const lines = text.split('\n').filter((line) => line.trim() !== '');
     if (lines.length > 1 && lines.every(isJson)) {
       throw new JamError(
-        `${name}: holds ${lines.length} transcriptions, one per line; keep the line you want (e.g. sed -n 1p) and view that`,
+        `${name}: holds ${lines.length} transcriptions, one per line; ` +
+          'keep the line you want (e.g. sed -n 1p) and view that',
       );
     }
     throw new JamError(`${name}: not valid JSON (${oneLine((error as Error).message)}); ${EXPECTED}`);
@@ -81,7 +81,9 @@ function checkedNote(value: unknown, index: number, name: string): NoteEvent {
     (bends === undefined || (Array.isArray(bends) && bends.every(isNumber)));
   if (!valid) {
     throw new JamError(
-      `${name}: note ${index + 1} (${oneLine(JSON.stringify(value) ?? String(value))}) is not a note: it needs a whole pitch 0-127, start ≤ end in seconds, velocity 0-127 and optional numeric bends; fix the file`,
+      `${name}: note ${index + 1} (${oneLine(JSON.stringify(value) ?? String(value))}) is not a note: ` +
+        `it needs a whole pitch 0-${MAX_PITCH}, start ≤ end in seconds, velocity 0-${MAX_VELOCITY} ` +
+        'and optional numeric bends; fix the file',
     );
   }
   const checked: NoteEvent = {

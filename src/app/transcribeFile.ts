@@ -11,7 +11,7 @@ import type { Analysis } from '../theory/analysis/types.js';
 import type { Engine } from '../transcribe/engine.js';
 import { transcriptionFiles, type OutputPaths } from './outputs.js';
 import { transcribe, type TranscribeOptions, type Transcription } from '../transcribe/transcribe.js';
-import { round } from '../batch/report.js';
+import { round } from '../numbers.js';
 import type { WorkResult } from '../batch/run.js';
 
 export interface FileTranscription {
@@ -56,7 +56,7 @@ export async function transcribeFile(
     try {
       return await work();
     } finally {
-      timings[step] = round((performance.now() - started) / 1000);
+      timings[step] = round((performance.now() - started) / 1000, 3);
     }
   };
 
@@ -92,7 +92,7 @@ export async function transcribeFile(
     analysis,
     result: {
       outputs,
-      duration: round(transcription.duration),
+      duration: round(transcription.duration, 3),
       noteCount: transcription.notes.length,
       ...(analysis && (paths.lab || paths.analysis) ? { key: analysis.key?.name ?? null } : {}),
       timings,

@@ -5,6 +5,7 @@
  */
 import { JamError } from '../errors.js';
 import type { Shard } from './shard.js';
+import { round } from '../numbers.js';
 
 export type FileStatus = 'done' | 'skipped' | 'failed';
 
@@ -71,9 +72,10 @@ export function summarize(files: FileRecord[], total: number, wallSeconds: numbe
     notRun: total - files.length,
     audioSeconds: round(
       files.filter((file) => file.status === 'done').reduce((sum, file) => sum + (file.duration ?? 0), 0),
+      3,
     ),
-    wallSeconds: round(wallSeconds),
-    filesPerMinute: wallSeconds > 0 ? round((done * 60) / wallSeconds) : 0,
+    wallSeconds: round(wallSeconds, 3),
+    filesPerMinute: wallSeconds > 0 ? round((done * 60) / wallSeconds, 3) : 0,
   };
 }
 
@@ -144,8 +146,4 @@ function shardsAreWhole(shards: Shard[]): boolean {
   if (shards.length === 0) return true;
   const count = shards[0].count;
   return shards.length === count && shards.every((shard, i) => shard.count === count && shard.index === i + 1);
-}
-
-export function round(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }

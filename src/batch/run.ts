@@ -8,7 +8,8 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { JamError } from '../errors.js';
 import { removeStaleTemporaries } from '../files.js';
-import { round, type FileRecord } from './report.js';
+import { round } from '../numbers.js';
+import type { FileRecord } from './report.js';
 
 /** One input and the files it is planned to produce, by kind (midi, noteEvents, lab…). */
 export interface BatchItem {
@@ -38,8 +39,8 @@ export interface Counts {
   skipped: number;
   failed: number;
   /**
-   * Through the work to do (skipped inputs left out, so an ETA holds on a resumed run), 0-1, counting the part done of
-   * the inputs in flight.
+   * Through the work to do (skipped inputs left out, so an ETA holds on a resumed run), 0-1, counting the part done
+   * of the inputs in flight.
    */
   fraction: number;
 }
@@ -147,7 +148,7 @@ async function attempt(
   onProgress: (fraction: number) => void,
 ): Promise<{ record: FileRecord; error?: unknown }> {
   const started = performance.now();
-  const seconds = (): number => round((performance.now() - started) / 1000);
+  const seconds = (): number => round((performance.now() - started) / 1000, 3);
   if (item.problem)
     return {
       record: { input: item.input, status: 'failed', outputs: {}, seconds: 0, error: item.problem },

@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { PIECE_EXTENSIONS, type BatchInput } from '../batch/inputs.js';
 import { outputFolder, planBatch } from '../batch/plan.js';
-import { round, type FileRecord } from '../batch/report.js';
+import type { FileRecord } from '../batch/report.js';
+import { round } from '../numbers.js';
 import { threadsPerJob, type WorkResult } from '../batch/run.js';
 import { JamError, usageError } from '../errors.js';
 import { checkCanCreate, writeFileAtomic } from '../files.js';
@@ -145,8 +146,8 @@ function checkOutputChoice(args: AnalyzeArgs, positional: string[], inputs: numb
 }
 
 /**
- * Where an input's result is written: -o, or <stem>.txt/.lab/.json under --out-dir along its relative path; undefined
- * for standard output.
+ * Where an input's result is written: -o, or <stem>.txt/.lab/.json under --out-dir along its relative path;
+ * undefined for standard output.
  */
 function targetOf(input: BatchInput, args: AnalyzeArgs, format: Format | 'json'): string | undefined {
   if (args.output !== undefined && args.output !== '-') return args.output;
@@ -184,11 +185,11 @@ async function analyzeOne(
   const timings: Record<string, number> = {};
   let started = performance.now();
   const piece = await loadPiece(input, transcription);
-  timings.load = round((performance.now() - started) / 1000);
+  timings.load = round((performance.now() - started) / 1000, 3);
   for (const warning of piece.warnings) warn(warning);
   started = performance.now();
   const analysis = analyzePiece(piece, { profile });
-  timings.analyze = round((performance.now() - started) / 1000);
+  timings.analyze = round((performance.now() - started) / 1000, 3);
   if (analysis.notes === 0 && piece.warnings.length === 0)
     warn(`${input}: no notes to analyse (drums are left out); the chords are all N`);
   const text =
@@ -203,7 +204,7 @@ async function analyzeOne(
     const midi = piece.midi ?? notesToMidi(piece.notes, { tempo: analysis.grid.tempo });
     await writeFileAtomic(args.annotate, annotatedMidiBytes(midi, analysis));
   }
-  timings.write = round((performance.now() - started) / 1000);
+  timings.write = round((performance.now() - started) / 1000, 3);
   const written = Object.fromEntries(
     [
       [format, target],
@@ -214,7 +215,7 @@ async function analyzeOne(
     text,
     result: {
       outputs: written,
-      duration: round(analysis.duration),
+      duration: round(analysis.duration, 3),
       noteCount: analysis.notes,
       key: analysis.key?.name ?? null,
       timings,
@@ -244,7 +245,8 @@ export function formatTable(input: string, analysis: Analysis): string {
   const tempo = `${grid.estimated ? '~' : ''}${Math.round(grid.tempo)} bpm ${grid.meter.join('/')}`;
   const changes =
     keyChanges.length > 1 ? `, ${keyChanges.length - 1} key change${keyChanges.length > 2 ? 's' : ''}` : '';
-  const heading = `${input}: ${key ? `${key.name} (confidence ${key.confidence.toFixed(2)})` : 'no key (no notes)'}, ${tempo}, ${clock(analysis.duration)}${changes}`;
+  const keyText = key ? `${key.name} (confidence ${key.confidence.toFixed(2)})` : 'no key (no notes)';
+  const heading = `${input}: ${keyText}, ${tempo}, ${clock(analysis.duration)}${changes}`;
   const rows = [['bar', 'time', 'chord', 'numeral', 'key']];
   let keyShown: string | null = null;
   for (const chord of chords) {

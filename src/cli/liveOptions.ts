@@ -1,9 +1,9 @@
 /**
- * Options that jam live, play and record share: where MIDI goes and how it sounds there, checked in the user's words.
+ * Options that jam live, play and record share: where MIDI goes and how it sounds there, checked in the user's
+ * words.
  */
 import { usageError } from '../errors.js';
-import { DEFAULT_BEND_RANGE } from '../live/portSink.js';
-import { MIDI_CHANNEL_COUNT } from '../midi/messages.js';
+import { MIDI_CHANNEL_COUNT, PITCH_BEND_RANGE_SEMITONES } from '../midi/constants.js';
 
 const GM_PROGRAMS = 128;
 const MAX_BEND_RANGE = 48;
@@ -36,7 +36,7 @@ export const portOptions = {
   'bend-range': {
     requiresArg: true,
     type: 'number',
-    default: DEFAULT_BEND_RANGE,
+    default: PITCH_BEND_RANGE_SEMITONES,
     describe: 'Pitch-bend range in semitones, told to the synth on connect (RPN 0)',
   },
 } as const;

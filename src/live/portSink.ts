@@ -13,11 +13,10 @@ import {
   pitchWheel,
   programChange,
 } from '../midi/messages.js';
+import { PITCH_BEND_RANGE_SEMITONES } from '../midi/constants.js';
 import type { MidiOutputPort } from '../midi/ports.js';
 import type { LiveEvent } from '../types.js';
 import type { LiveSink } from './pipeline.js';
-
-export const DEFAULT_BEND_RANGE = 2;
 
 export interface PortSinkOptions {
   /** MIDI channel 0–15. */
@@ -30,7 +29,7 @@ export interface PortSinkOptions {
 
 export function portSink(
   port: MidiOutputPort,
-  { channel = 0, program, bendRange = DEFAULT_BEND_RANGE }: PortSinkOptions = {},
+  { channel = 0, program, bendRange = PITCH_BEND_RANGE_SEMITONES }: PortSinkOptions = {},
 ): LiveSink {
   const send = (message: number[]): void => port.sendMessage(message);
   const sounding = new Map<number, number>();

@@ -4,9 +4,9 @@
  */
 import { once } from 'node:events';
 import { systemClock, type Clock } from '../clock.js';
-import { DEFAULT_BEND_RANGE } from './portSink.js';
 import { recordSink, type RecordSink } from './recordSink.js';
 import type { LiveEvent, NoteEvent } from '../types.js';
+import { PITCH_BEND_RANGE_SEMITONES } from '../midi/constants.js';
 import { InputEventReader } from '../midi/inputEvents.js';
 
 type MessageListener = (deltaTime: number, message: number[]) => void;
@@ -28,7 +28,7 @@ export interface RecordPortOptions {
 export async function recordPort(
   input: MidiInputPort,
   file: string,
-  { bendRange = DEFAULT_BEND_RANGE, clock = systemClock, signal }: RecordPortOptions,
+  { bendRange = PITCH_BEND_RANGE_SEMITONES, clock = systemClock, signal }: RecordPortOptions,
 ): Promise<NoteEvent[]> {
   const reader = new InputEventReader(bendRange);
   const started = clock.now();

@@ -3,9 +3,9 @@
  * picture of a MIDI file shows them as a transcription's notes do. The bend range is taken as ±2
  * semitones, the General MIDI default and what jam writes.
  */
-import { PITCH_BEND_RANGE_SEMITONES } from './constants.js';
+import { DRUM_CHANNEL, PITCH_BEND_RANGE_SEMITONES } from './constants.js';
 import type { NoteEvent } from '../types.js';
-import { DRUM_CHANNEL, type Midi } from './write.js';
+import type { Midi } from './write.js';
 
 /** How finely a MIDI bend curve is sampled over a note. */
 const BEND_SAMPLES_PER_SECOND = 100;

@@ -4,10 +4,10 @@
  */
 export type MidiMessage = number[];
 
-/** Status bytes of the channel messages, for channel 0 (the low four bits carry the channel); MIDI files use them too. */
+/** Status bytes of the channel messages, for channel 0 (the low four bits carry the channel), in ports and files. */
 export const NOTE_OFF = 0x80;
 export const NOTE_ON = 0x90;
-const CONTROL_CHANGE = 0xb0;
+export const CONTROL_CHANGE = 0xb0;
 export const PROGRAM_CHANGE = 0xc0;
 export const PITCH_BEND = 0xe0;
 
@@ -23,7 +23,6 @@ const ALL_NOTES_OFF = 123;
 export const BEND_CENTRE = 8192;
 const BEND_MAX = 16383;
 const CENTS_PER_SEMITONE = 100;
-export const MIDI_CHANNEL_COUNT = 16;
 
 export function noteOn(channel: number, pitch: number, velocity: number): MidiMessage {
   return [NOTE_ON | channel, pitch, velocity];

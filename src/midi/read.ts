@@ -4,8 +4,9 @@
  */
 import ToneMidi from '@tonejs/midi';
 import { JamError } from '../errors.js';
+import { MAX_VELOCITY } from '../notes.js';
 import type { NoteEvent } from '../types.js';
-import { DRUM_CHANNEL } from './write.js';
+import { DRUM_CHANNEL } from './constants.js';
 
 const { Midi } = ToneMidi;
 
@@ -29,7 +30,7 @@ export function midiNotes(bytes: Uint8Array, name: string): NoteEvent[] {
         pitch: note.midi,
         start: note.time,
         end: note.time + note.duration,
-        velocity: Math.round(note.velocity * 127),
+        velocity: Math.round(note.velocity * MAX_VELOCITY),
       });
     }
   }

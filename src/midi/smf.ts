@@ -1,11 +1,18 @@
 /**
  * Standard MIDI Files read just as far as analysis needs, and fast: every note with its channel, the
  * tempo map and the time signatures. @tonejs/midi reads everything, in time that grows with the square
- * of a track's notes, which is most of the time of analysing a thousand songs; its Header still does the
- * tempo arithmetic here, so times agree with it to the tick.
+ * of a track's notes; its Header still does the tempo arithmetic here, so times agree with it to the tick.
  */
 import ToneMidi from '@tonejs/midi';
 import { JamError } from '../errors.js';
+import {
+  CHUNK_HEADER_BYTES,
+  META,
+  META_TEMPO,
+  META_TIME_SIGNATURE,
+  MICROSECONDS_PER_MINUTE,
+  TRACK_CHUNK,
+} from './constants.js';
 import { NOTE_OFF, NOTE_ON, PROGRAM_CHANGE } from './messages.js';
 import { checkMidiIsWhole } from './wholeFile.js';
 
@@ -29,19 +36,12 @@ export interface MidiFileContents {
   duration: number;
 }
 
-const TRACK_CHUNK = 'MTrk';
-export const CHUNK_HEADER_BYTES = 8;
 const SEQUENCES_FORMAT = 2;
 /** The header's division with its top bit set counts SMPTE frames, not ticks per quarter note. */
 const SMPTE_DIVISION = 0x8000;
-/** A tempo event's microseconds per quarter note, over this, is beats per minute. */
-export const MICROSECONDS_PER_MINUTE = 60_000_000;
 const CHANNEL_PRESSURE = 0xd0;
 const SYSEX = 0xf0;
 const SYSEX_CONTINUATION = 0xf7;
-export const META = 0xff;
-export const META_TEMPO = 0x51;
-const META_TIME_SIGNATURE = 0x58;
 
 interface Pending {
   ticks: number;
@@ -72,7 +72,8 @@ export function readMidiFile(bytes: Uint8Array, name: string): MidiFileContents 
   }
   if (division & SMPTE_DIVISION || division === 0)
     throw new JamError(
-      `${name}: the MIDI file counts time in SMPTE frames, which jam does not read; export it with a tempo (ticks per quarter note)`,
+      `${name}: the MIDI file counts time in SMPTE frames, which jam does not read; ` +
+        'export it with a tempo (ticks per quarter note)',
     );
 
   const tempos: Array<{ ticks: number; bpm: number }> = [];

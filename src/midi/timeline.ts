@@ -3,6 +3,8 @@
  * turns ticks into seconds): each track's program, then its controllers, pitch bends and notes. At equal times
  * note-offs go before note-ons, so a repeated note is released before it sounds again.
  */
+import { MAX_VELOCITY, MIN_VELOCITY } from '../notes.js';
+import { MIDI_DATA_MAX } from './constants.js';
 import {
   BEND_CENTRE,
   controlChange,
@@ -22,7 +24,6 @@ export interface TimedMessage {
 
 /** Order within one instant: set-up first, then releases, then new notes. */
 const ORDER = { program: 0, control: 1, bend: 2, off: 3, on: 4 } as const;
-const MIDI_DATA_MAX = 127;
 
 export function midiTimeline(midi: Midi): TimedMessage[] {
   const events: Array<TimedMessage & { order: number }> = [];
@@ -42,7 +43,11 @@ export function midiTimeline(midi: Midi): TimedMessage[] {
     for (const bend of track.pitchBends)
       add(bend.time, ORDER.bend, pitchWheel(channel, BEND_CENTRE + bend.value * BEND_CENTRE));
     for (const note of track.notes) {
-      add(note.time, ORDER.on, noteOn(channel, note.midi, Math.max(1, Math.round(note.velocity * MIDI_DATA_MAX))));
+      add(
+        note.time,
+        ORDER.on,
+        noteOn(channel, note.midi, Math.max(MIN_VELOCITY, Math.round(note.velocity * MAX_VELOCITY))),
+      );
       add(note.time + note.duration, ORDER.off, noteOff(channel, note.midi));
     }
   }

@@ -4,10 +4,8 @@
  * lengths in the file say how long it should be.
  */
 import { JamError } from '../errors.js';
+import { CHUNK_HEADER_BYTES, HEADER_CHUNK, TRACK_CHUNK } from './constants.js';
 
-const CHUNK_HEADER_BYTES = 8;
-const HEADER_CHUNK = 'MThd';
-const TRACK_CHUNK = 'MTrk';
 /** The header chunk's data: format, track count, time division (16 bits each). */
 const HEADER_DATA_BYTES = 6;
 const TRACK_COUNT_OFFSET = 2;
@@ -24,7 +22,8 @@ export function checkMidiIsWhole(bytes: Uint8Array, name: string): void {
   const headerLength = view.getUint32(4);
   if (headerLength < HEADER_DATA_BYTES) {
     throw new JamError(
-      `${name}: not a readable MIDI file (its header chunk has ${headerLength} bytes, not ${HEADER_DATA_BYTES}); check the file`,
+      `${name}: not a readable MIDI file ` +
+        `(its header chunk has ${headerLength} bytes, not ${HEADER_DATA_BYTES}); check the file`,
     );
   }
   if (CHUNK_HEADER_BYTES + headerLength > bytes.length) {

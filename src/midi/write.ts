@@ -3,25 +3,24 @@
  * bends where a note sounds alone, or each pitch on its own channel so every note keeps its bends
  * (`multiplePitchBends`). The tracks are laid out once in ticks, then written straight to bytes
  * (smfWrite.ts, lean enough for an hour of notes) or into @tonejs/midi's object model for callers that
- * edit the file further; both give the same file.
+ * edit the file further; smfWrite.ts writes both, and both give the same file.
  */
 import ToneMidi from '@tonejs/midi';
+import { MAX_VELOCITY, MIN_VELOCITY } from '../notes.js';
 import type { NoteEvent } from '../types.js';
-import { PITCH_BEND_RANGE_SEMITONES } from './constants.js';
-import { BEND_CENTRE, bendPosition, MIDI_CHANNEL_COUNT } from './messages.js';
-import { MICROSECONDS_PER_MINUTE } from './smf.js';
+import { DRUM_CHANNEL, MICROSECONDS_PER_MINUTE, MIDI_CHANNEL_COUNT, PITCH_BEND_RANGE_SEMITONES } from './constants.js';
+import { BEND_CENTRE, bendPosition } from './messages.js';
 import { encodeSmf, type SmfFile, type SmfTrack } from './smfWrite.js';
+import { toneMidiToSmf, toneVelocity } from './toneWrite.js';
 
 const { Midi } = ToneMidi;
 export type Midi = InstanceType<typeof Midi>;
 
 /** General MIDI program 5, Electric Piano 1 (0-based 4), the instrument basic-pitch writes. */
 export const TRANSCRIPTION_PROGRAM = 4;
-export const DRUM_CHANNEL = 9;
 /** Ticks per quarter note, as @tonejs/midi writes them. */
 const PPQ = 480;
 const DEFAULT_TEMPO = 120;
-const MAX_VELOCITY = 127;
 
 export interface MidiWriteOptions {
   /** Tempo written to the file, in beats per minute (notes keep their times in seconds). */
@@ -47,13 +46,12 @@ export function notesToMidi(notes: NoteEvent[], options: MidiWriteOptions = {}):
     track.name = planned.name;
     track.channel = planned.channel;
     track.instrument.number = planned.program;
-    // Half a step up so @tonejs/midi's floor(velocity × 127) gives back the integer velocity.
     for (const note of planned.notes)
       track.addNote({
         midi: note.pitch,
         ticks: note.start,
         durationTicks: note.end - note.start,
-        velocity: (note.velocity + 0.5) / 127,
+        velocity: toneVelocity(note.velocity),
       });
     for (const bend of planned.bends) track.addPitchBend({ ticks: bend.ticks, value: bend.value });
   }
@@ -92,15 +90,16 @@ function layOut(notes: NoteEvent[], options: MidiWriteOptions): SmfFile {
         byPitch.set(note.pitch, track);
         tracks.push(track);
       }
-      addNote(track, note, true, clock);
+      addNote(track, note, { withBends: true, clock });
     }
   } else {
     const track = newTrack(0, name);
     const alone = notesSoundingAlone(sorted);
-    sorted.forEach((note, i) => addNote(track, note, alone[i], clock));
+    sorted.forEach((note, i) => addNote(track, note, { withBends: alone[i], clock }));
     tracks.push(track);
   }
-  return { ppq: PPQ, microsecondsPerBeat: Math.floor(MICROSECONDS_PER_MINUTE / tempo), tracks };
+  const tempos = [{ ticks: 0, microsecondsPerBeat: Math.floor(MICROSECONDS_PER_MINUTE / tempo) }];
+  return { ppq: PPQ, conductor: { name: '', tempos }, tracks };
 }
 
 /** Channels in order, skipping the drum channel, wrapping after sixteen. */
@@ -121,7 +120,13 @@ export function notesSoundingAlone(sortedByStart: NoteEvent[]): boolean[] {
   return alone;
 }
 
-function addNote(track: SmfTrack, note: NoteEvent, withBends: boolean, { ticksOf, secondsOf }: Clock): void {
+/** How a note is placed: on the file's clock, and with its bends or without (when other notes sound with it). */
+interface Placing {
+  withBends: boolean;
+  clock: Clock;
+}
+
+function addNote(track: SmfTrack, note: NoteEvent, { withBends, clock: { ticksOf, secondsOf } }: Placing): void {
   const start = ticksOf(note.start);
   // The end follows the rounded start by the note's length, as @tonejs/midi placed it, so files stay as they were.
   const end = ticksOf(secondsOf(start) + (note.end - note.start));
@@ -129,7 +134,7 @@ function addNote(track: SmfTrack, note: NoteEvent, withBends: boolean, { ticksOf
     pitch: note.pitch,
     start,
     end,
-    velocity: Math.max(1, Math.min(MAX_VELOCITY, Math.round(note.velocity))),
+    velocity: Math.max(MIN_VELOCITY, Math.min(MAX_VELOCITY, Math.round(note.velocity))),
   });
   const bends = note.bends;
   if (!withBends || !bends || bends.every((bend) => bend === 0)) return;
@@ -150,7 +155,7 @@ export function bendValue(semitones: number): number {
   return bendPosition(semitones, PITCH_BEND_RANGE_SEMITONES) - BEND_CENTRE;
 }
 
-/** The bytes of a file built or edited with @tonejs/midi. */
+/** The bytes of a file built or edited with @tonejs/midi, written by smfWrite.ts. */
 export function midiToBytes(midi: Midi): Uint8Array {
-  return midi.toArray();
+  return encodeSmf(toneMidiToSmf(midi));
 }

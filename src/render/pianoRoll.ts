@@ -5,6 +5,8 @@
  * same drawing serves MIDI files, note JSON and fresh transcriptions, with or without analysis.
  */
 import type { Analysis } from '../theory/analysis/types.js';
+import { MAX_PITCH, MAX_VELOCITY } from '../notes.js';
+import { round } from '../numbers.js';
 import type { NoteEvent } from '../types.js';
 import {
   BLACK_KEYS,
@@ -55,8 +57,6 @@ export interface RollOptions {
   to?: number;
 }
 
-const MAX_VELOCITY = 127;
-const MAX_PITCH = 127;
 const SEMITONES_PER_OCTAVE = 12;
 /** Bends smaller than this (semitones) are drawn as none. */
 const AUDIBLE_BEND = 0.01;
@@ -87,10 +87,25 @@ export function pianoRollSvg(notes: NoteEvent[], overlay: RollOverlay = {}, opti
   const layout = layoutFor(notes, overlay, options);
   const visible = notes.filter((note) => note.end > layout.from && note.start < layout.to);
   const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${layout.width}" height="${layout.height}" viewBox="0 0 ${layout.width} ${layout.height}" font-family="${FONT_FAMILY}">`,
+    startTag('svg', {
+      xmlns: 'http://www.w3.org/2000/svg',
+      width: layout.width,
+      height: layout.height,
+      viewBox: `0 0 ${layout.width} ${layout.height}`,
+      'font-family': FONT_FAMILY,
+    }),
     `<title>${escapeXml(options.title ?? 'piano roll')}</title>`,
     velocityGradient(),
-    `<clipPath id="roll-area"><rect x="${num(layout.left)}" y="${num(layout.top)}" width="${num(layout.right - layout.left)}" height="${num(layout.bottom - layout.top)}"/></clipPath>`,
+    element(
+      'clipPath',
+      { id: 'roll-area' },
+      element('rect', {
+        x: num(layout.left),
+        y: num(layout.top),
+        width: num(layout.right - layout.left),
+        height: num(layout.bottom - layout.top),
+      }),
+    ),
     `<rect class="background" width="${layout.width}" height="${layout.height}" fill="${COLOURS.background}"/>`,
     header(layout, overlay.key, options.title),
     keyLane(layout, overlay.keys),
@@ -99,7 +114,15 @@ export function pianoRollSvg(notes: NoteEvent[], overlay: RollOverlay = {}, opti
     pitchRows(layout),
     gridLines(layout, overlay),
     noteShapes(layout, visible),
-    `<rect class="roll-border" x="${num(layout.left)}" y="${num(layout.top)}" width="${num(layout.right - layout.left)}" height="${num(layout.bottom - layout.top)}" fill="none" stroke="${COLOURS.rollBorder}"/>`,
+    element('rect', {
+      class: 'roll-border',
+      x: num(layout.left),
+      y: num(layout.top),
+      width: num(layout.right - layout.left),
+      height: num(layout.bottom - layout.top),
+      fill: 'none',
+      stroke: COLOURS.rollBorder,
+    }),
     pitchNames(layout, visible),
     timeAxis(layout),
     visible.length === 0 ? emptyMessage(layout) : '',
@@ -205,11 +228,33 @@ function header(layout: Layout, key: string | undefined, title: string | undefin
   const parts = [];
   if (title)
     parts.push(
-      `<text class="title" x="${titleLeft}" y="${baseline}" font-size="${SIZES.titleFont}" font-weight="bold" fill="${COLOURS.text}">${escapeXml(fitText(title, titleRoom, SIZES.titleFont))}</text>`,
+      element(
+        'text',
+        {
+          class: 'title',
+          x: titleLeft,
+          y: baseline,
+          'font-size': SIZES.titleFont,
+          'font-weight': 'bold',
+          fill: COLOURS.text,
+        },
+        escapeXml(fitText(title, titleRoom, SIZES.titleFont)),
+      ),
     );
   if (key)
     parts.push(
-      `<text class="key" x="${num(keyRight)}" y="${baseline}" text-anchor="end" font-size="${SIZES.keyFont}" fill="${COLOURS.text}">Key: <tspan font-weight="bold">${escapeXml(key)}</tspan></text>`,
+      element(
+        'text',
+        {
+          class: 'key',
+          x: num(keyRight),
+          y: baseline,
+          'text-anchor': 'end',
+          'font-size': SIZES.keyFont,
+          fill: COLOURS.text,
+        },
+        `Key: <tspan font-weight="bold">${escapeXml(key)}</tspan>`,
+      ),
     );
   parts.push(legend(legendLeft, legendCaptionLeft));
   return parts.join('\n');
@@ -221,12 +266,40 @@ function legend(left: number, captionLeft: number): string {
   const labels = [1, 64, MAX_VELOCITY].map((velocity) => {
     const x = left + ((velocity - 1) / (MAX_VELOCITY - 1)) * SIZES.legendWidth;
     const anchor = velocity === 1 ? 'start' : velocity === MAX_VELOCITY ? 'end' : 'middle';
-    return `<text x="${num(x)}" y="${top + SIZES.legendHeight + 11}" text-anchor="${anchor}" font-size="${SIZES.axisFont - 1}" fill="${COLOURS.mutedText}">${velocity}</text>`;
+    return element(
+      'text',
+      {
+        x: num(x),
+        y: top + SIZES.legendHeight + 11,
+        'text-anchor': anchor,
+        'font-size': SIZES.axisFont - 1,
+        fill: COLOURS.mutedText,
+      },
+      velocity,
+    );
   });
   return [
     '<g class="legend">',
-    `<text x="${num(captionLeft)}" y="${top + SIZES.legendHeight - 1}" font-size="${SIZES.laneLabelFont}" fill="${COLOURS.mutedText}">velocity</text>`,
-    `<rect x="${num(left)}" y="${top}" width="${SIZES.legendWidth}" height="${SIZES.legendHeight}" rx="2" fill="url(#velocity-ramp)" stroke="${COLOURS.laneBorder}" stroke-width="0.5"/>`,
+    element(
+      'text',
+      {
+        x: num(captionLeft),
+        y: top + SIZES.legendHeight - 1,
+        'font-size': SIZES.laneLabelFont,
+        fill: COLOURS.mutedText,
+      },
+      'velocity',
+    ),
+    element('rect', {
+      x: num(left),
+      y: top,
+      width: SIZES.legendWidth,
+      height: SIZES.legendHeight,
+      rx: '2',
+      fill: 'url(#velocity-ramp)',
+      stroke: COLOURS.laneBorder,
+      'stroke-width': '0.5',
+    }),
     ...labels,
     '</g>',
   ].join('\n');
@@ -234,7 +307,11 @@ function legend(left: number, captionLeft: number): string {
 
 function velocityGradient(): string {
   const stops = VELOCITY_RAMP.map(({ at, rgb }) => `<stop offset="${at}" stop-color="${hex(rgb)}"/>`);
-  return `<defs><linearGradient id="velocity-ramp" x1="0" x2="1" y1="0" y2="0">${stops.join('')}</linearGradient></defs>`;
+  return element(
+    'defs',
+    {},
+    `<linearGradient id="velocity-ramp" x1="0" x2="1" y1="0" y2="0">${stops.join('')}</linearGradient>`,
+  );
 }
 
 function keyLane(layout: Layout, keys: LabelledSpan[] | undefined): string {
@@ -264,19 +341,55 @@ function lane(layout: Layout, kind: string, caption: string, spans: ChordSpan[],
     const nameBaseline = span.numeral ? top + 14 : top + height / 2 + (nameFont ?? 0) * 0.36;
     if (nameFont) {
       texts.push(
-        `<text class="${kind}-label" x="${num(middle)}" y="${num(nameBaseline)}" text-anchor="middle" font-size="${nameFont}" font-weight="${kind === 'chord' && !noChord ? 'bold' : 'normal'}" fill="${noChord ? COLOURS.mutedText : COLOURS.text}">${escapeXml(span.label)}</text>`,
+        element(
+          'text',
+          {
+            class: `${kind}-label`,
+            x: num(middle),
+            y: num(nameBaseline),
+            'text-anchor': 'middle',
+            'font-size': nameFont,
+            'font-weight': kind === 'chord' && !noChord ? 'bold' : 'normal',
+            fill: noChord ? COLOURS.mutedText : COLOURS.text,
+          },
+          escapeXml(span.label),
+        ),
       );
     }
     const numeralFont = span.numeral ? fittingFont(span.numeral, room, SIZES.numeralFont) : undefined;
     if (span.numeral && numeralFont) {
       texts.push(
-        `<text class="numeral" x="${num(middle)}" y="${top + height - 7}" text-anchor="middle" font-size="${numeralFont}" fill="${COLOURS.mutedText}">${escapeXml(span.numeral)}</text>`,
+        element(
+          'text',
+          {
+            class: 'numeral',
+            x: num(middle),
+            y: top + height - 7,
+            'text-anchor': 'middle',
+            'font-size': numeralFont,
+            fill: COLOURS.mutedText,
+          },
+          escapeXml(span.numeral),
+        ),
       );
     }
     const tooltip = span.numeral ? `${span.label} (${span.numeral})` : span.label;
     parts.push(
-      `<g class="${kind}" data-label="${escapeXml(span.label)}"><title>${escapeXml(tooltip)}, ${seconds(span.start)}–${seconds(span.end)}</title>` +
-        `<rect x="${num(x1)}" y="${top + 1}" width="${num(x2 - x1)}" height="${height - 2}" fill="${fill}" stroke="${COLOURS.laneBorder}" stroke-width="0.6"/>${texts.join('')}</g>`,
+      element(
+        'g',
+        { class: kind, 'data-label': escapeXml(span.label) },
+        element('title', {}, `${escapeXml(tooltip)}, ${seconds(span.start)}–${seconds(span.end)}`) +
+          element('rect', {
+            x: num(x1),
+            y: top + 1,
+            width: num(x2 - x1),
+            height: height - 2,
+            fill,
+            stroke: COLOURS.laneBorder,
+            'stroke-width': '0.6',
+          }) +
+          texts.join(''),
+      ),
     );
   });
   parts.push('</g>');
@@ -285,7 +398,17 @@ function lane(layout: Layout, kind: string, caption: string, spans: ChordSpan[],
 
 function laneCaption(caption: string, top: number, height: number): string {
   const font = SIZES.axisFont;
-  return `<text x="${SIZES.marginLeft - 6}" y="${num(top + height / 2 + font * 0.36)}" text-anchor="end" font-size="${font}" fill="${COLOURS.mutedText}">${caption}</text>`;
+  return element(
+    'text',
+    {
+      x: SIZES.marginLeft - 6,
+      y: num(top + height / 2 + font * 0.36),
+      'text-anchor': 'end',
+      'font-size': font,
+      fill: COLOURS.mutedText,
+    },
+    caption,
+  );
 }
 
 function barNumbers(layout: Layout, bars: number[] | undefined): string {
@@ -297,7 +420,11 @@ function barNumbers(layout: Layout, bars: number[] | undefined): string {
     const x = layout.x(time);
     if (index % every !== 0 || x < layout.left - SAME_TIME || x > layout.right - 8) return;
     parts.push(
-      `<text class="bar-number" x="${num(x + 3)}" y="${baseline}" font-size="${SIZES.axisFont}" fill="${COLOURS.mutedText}">${index + 1}</text>`,
+      element(
+        'text',
+        { class: 'bar-number', x: num(x + 3), y: baseline, 'font-size': SIZES.axisFont, fill: COLOURS.mutedText },
+        index + 1,
+      ),
     );
   });
   parts.push('</g>');
@@ -311,7 +438,13 @@ function pitchRows(layout: Layout): string {
   for (let pitch = layout.low; pitch <= layout.high; pitch++) {
     const fill = BLACK_KEYS.has(pitch % SEMITONES_PER_OCTAVE) ? COLOURS.blackKeyRow : COLOURS.whiteKeyRow;
     parts.push(
-      `<rect x="${num(layout.left)}" y="${num(layout.y(pitch))}" width="${width}" height="${layout.rowHeight}" fill="${fill}"/>`,
+      element('rect', {
+        x: num(layout.left),
+        y: num(layout.y(pitch)),
+        width: width,
+        height: layout.rowHeight,
+        fill: fill,
+      }),
     );
   }
   for (let pitch = layout.low; pitch <= layout.high; pitch++) {
@@ -319,8 +452,24 @@ function pitchRows(layout: Layout): string {
     const isC = pitch % SEMITONES_PER_OCTAVE === 0;
     parts.push(
       isC
-        ? `<line class="octave-line" data-pitch="${pitch}" x1="${num(layout.left)}" x2="${num(layout.right)}" y1="${y}" y2="${y}" stroke="${COLOURS.octaveLine}" stroke-width="1"/>`
-        : `<line x1="${num(layout.left)}" x2="${num(layout.right)}" y1="${y}" y2="${y}" stroke="${COLOURS.rowLine}" stroke-width="0.5"/>`,
+        ? element('line', {
+            class: 'octave-line',
+            'data-pitch': pitch,
+            x1: num(layout.left),
+            x2: num(layout.right),
+            y1: y,
+            y2: y,
+            stroke: COLOURS.octaveLine,
+            'stroke-width': '1',
+          })
+        : element('line', {
+            x1: num(layout.left),
+            x2: num(layout.right),
+            y1: y,
+            y2: y,
+            stroke: COLOURS.rowLine,
+            'stroke-width': '0.5',
+          }),
     );
   }
   parts.push('</g>');
@@ -340,14 +489,30 @@ function gridLines(layout: Layout, overlay: RollOverlay): string {
       if (bars.has(beat.toFixed(6))) continue;
       const x = num(layout.x(beat));
       parts.push(
-        `<line class="beat-line" x1="${x}" x2="${x}" y1="${num(layout.top)}" y2="${num(layout.bottom)}" stroke="${COLOURS.beatLine}" stroke-width="0.8"/>`,
+        element('line', {
+          class: 'beat-line',
+          x1: x,
+          x2: x,
+          y1: num(layout.top),
+          y2: num(layout.bottom),
+          stroke: COLOURS.beatLine,
+          'stroke-width': '0.8',
+        }),
       );
     }
   }
   for (const bar of (overlay.bars ?? []).filter(inside)) {
     const x = num(layout.x(bar));
     parts.push(
-      `<line class="bar-line" x1="${x}" x2="${x}" y1="${num(lineTop)}" y2="${num(layout.bottom)}" stroke="${COLOURS.barLine}" stroke-width="1"/>`,
+      element('line', {
+        class: 'bar-line',
+        x1: x,
+        x2: x,
+        y1: num(lineTop),
+        y2: num(layout.bottom),
+        stroke: COLOURS.barLine,
+        'stroke-width': '1',
+      }),
     );
   }
   parts.push('</g>');
@@ -362,8 +527,27 @@ function noteShapes(layout: Layout, notes: NoteEvent[]): string {
     const width = Math.max(1, layout.x(note.end) - x);
     const colour = velocityColour(note.velocity);
     parts.push(
-      `<rect class="note" data-pitch="${note.pitch}" data-velocity="${note.velocity}" x="${num(x)}" y="${num(layout.y(note.pitch) + 0.5)}" width="${num(width)}" height="${num(layout.rowHeight - 1)}" rx="${SIZES.noteCornerRadius}" fill="${colour}" stroke="${shade(colour)}" stroke-width="0.8">` +
-        `<title>${noteName(note.pitch)} ${seconds(note.start)}–${seconds(note.end)}, velocity ${note.velocity}</title></rect>`,
+      element(
+        'rect',
+        {
+          class: 'note',
+          'data-pitch': note.pitch,
+          'data-velocity': note.velocity,
+          x: num(x),
+          y: num(layout.y(note.pitch) + 0.5),
+          width: num(width),
+          height: num(layout.rowHeight - 1),
+          rx: SIZES.noteCornerRadius,
+          fill: colour,
+          stroke: shade(colour),
+          'stroke-width': '0.8',
+        },
+        element(
+          'title',
+          {},
+          `${noteName(note.pitch)} ${seconds(note.start)}–${seconds(note.end)}, velocity ${note.velocity}`,
+        ),
+      ),
     );
     const bend = bendPath(layout, note);
     if (bend) bends.push(bend);
@@ -382,7 +566,16 @@ function bendPath(layout: Layout, note: NoteEvent): string | undefined {
   const points = bends.map((bend, i) => [layout.x(note.start + i * step), centre - bend * layout.rowHeight]);
   points.push([layout.x(note.end), centre - bends[bends.length - 1] * layout.rowHeight]);
   const d = points.map(([x, y], i) => `${i === 0 ? 'M' : 'L'}${num(x)} ${num(y)}`).join(' ');
-  return `<path class="bend" data-pitch="${note.pitch}" d="${d}" fill="none" stroke="${COLOURS.bend}" stroke-width="${SIZES.bendStroke}" stroke-linejoin="round" stroke-linecap="round"/>`;
+  return element('path', {
+    class: 'bend',
+    'data-pitch': note.pitch,
+    d: d,
+    fill: 'none',
+    stroke: COLOURS.bend,
+    'stroke-width': SIZES.bendStroke,
+    'stroke-linejoin': 'round',
+    'stroke-linecap': 'round',
+  });
 }
 
 /** Every C, and every pitch that is played when the rows are tall enough to name them all. */
@@ -396,7 +589,20 @@ function pitchNames(layout: Layout, notes: NoteEvent[]): string {
     if (!isC && !(allNames && played.has(pitch))) continue;
     const baseline = layout.y(pitch) + layout.rowHeight / 2 + font * 0.36;
     parts.push(
-      `<text class="pitch-label" data-pitch="${pitch}" x="${SIZES.marginLeft - 6}" y="${num(baseline)}" text-anchor="end" font-size="${font}"${isC ? ' font-weight="bold"' : ''} fill="${isC ? COLOURS.text : COLOURS.mutedText}">${noteName(pitch)}</text>`,
+      element(
+        'text',
+        {
+          class: 'pitch-label',
+          'data-pitch': pitch,
+          x: SIZES.marginLeft - 6,
+          y: num(baseline),
+          'text-anchor': 'end',
+          'font-size': font,
+          'font-weight': isC ? 'bold' : undefined,
+          fill: isC ? COLOURS.text : COLOURS.mutedText,
+        },
+        noteName(pitch),
+      ),
     );
   }
   parts.push('</g>');
@@ -415,10 +621,27 @@ function timeAxis(layout: Layout): string {
     const time = i * step;
     const x = num(layout.x(time));
     parts.push(
-      `<line x1="${x}" x2="${x}" y1="${num(layout.bottom)}" y2="${num(layout.bottom + SIZES.tickLength)}" stroke="${COLOURS.rollBorder}"/>`,
+      element('line', {
+        x1: x,
+        x2: x,
+        y1: num(layout.bottom),
+        y2: num(layout.bottom + SIZES.tickLength),
+        stroke: COLOURS.rollBorder,
+      }),
     );
     parts.push(
-      `<text class="time-label" x="${x}" y="${num(layout.bottom + SIZES.tickLength + 12)}" text-anchor="middle" font-size="${SIZES.axisFont}" fill="${COLOURS.mutedText}">${asMinutes ? minutes(time) : `${round(time)} s`}</text>`,
+      element(
+        'text',
+        {
+          class: 'time-label',
+          x: x,
+          y: num(layout.bottom + SIZES.tickLength + 12),
+          'text-anchor': 'middle',
+          'font-size': SIZES.axisFont,
+          fill: COLOURS.mutedText,
+        },
+        asMinutes ? minutes(time) : seconds(time),
+      ),
     );
   }
   parts.push('</g>');
@@ -428,7 +651,11 @@ function timeAxis(layout: Layout): string {
 function emptyMessage(layout: Layout): string {
   const x = (layout.left + layout.right) / 2;
   const y = (layout.top + layout.bottom) / 2;
-  return `<text class="empty" x="${num(x)}" y="${num(y)}" text-anchor="middle" font-size="16" fill="${COLOURS.emptyMessage}">no notes</text>`;
+  return element(
+    'text',
+    { class: 'empty', x: num(x), y: num(y), 'text-anchor': 'middle', 'font-size': '16', fill: COLOURS.emptyMessage },
+    'no notes',
+  );
 }
 
 /** What an analysis (`analyzeNotes`) has to show: the key, key changes, chord symbols with numerals, the grid. */
@@ -527,16 +754,29 @@ function clamp(value: number, low: number, high: number): number {
   return Math.min(high, Math.max(low, value));
 }
 
-function num(value: number): string {
-  return String(Math.round(value * 100) / 100);
+type Attributes = Record<string, string | number | undefined>;
+
+/** An SVG start tag: the attributes in the order given, those undefined left out. */
+function startTag(name: string, attributes: Attributes): string {
+  const written = Object.entries(attributes)
+    .filter(([, value]) => value !== undefined)
+    .map(([attribute, value]) => ` ${attribute}="${value}"`);
+  return `<${name}${written.join('')}>`;
 }
 
-function round(value: number): string {
-  return String(Math.round(value * 1000) / 1000);
+/** An SVG element: closed at once when it holds nothing, else around `content` (already escaped). */
+function element(name: string, attributes: Attributes, content?: string | number): string {
+  const start = startTag(name, attributes);
+  return content === undefined ? `${start.slice(0, -1)}/>` : `${start}${content}</${name}>`;
+}
+
+/** An SVG coordinate or size, to a hundredth of a pixel. */
+function num(value: number): string {
+  return String(round(value, 2));
 }
 
 function seconds(time: number): string {
-  return `${round(time)} s`;
+  return `${round(time, 3)} s`;
 }
 
 function minutes(time: number): string {

@@ -2,6 +2,7 @@
  * A plain listening-back render of transcribed notes: each note is a few harmonics under a short
  * attack/release envelope, following its pitch bends, so a transcription can be heard against its source.
  */
+import { MAX_VELOCITY } from '../notes.js';
 import type { NoteEvent } from '../types.js';
 
 export const DEFAULT_SONIFY_SAMPLE_RATE = 22050;
@@ -19,7 +20,6 @@ export const EMPTY_SECONDS = 0.1;
 const A4_PITCH = 69;
 const A4_HZ = 440;
 const SEMITONES_PER_OCTAVE = 12;
-const MAX_VELOCITY = 127;
 const TWO_PI = 2 * Math.PI;
 
 /**

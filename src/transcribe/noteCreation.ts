@@ -2,6 +2,7 @@
  * Posteriorgrams → notes, following basic-pitch's note_creation.py step by step, in time linear in the
  * number of frames (the melodia trick visits cells in one sorted pass instead of a global argmax per note).
  */
+import { MAX_VELOCITY, MIN_VELOCITY } from '../notes.js';
 import type { NoteEvent } from '../types.js';
 import {
   ANNOT_N_FRAMES,
@@ -113,7 +114,7 @@ export function frameToTime(frame: number): number {
 }
 
 export function amplitudeToVelocity(amplitude: number): number {
-  return Math.min(127, Math.max(1, Math.round(127 * amplitude)));
+  return Math.min(MAX_VELOCITY, Math.max(MIN_VELOCITY, Math.round(MAX_VELOCITY * amplitude)));
 }
 
 /** Posteriorgrams → notes in frames: onset-started notes first, then (melodia trick) what energy remains. */

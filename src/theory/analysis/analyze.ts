@@ -29,6 +29,7 @@ import { DEFAULT_PROFILE } from './keyProfiles.js';
 import { romanNumeral } from './roman.js';
 import { changeCost, pieceSpans, TIME_EPSILON, type Spans } from './spans.js';
 import type { Analysis, BeatGrid, ChordSegment, KeyEstimate, KeySegment, ProfileName } from './types.js';
+import { round } from '../../numbers.js';
 
 export interface AnalyzeOptions {
   profile?: ProfileName;
@@ -63,8 +64,8 @@ export function analyzeNotes(input: NoteEvent[], options: AnalyzeOptions = {}): 
       run.state === NO_CHORD || !inForce ? null : romanNumeral(run.state, inForce, runs[i + 1]?.state ?? null);
     const name = chordName(run.state, bassPc, numeral?.root ?? '');
     return {
-      start: round(start),
-      end: round(boundaries[run.to]),
+      start: round(start, 4),
+      end: round(boundaries[run.to], 4),
       bar: spans.bar[run.from],
       beat: spans.beat[run.from],
       symbol: name.symbol,
@@ -77,7 +78,7 @@ export function analyzeNotes(input: NoteEvent[], options: AnalyzeOptions = {}): 
       key: inForce?.name ?? null,
     };
   });
-  return { duration: round(duration), key, keyChanges, chords, grid, profile, notes: notes.length };
+  return { duration: round(duration, 4), key, keyChanges, chords, grid, profile, notes: notes.length };
 }
 
 interface ChordRun {
@@ -174,20 +175,16 @@ function keySegments(
   const segments: Array<KeySegment & { index: number }> = [];
   path.forEach((index, bar) => {
     const last = segments[segments.length - 1];
-    const end = round(bars.boundaries[bar + 1]);
+    const end = round(bars.boundaries[bar + 1], 4);
     if (last && last.index === index) last.end = end;
     else
       segments.push({
         index,
-        start: round(bars.boundaries[bar]),
+        start: round(bars.boundaries[bar], 4),
         end,
         bar: bars.firstBar + bar,
         key: index === homeIndex ? home : keyOf(index),
       });
   });
   return segments.map(({ index: _, ...segment }) => segment);
-}
-
-function round(value: number): number {
-  return Math.round(value * 1e4) / 1e4;
 }

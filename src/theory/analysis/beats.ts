@@ -7,6 +7,7 @@
 import type { NoteEvent } from '../../types.js';
 import { PITCH_CLASSES, spanChroma } from './chroma.js';
 import type { BeatGrid, TempoMap } from './types.js';
+import { round } from '../../numbers.js';
 
 const COMMON_METER: [number, number] = [4, 4];
 const DEFAULT_TEMPO = 120;
@@ -74,7 +75,7 @@ function gridOf(
   meter: [number, number],
   estimated: boolean,
 ): BeatGrid {
-  return { beats, bars, tempo: round(tempo ?? DEFAULT_TEMPO), meter, estimated };
+  return { beats, bars, tempo: round(tempo ?? DEFAULT_TEMPO, 4), meter, estimated };
 }
 
 /** A steady grid: `tempo` bpm from `first`, bars of four. */
@@ -204,7 +205,7 @@ function extendToEdges(beats: number[], period: number, end: number): number[] {
   for (let time = beats[0] - period; time > -period / 2; time -= period) before.unshift(Math.max(time, 0));
   const after: number[] = [];
   for (let time = beats[beats.length - 1] + period; time < end; time += period) after.push(time);
-  return [...before, ...beats, ...after].map(round);
+  return [...before, ...beats, ...after].map((time) => round(time, 4));
 }
 
 /**
@@ -233,8 +234,4 @@ function cosine(chroma: Float64Array, a: number, b: number): number {
     normB += y * y;
   }
   return normA > 0 && normB > 0 ? dot / Math.sqrt(normA * normB) : 0;
-}
-
-function round(value: number): number {
-  return Math.round(value * 1e4) / 1e4;
 }

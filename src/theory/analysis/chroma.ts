@@ -3,6 +3,7 @@
  * sounding time in the span times its loudness to its pitch class. A second vector holds the bass: at
  * each moment, only the lowest sounding note counts, and how clearly it stands apart as a bass.
  */
+import { MAX_VELOCITY } from '../../notes.js';
 import type { NoteEvent } from '../../types.js';
 
 export const PITCH_CLASSES = 12;
@@ -10,7 +11,6 @@ export const PITCH_CLASSES = 12;
 export const MINOR_THIRD = 3;
 export const MAJOR_THIRD = 4;
 export const PERFECT_FIFTH = 7;
-const MAX_VELOCITY = 127;
 /**
  * The lowest note is fully a bass when the next note up is at least this many semitones above it; in a
  * close voicing with no bass part (C E A C), it is only partly one.

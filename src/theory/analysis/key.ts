@@ -11,6 +11,7 @@ import { smoothPath } from './smoothing.js';
 import { KEY_PROFILES } from './keyProfiles.js';
 import { tonicName } from './spelling.js';
 import type { KeyEstimate, Mode, ProfileName } from './types.js';
+import { round } from '../../numbers.js';
 
 const KEYS = 2 * PITCH_CLASSES;
 const MODES: readonly Mode[] = ['major', 'minor'];
@@ -28,7 +29,7 @@ const HOME_KEY_BONUS = 3;
 export function keyOf(index: number, confidence = 1): KeyEstimate {
   const mode = MODES[Math.floor(index / PITCH_CLASSES)];
   const tonic = tonicName(index % PITCH_CLASSES, mode);
-  return { tonic, mode, name: `${tonic} ${mode}`, confidence: round(confidence) };
+  return { tonic, mode, name: `${tonic} ${mode}`, confidence: round(confidence, 3) };
 }
 
 export function keyIndex(tonicPitchClass: number, mode: Mode): number {
@@ -202,8 +203,8 @@ const BORROWED_CHORDS: readonly { step: number; triad: Mode }[] = [
  * are the chords it borrows from minor), less when its tonic chord also comes in the other mode or (in
  * major) a chord holds its raised fourth without going on to V. Profiles alone confuse a key with its
  * relative minor or with the key a fifth away, which share most of their notes; the chords tell them apart
- * (I IV V IV is C major, not F: its G chord has B). A chord with a fifth and no third (sus, power chord) can
- * stand for either mode's tonic.
+ * (I IV V IV is C major, not F: its G chord has B). A chord with a fifth and no third (sus, power chord) can stand
+ * for either mode's tonic.
  */
 export function homeKeyScores(
   correlations: Float64Array,
@@ -372,8 +373,4 @@ export function parseKey(text: string, name = 'key'): KeyEstimate {
 
 export function keyPitchClass(key: KeyEstimate): number {
   return Note.chroma(key.tonic) ?? 0;
-}
-
-function round(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }

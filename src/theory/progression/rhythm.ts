@@ -4,6 +4,7 @@
  * generator, so the same seed always gives the same file). Every note stays inside its chord's time span,
  * so what sounds between two chord changes is exactly that chord.
  */
+import { MAX_VELOCITY, MIN_VELOCITY } from '../../notes.js';
 import type { NoteEvent } from '../../types.js';
 import { GROOVE_BAR_BEATS, GROOVE_NAMES, GROOVES, type GrooveName, type Hit } from './data/grooves.js';
 import { seededRandom } from '../../random.js';
@@ -43,8 +44,6 @@ const ARPEGGIO_VELOCITY = 84;
 /** --humanize moves each note up to this far in time (seconds) and velocity. */
 const HUMANIZE_SECONDS = 0.012;
 const HUMANIZE_VELOCITY = 10;
-const MIN_VELOCITY = 1;
-const MAX_VELOCITY = 127;
 /** Beats are compared with this tolerance, so a 1.5-beat chord holds three eighth-note steps. */
 const EPSILON = 1e-9;
 
