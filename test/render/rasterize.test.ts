@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { requireTool } from '../helpers/tools.js';
 import { pianoRollSvg } from '../../src/render/pianoRoll.js';
 import { canDrawText, PNG_SCALE, svgToPng } from '../../src/render/rasterize.js';
 import { parseSvg } from '../helpers/svg.js';
@@ -33,8 +34,8 @@ describe('SVG to PNG', () => {
     expect(pngSize(png)).toEqual({ width: width * PNG_SCALE, height: height * PNG_SCALE });
   });
 
-  it('draws the labels: a font is found, and the text changes the picture', ({ skip }) => {
-    if (!HAS_SYSTEM_FONTS) skip('no font files under /usr/share/fonts: install fonts-dejavu-core for PNG labels');
+  it('draws the labels: a font is found, and the text changes the picture', () => {
+    requireTool(HAS_SYSTEM_FONTS, 'a font for PNG labels', 'fonts-dejavu-core');
     expect(canDrawText()).toBe(true);
     const withoutText = svg.replace(/<text[\s\S]*?<\/text>/g, '');
     expect(withoutText).not.toContain('<text');

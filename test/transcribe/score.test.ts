@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { requireTool } from '../helpers/tools.js';
 import { scoreNotes } from '../../src/transcribe/score.js';
 import type { NoteEvent } from '../../src/types.js';
 import { seededRandom } from '../../src/random.js';
@@ -117,11 +118,6 @@ describe('scoreNotes by hand', () => {
 // --- Cross-check against mir_eval -------------------------------------------------------------------
 
 const hasMirEval = spawnSync(PYTHON, ['-c', 'import mir_eval']).status === 0;
-if (!hasMirEval) {
-  console.log(
-    `score.test: skipping the mir_eval cross-check: mir_eval is absent (${PYTHON} -c 'import mir_eval' failed)`,
-  );
-}
 
 /** Reads cases as JSON on stdin; prints [precision, recall, f1] for onset-only and for offset_ratio 0.2. */
 const MIR_EVAL_SCRIPT = `
@@ -198,7 +194,8 @@ function randomCase(random: () => number, size: number): { reference: NoteEvent[
 }
 
 describe('scoreNotes against mir_eval', () => {
-  it.skipIf(!hasMirEval)('agrees with mir_eval.transcription on random note sets', () => {
+  it('agrees with mir_eval.transcription on random note sets', () => {
+    requireTool(hasMirEval, 'mir_eval', 'python3-mir-eval');
     const random = seededRandom(2024);
     const cases = Array.from({ length: 12 }, () => randomCase(random, 50 + Math.floor(random() * 151)));
     const expected = mirEvalScores(cases);

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { requireTool } from '../../helpers/tools.js';
 import { chordScores, keyScore } from '../../../src/theory/analysis/evaluate.js';
 import { keyOf, parseKey } from '../../../src/theory/analysis/key.js';
 import type { LabeledInterval } from '../../../src/theory/analysis/lab.js';
@@ -51,10 +52,6 @@ describe('keyScore', () => {
 // --- Cross-check against mir_eval -------------------------------------------------------------------
 
 const hasMirEval = spawnSync(PYTHON, ['-c', 'import mir_eval']).status === 0;
-if (!hasMirEval)
-  console.log(
-    `evaluate.test: skipping the mir_eval cross-check: mir_eval is absent (${PYTHON} -c 'import mir_eval' failed)`,
-  );
 
 const LABELS = [
   'N',
@@ -135,7 +132,8 @@ print(json.dumps(out))
 `;
 
 describe('chordScores and keyScore against mir_eval', () => {
-  it.skipIf(!hasMirEval)('agree with mir_eval.chord.evaluate and mir_eval.key.weighted_score', () => {
+  it('agree with mir_eval.chord.evaluate and mir_eval.key.weighted_score', () => {
+    requireTool(hasMirEval, 'mir_eval', 'python3-mir-eval');
     const random = seeded(11);
     const chords = Array.from({ length: 30 }, (_, i) => {
       const reference = timeline(random, i % 3 === 0 ? 0 : 0.4, 30, false);
