@@ -102,6 +102,11 @@ export interface ClientEvents {
 }
 
 type Listener<T> = (payload: T) => void;
+/**
+ * The sequence number of events the client makes itself, never sent by a player: the note-offs that end a player's
+ * notes when it leaves or drops, and the notes a snapshot brings in line.
+ */
+export const MADE_HERE = 0;
 const JOIN_TIMEOUT_MS = 10_000;
 /** Lateness beyond this is a resend or a replay, not the network: it is played late but does not move the delay. */
 const LATENESS_CAP_MS = 2000;
@@ -544,7 +549,7 @@ export class SessionClient {
     const last = this.lastSeen.get(from);
     const stamp = this.sessionTime();
     for (const note of [...notes.values()]) {
-      this.onPlay({ type: 'off', time: last?.time ?? note.time, pitch: note.pitch, velocity: 0, from, seq: last?.seq ?? note.seq, stamp });
+      this.onPlay({ type: 'off', time: last?.time ?? note.time, pitch: note.pitch, velocity: 0, from, seq: MADE_HERE, stamp });
     }
   }
 
@@ -566,14 +571,14 @@ export class SessionClient {
     for (const [from, notes] of [...this.sounding]) {
       const keep = wanted.get(from);
       for (const note of [...notes.values()]) {
-        if (!keep?.has(note.pitch)) this.onPlay({ type: 'off', time: note.time, pitch: note.pitch, velocity: 0, from, seq: note.seq, stamp });
+        if (!keep?.has(note.pitch)) this.onPlay({ type: 'off', time: note.time, pitch: note.pitch, velocity: 0, from, seq: MADE_HERE, stamp });
       }
     }
     for (const [from, notes] of wanted) {
       if (from === this.id) continue;
       const last = this.lastSeen.get(from);
       for (const [pitch, velocity] of notes) {
-        if (!this.sounding.get(from)?.has(pitch)) this.onPlay({ type: 'on', time: last?.time ?? 0, pitch, velocity, from, seq: last?.seq ?? 0, stamp });
+        if (!this.sounding.get(from)?.has(pitch)) this.onPlay({ type: 'on', time: last?.time ?? 0, pitch, velocity, from, seq: MADE_HERE, stamp });
       }
     }
     this.emit('snapshot', snapshot);

@@ -32,6 +32,8 @@ export class TokenBucket {
 export function sanitizeName(raw: string | undefined, fallback: string): string {
   const cleaned = (raw ?? '')
     .normalize('NFC')
+    // Terminal escape sequences first, so their printable tails do not survive as text.
+    .replace(/\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b[@-_]/g, '')
     .replace(/[^\p{L}\p{M}\p{N} ._'’-]+/gu, '')
     .replace(/\s+/g, ' ')
     .trim();
