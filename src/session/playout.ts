@@ -93,7 +93,11 @@ export class PlayoutScheduler<T> {
     }
     this.insert({ at: time, sender, item });
     if (this.queue[this.head]!.item === item) this.wake?.abort();
-    if (!this.running) void this.run();
+    if (!this.running) {
+      // Started on a microtask, so items scheduled together are ordered before the first wait.
+      this.running = true;
+      queueMicrotask(() => void this.run());
+    }
   }
 
   /** Plays at once everything queued from `sender` (or from everyone), in order. */
@@ -141,7 +145,6 @@ export class PlayoutScheduler<T> {
   }
 
   private async run(): Promise<void> {
-    this.running = true;
     try {
       while (this.pending > 0) {
         const next = this.queue[this.head]!;
