@@ -79,6 +79,7 @@ export type WelcomeMessage = V & {
   offset: number;
   serverTime: number;
   tempo: Tempo;
+  /** The room's players (listeners only in a state query), and this client itself. */
   players: PlayerInfo[];
   /** The highest sequence number the server has from this player: a resuming player resends what came after. */
   lastSeq: number;

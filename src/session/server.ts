@@ -354,7 +354,7 @@ class Server implements SessionServer {
       offset: room.offset,
       serverTime: this.clock(),
       tempo: room.tempo,
-      players: room.players(),
+      players: room.players().filter((player) => player.role === 'player' || player.id === member.id),
       lastSeq: member.lastSeq,
       heartbeat: this.limits.heartbeat,
       allowSystem: room.allowSystem,
@@ -362,7 +362,8 @@ class Server implements SessionServer {
     }));
     if (resumed) this.startReplay(conn, room, resume.offset);
     else if (resume) this.sendSnapshot(conn, room, 0);
-    this.broadcast(room, conn, Buffer.from(encode({ kind: 'presence', what: 'join', player: infoOf(member) })));
+    // Listeners come and go unannounced: an audience of hundreds would otherwise flood everyone (the state query lists them).
+    if (member.role === 'player') this.broadcast(room, conn, Buffer.from(encode({ kind: 'presence', what: 'join', player: infoOf(member) })));
   }
 
   private onClose(conn: Connection, code: number): void {
@@ -373,7 +374,7 @@ class Server implements SessionServer {
     this.holders.delete(member);
     room.leave(member);
     const what = code === 1000 || code === CloseCode.SERVER_SHUTTING_DOWN ? 'leave' : 'drop';
-    this.broadcast(room, conn, Buffer.from(encode({ kind: 'presence', what, player: infoOf(member) })));
+    if (member.role === 'player') this.broadcast(room, conn, Buffer.from(encode({ kind: 'presence', what, player: infoOf(member) })));
     if (room.connectedCount === 0) this.emptySince.set(room, performance.now());
   }
 
