@@ -148,6 +148,8 @@ class Server implements SessionServer {
   /** Who holds each member now. */
   private readonly holders = new Map<Member, Connection>();
   private readonly pumping = new Set<Connection>();
+  /** Sockets written to in this tick: held corked so each gets one write call per tick, however many messages. */
+  private readonly corked = new Set<{ cork(): void; uncork(): void }>();
   private readonly fanoutTimes: number[] = [];
   private fanoutNext = 0;
   private readonly tally = { messagesIn: 0, messagesOut: 0, dropped: 0, filtered: 0, closed: {} as Record<number, number> };
@@ -382,8 +384,23 @@ class Server implements SessionServer {
 
   private send(conn: Connection, data: string | Buffer): void {
     if (conn.ws.readyState !== WebSocket.OPEN) return;
+    this.cork(conn.ws);
     conn.ws.send(data, { binary: false });
     this.tally.messagesOut++;
+  }
+
+  /** Corks a socket until the end of this tick: a burst of relayed messages leaves in one system call per socket. */
+  private cork(ws: WebSocket): void {
+    const socket = (ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+    if (!socket || this.corked.has(socket)) return;
+    if (this.corked.size === 0) process.nextTick(() => this.uncorkAll());
+    socket.cork();
+    this.corked.add(socket);
+  }
+
+  private uncorkAll(): void {
+    for (const socket of this.corked) socket.uncork();
+    this.corked.clear();
   }
 
   /** Numbers a message, keeps it in the room's history and hands it to everyone else in the room. */
@@ -417,6 +434,7 @@ class Server implements SessionServer {
       this.pumping.add(conn);
       return;
     }
+    this.cork(conn.ws);
     conn.ws.send(data, { binary: false });
     this.tally.messagesOut++;
   }
