@@ -9,7 +9,7 @@ import { JamError } from '../errors.js';
 import { systemClock, type Clock } from '../live/clock.js';
 import type { LiveEvent } from '../types.js';
 import { ClockSync, syncSample } from './clock.js';
-import { OUTBOX_EVENTS, RECONNECT_BASE_MS, RECONNECT_MAX_MS, SYNC_BURST, SYNC_INTERVAL_MS } from './constants.js';
+import { OUTBOX_EVENTS, PLAYOUT_MAX_MS, RECONNECT_BASE_MS, RECONNECT_MAX_MS, SYNC_BURST, SYNC_INTERVAL_MS } from './constants.js';
 import { PlayoutDelay, PlayoutScheduler, type PlayoutMode } from './playout.js';
 import {
   CloseCode,
@@ -111,6 +111,8 @@ const JOIN_TIMEOUT_MS = 10_000;
 /** Lateness beyond this is a resend or a replay, not the network: it is played late but does not move the delay. */
 const LATENESS_CAP_MS = 2000;
 const STATE_TIMEOUT_MS = 5000;
+/** The furthest ahead of its arrival an event is held (beyond an interval player's bars). */
+const MAX_AHEAD_MS = PLAYOUT_MAX_MS;
 
 /** Joins a room and resolves once welcomed and the clock is measured. */
 export async function joinSession(url: string, options: JoinOptions = {}): Promise<SessionClient> {
@@ -296,6 +298,9 @@ export class SessionClient {
     ws.on('open', () => this.onOpen(ws));
     ws.on('message', (data: Buffer) => this.onMessage(ws, data));
     ws.on('ping', () => (this.lastHeard = this.clock.now()));
+    ws.on('unexpected-response', (_request, response) => {
+      if (ws === this.ws) this.stop(response.statusCode ?? 0, `the server answered HTTP ${response.statusCode} instead of a WebSocket`);
+    });
     ws.on('close', (code: number, reason: Buffer) => this.onClose(ws, code, reason.toString()));
     ws.on('error', () => undefined);
   }
@@ -522,7 +527,8 @@ export class SessionClient {
       if (message.offset > this.replayUpTo && lateness < LATENESS_CAP_MS) this.playout.observe(lateness);
       at = message.stamp + this.playout.delay;
     }
-    const local = this.sync.localTime(at);
+    // A stamp far in the future (a wrong clock, or a hostile sender) must not hold notes back for long.
+    const local = Math.min(this.sync.localTime(at), arrived + MAX_AHEAD_MS + (player?.sync === 'interval' ? intervalDelay(this.currentTempo, player.bars) : 0));
     if (this.playout.delay > 0 && local < arrived) this.counts.late++;
     this.scheduler.schedule(event, message.from, this.playout.mode === 0 && player?.sync !== 'interval' ? -Infinity : local);
   }

@@ -213,19 +213,19 @@ class Server implements SessionServer {
   }
 
   private onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
     const origin = request.headers.origin;
     const allowed = this.options.allowedOrigins;
     if (origin !== undefined && allowed && !allowed.includes(origin)) {
       socket.end(`HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\norigin ${origin.slice(0, 200)} is not allowed\n`);
       return;
     }
-    const url = new URL(request.url ?? '/', 'http://session');
-    const match = /^\/r\/([^/]+)\/?$/.exec(url.pathname);
-    if (url.pathname !== '/' && !match) {
+    const target = roomPathOf(request.url ?? '/');
+    if (!target) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nconnect to /r/<room>\n');
       return;
     }
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.onConnection(ws, match ? decodeURIComponent(match[1]!) : undefined, url.searchParams.get('token') ?? undefined));
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.onConnection(ws, target.room, target.token));
   }
 
   // --- connections ---------------------------------------------------------------------------------------------
@@ -445,8 +445,8 @@ class Server implements SessionServer {
 
   private startReplay(conn: Connection, room: Room, after: number): void {
     if (!room.history.covers(after, room.offset)) {
-      const oldest = room.history.oldest ?? room.offset + 1;
-      return this.sendSnapshot(conn, room, Math.max(0, oldest - after - 1));
+      // Too late to replay it all: what the history still holds is older than the snapshot, so it all counts as skipped.
+      return this.sendSnapshot(conn, room, room.offset - after);
     }
     conn.replayFrom = after + 1;
     this.pumping.add(conn);
@@ -576,6 +576,25 @@ class Server implements SessionServer {
     const stopped = new Promise<void>((resolve) => this.http.close(() => resolve()));
     this.http.closeAllConnections();
     await stopped;
+  }
+}
+
+/** The room a WebSocket path names (`/r/<room>`, or none for `/`) and the token in its query; undefined for any other path. */
+export function roomPathOf(path: string): { room?: string; token?: string } | undefined {
+  let url: URL;
+  try {
+    url = new URL(path, 'http://session');
+  } catch {
+    return undefined;
+  }
+  const token = url.searchParams.get('token') ?? undefined;
+  if (url.pathname === '/') return { token };
+  const match = /^\/r\/([^/]+)\/?$/.exec(url.pathname);
+  if (!match) return undefined;
+  try {
+    return { room: decodeURIComponent(match[1]!), token };
+  } catch {
+    return undefined;
   }
 }
 

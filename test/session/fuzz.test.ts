@@ -91,3 +91,35 @@ describe('a hostile client', () => {
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(64 * 1024 * 1024);
   });
 });
+
+describe('hostile handshakes', () => {
+  it('answers broken paths and garbage HTTP without falling over', async () => {
+    server = await testServer();
+    const { connect } = await import('node:net');
+    const port = server.port;
+    const requests = [
+      'GET /r/%E0%A4%A HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+      'GET //[ HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+      'GET /r/a/b HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+      'GET /r/x HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n',
+      '\u0000\u0001garbage\r\n\r\n',
+      'GET /r/x HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n\u0081\u00ff',
+    ];
+    for (const request of requests) {
+      await new Promise<void>((resolve) => {
+        const socket = connect(port, '127.0.0.1', () => socket.end(request));
+        socket.on('data', () => undefined);
+        socket.on('error', () => resolve());
+        socket.on('close', () => resolve());
+      });
+    }
+    const client = await joinSession(`${server.url}/r/after`, { name: 'still here' });
+    clients.push(client);
+    expect(client.state().connected).toBe(true);
+  });
+
+  it('lets a client give up at once on a refused handshake', async () => {
+    server = await testServer({ allowedOrigins: ['https://jam.example'] });
+    await expect(joinSession(`${server.url}/r/x`, { origin: 'https://elsewhere.example', timeoutMs: 60_000 })).rejects.toThrow(/HTTP 403/);
+  });
+});

@@ -1,5 +1,6 @@
 /** Real servers and sockets on loopback for the session tests, and bounded waits. */
 import { WebSocket } from 'ws';
+import type { Clock } from '../../src/live/clock.js';
 import { startSessionServer, type SessionServer, type SessionServerOptions } from '../../src/session/index.js';
 
 /** mulberry32: repeatable "random" numbers from a seed. */
@@ -53,3 +54,15 @@ export async function rawPeer(url: string, options: { origin?: string } = {}): P
 }
 
 export const hello = (extra: Record<string, unknown> = {}) => ({ v: 1, kind: 'hello', role: 'player', ...extra });
+
+/** A clock whose sleeps end at once at the time asked for: minutes of schedule take no time. */
+export function jumpingClock(start = 1000): Clock {
+  let now = start;
+  return {
+    now: () => now,
+    async sleepUntil(time: number, signal?: AbortSignal) {
+      signal?.throwIfAborted();
+      if (time > now) now = time;
+    },
+  };
+}

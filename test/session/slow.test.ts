@@ -148,3 +148,26 @@ describe('the room\'s state', () => {
     for (const player of state.players) expect(player.stats).toMatchObject({ rtt: expect.any(Number), offset: expect.any(Number), jitter: expect.any(Number), playout: expect.any(Number) });
   });
 });
+
+describe('resuming too late', () => {
+  it('gets a snapshot of the sounding notes and the count of what it missed', async () => {
+    server = await testServer({ historyEvents: 10 });
+    const url = `${server.url}/r/late`;
+    const player = await join(url, { name: 'Organ' });
+    const listener = await join(url, { role: 'listener', playout: 0, reconnect: { baseMs: 300, maxMs: 300 } });
+    const snapshots: number[] = [];
+    listener.on('snapshot', (snapshot) => snapshots.push(snapshot.skipped));
+    const sounding = new Set<number>();
+    listener.on('event', (event) => (event.type === 'on' ? sounding.add(event.pitch) : event.type === 'off' && sounding.delete(event.pitch)));
+    player.send({ type: 'on', time: 0, pitch: 30, velocity: 100 });
+    await eventually(() => sounding.has(30));
+    (listener as unknown as { ws: { terminate(): void } }).ws.terminate();
+    for (let i = 1; i <= 50; i++) player.send({ type: i % 2 ? 'on' : 'off', time: i, pitch: 80, velocity: i % 2 ? 60 : 0 });
+    player.send({ type: 'off', time: 60, pitch: 30, velocity: 0 });
+    player.send({ type: 'on', time: 61, pitch: 31, velocity: 70 });
+    expect(await eventually(() => snapshots.length === 1)).toBe(true);
+    expect(snapshots[0]).toBe(52);
+    // The organ's held note ended and its new one sounds, as the snapshot says.
+    expect([...sounding]).toEqual([31]);
+  });
+});

@@ -12,8 +12,7 @@ import {
   syncSample,
   AUTO_START_MS,
 } from '../../src/session/index.js';
-import { manualClock } from '../helpers/clock.js';
-import { seeded } from './helpers.js';
+import { jumpingClock, seeded } from './helpers.js';
 
 describe('clock sync', () => {
   it('finds the offset of one symmetric exchange exactly', () => {
@@ -99,7 +98,7 @@ describe('playout delay', () => {
 
 describe('the playout scheduler', () => {
   it('plays in time order on the injected clock, late items at once, one sender never reordered', async () => {
-    const clock = manualClock();
+    const clock = jumpingClock();
     const played: string[] = [];
     const scheduler = new PlayoutScheduler<string>(clock, (item) => played.push(`${item}@${clock.now()}`));
     scheduler.schedule('a1', 'a', 1100);
@@ -111,7 +110,7 @@ describe('the playout scheduler', () => {
   });
 
   it('flushes one sender at once, so its note-offs are never stuck behind a delay', () => {
-    const clock = manualClock();
+    const clock = jumpingClock();
     const played: string[] = [];
     const scheduler = new PlayoutScheduler<string>(clock, (item) => played.push(item));
     scheduler.schedule('x-on', 'x', 5000);
