@@ -18,6 +18,8 @@ import {
   liveEventOf,
   parseServerMessage,
   type ClientMessage,
+  type EventMessage,
+  type MidiMessage,
   type Outgoing,
   type PlayerInfo,
   type PresenceMessage,
@@ -121,10 +123,8 @@ export async function joinSession(url: string, options: JoinOptions = {}): Promi
   return client;
 }
 
-interface Outgoing_ {
-  seq: number;
-  data: string;
-}
+/** An event or MIDI message this client played, kept to resend after a reconnect. */
+type Outbound = Outgoing<EventMessage | MidiMessage>;
 
 export class SessionClient {
   readonly ready: Promise<void>;
@@ -140,7 +140,7 @@ export class SessionClient {
   private readonly sounding = new Map<string, Map<number, SessionEvent>>();
   private readonly lastSeen = new Map<string, SessionEvent>();
   private readonly pendingStates: Array<(state: StateMessage) => void> = [];
-  private outbox: Outgoing_[] = [];
+  private outbox: Outbound[] = [];
   private seq = 0;
   private sentUpTo = 0;
   private epoch = 0;
@@ -192,14 +192,12 @@ export class SessionClient {
 
   /** Sends a live event stamped at `stamp` (session ms; default now). Queued while the link is down. */
   send(event: LiveEvent, stamp = this.sessionTime()): void {
-    const seq = ++this.seq;
-    this.enqueue(seq, { kind: 'event', seq, stamp, ...liveEventOf(event) });
+    this.enqueue({ kind: 'event', seq: ++this.seq, stamp, ...liveEventOf(event) });
   }
 
   /** Sends raw MIDI bytes (relayed as they are; system messages only where the room allows them). */
   sendMidi(data: number[], stamp = this.sessionTime()): void {
-    const seq = ++this.seq;
-    this.enqueue(seq, { kind: 'midi', seq, stamp, data });
+    this.enqueue({ kind: 'midi', seq: ++this.seq, stamp, data });
   }
 
   /** Changes the room's tempo (and meter) from now on, keeping the beat continuous. */
@@ -372,15 +370,31 @@ export class SessionClient {
     if (this.connected && this.ws?.readyState === WebSocket.OPEN) this.ws.send(encode(message));
   }
 
-  private enqueue(seq: number, message: Outgoing<ClientMessage>): void {
-    const data = encode(message);
-    this.outbox.push({ seq, data });
+  private enqueue(message: Outbound): void {
+    this.outbox.push(message);
     if (this.outbox.length > 2 * OUTBOX_EVENTS) this.outbox = this.outbox.slice(-OUTBOX_EVENTS);
     this.counts.sent++;
     if (this.connected && this.ws?.readyState === WebSocket.OPEN) {
-      this.ws.send(data);
-      this.sentUpTo = seq;
+      this.ws.send(encode(message));
+      this.sentUpTo = message.seq;
     }
+  }
+
+  /**
+   * After a welcome: resend what the server does not have from us (in this room's epoch), numbering anything never
+   * sent after what the server has under our name (an earlier process of ours may have used those numbers).
+   */
+  private resend(ws: WebSocket, lastSeq: number, newEpoch: boolean): void {
+    const unsent = this.outbox.filter((message) => message.seq > this.sentUpTo);
+    if (unsent.length > 0 && unsent[0]!.seq <= lastSeq) {
+      let next = lastSeq;
+      for (const message of unsent) message.seq = ++next;
+      this.seq = next;
+    }
+    this.seq = Math.max(this.seq, lastSeq);
+    const after = newEpoch ? this.sentUpTo : lastSeq;
+    for (const message of this.outbox) if (message.seq > after) ws.send(encode(message));
+    this.sentUpTo = this.seq;
   }
 
   // --- what the server says ------------------------------------------------------------------------------------
@@ -447,11 +461,7 @@ export class SessionClient {
     for (const from of [...this.sounding.keys()]) {
       if (!welcome.players.some((player) => player.id === from && player.connected)) this.endNotesOf(from);
     }
-    // Resend what the server does not have from us (from this room incarnation), then go on numbering after it.
-    const resendAfter = newEpoch ? this.sentUpTo : welcome.lastSeq;
-    this.seq = Math.max(this.seq, welcome.lastSeq);
-    for (const item of this.outbox) if (item.seq > resendAfter) ws.send(item.data);
-    this.sentUpTo = this.seq;
+    this.resend(ws, welcome.lastSeq, newEpoch);
     if (this.sync.estimate.samples === 0) {
       this.sync.add({ offset: welcome.serverTime - this.clock.now(), rtt: 0 });
       this.roughClock = true;

@@ -135,7 +135,16 @@ export async function startSessionServer(options: SessionServerOptions = {}): Pr
     throw new JamError(`without a secret the server listens on loopback only: give --secret (or --secret-file), or --open to let anyone on ${host} join`);
   }
   const server = new Server(options);
-  await server.listen(options.port ?? 8080, host);
+  const port = options.port ?? 8080;
+  try {
+    await server.listen(port, host);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      throw new JamError(`cannot listen on ${host}:${port} (${code}): choose another --port or --host`);
+    }
+    throw error;
+  }
   return server;
 }
 

@@ -248,3 +248,28 @@ describe('http', () => {
     expect(server.health()).toMatch(/1 connected in 1 room/);
   });
 });
+
+describe('a player who comes back as a new process', () => {
+  it('goes on numbering after the server\'s last, so nothing it plays is taken for a duplicate', async () => {
+    server = await testServer();
+    const url = `${server.url}/r/again`;
+    const listener = await join(url, { role: 'listener', playout: 0 });
+    const heard: number[] = [];
+    listener.on('event', (event) => event.seq !== MADE_HERE && heard.push(event.pitch));
+    const first = await joinSession(url, { name: 'Horn' });
+    for (let pitch = 60; pitch < 65; pitch++) first.send({ type: 'on', time: 0, pitch, velocity: 50 });
+    await first.close();
+    const second = await join(url, { name: 'Horn' });
+    expect(second.state().id).toBe('horn');
+    for (let pitch = 70; pitch < 75; pitch++) second.send({ type: 'on', time: 0, pitch, velocity: 50 });
+    expect(await eventually(() => heard.length === 10)).toBe(true);
+    expect(heard).toEqual([60, 61, 62, 63, 64, 70, 71, 72, 73, 74]);
+  });
+});
+
+describe('starting a server', () => {
+  it('says which port is taken', async () => {
+    server = await testServer();
+    await expect(testServer({ port: server.port })).rejects.toThrow(/EADDRINUSE.*--port/);
+  });
+});
