@@ -161,7 +161,7 @@ export class SessionClient {
   private readonly counts = { sent: 0, received: 0, played: 0, late: 0, duplicates: 0, skipped: 0, reconnects: 0 };
   private timers: NodeJS.Timeout[] = [];
   private reconnectTimer?: NodeJS.Timeout;
-  private settle?: { resolve: () => void; reject: (error: Error) => void; synced: boolean; welcomed: boolean };
+  private settle?: { resolve: () => void; reject: (error: Error) => void; welcomed: boolean };
 
   constructor(
     url: string,
@@ -172,7 +172,7 @@ export class SessionClient {
     this.playout = new PlayoutDelay(options.playout ?? 'auto');
     this.scheduler = new PlayoutScheduler(this.clock, (event) => this.onPlay(event));
     this.ready = new Promise<void>((resolve, reject) => {
-      this.settle = { resolve, reject, synced: false, welcomed: false };
+      this.settle = { resolve, reject, welcomed: false };
     });
     const timeout = setTimeout(() => this.fail(new JamError(`no welcome from ${this.url} within ${options.timeoutMs ?? JOIN_TIMEOUT_MS} ms: is a jam server running there?`)), options.timeoutMs ?? JOIN_TIMEOUT_MS);
     timeout.unref();
@@ -295,7 +295,7 @@ export class SessionClient {
     this.ws = ws;
     ws.on('open', () => this.onOpen(ws));
     ws.on('message', (data: Buffer) => this.onMessage(ws, data));
-    ws.on('ping', () => (this.lastHeard = this.clock.now()));
+    ws.on('ping', () => (this.lastHeard = performance.now()));
     ws.on('unexpected-response', (_request, response) => {
       if (ws === this.ws) this.stop(response.statusCode ?? 0, `the server answered HTTP ${response.statusCode} instead of a WebSocket`);
     });
@@ -305,7 +305,7 @@ export class SessionClient {
 
   private onOpen(ws: WebSocket): void {
     if (ws !== this.ws) return;
-    this.lastHeard = this.clock.now();
+    this.lastHeard = performance.now();
     const resume = this.epoch ? { epoch: this.epoch, offset: this.offset, ...(this.id ? { id: this.id } : {}) } : undefined;
     const urlNamesRoom = /\/r\/[^/]+\/?(\?|$)/.test(this.url);
     ws.send(
@@ -402,7 +402,8 @@ export class SessionClient {
   private onMessage(ws: WebSocket, data: Buffer): void {
     if (ws !== this.ws) return;
     const arrived = this.clock.now();
-    this.lastHeard = arrived;
+    // Liveness is a matter of real time, whatever clock the music runs on.
+    this.lastHeard = performance.now();
     const parsed = parseServerMessage(data);
     if (!parsed.ok) return; // A newer or broken server's message: nothing to act on.
     const message = parsed.message;
@@ -483,7 +484,10 @@ export class SessionClient {
       }, interval),
       setInterval(() => {
         // No word from the server for two heartbeats and a half: the link is dead.
-        if (this.clock.now() - this.lastHeard > this.heartbeat * 2.5) this.ws?.terminate();
+        const silence = performance.now() - this.lastHeard;
+        if (silence > this.heartbeat * 2.5) this.ws?.terminate();
+        // Ask, in case pings do not reach us (some proxies answer them themselves): a pong is word from the server.
+        else if (silence > this.heartbeat) this.ping();
       }, this.heartbeat / 2),
     );
     for (const timer of this.timers) timer.unref();

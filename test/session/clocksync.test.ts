@@ -51,3 +51,18 @@ describe('clock sync against an imposed offset', () => {
     expect(client!.state().jitter).toBeGreaterThan(1);
   });
 });
+
+describe('a link that goes dead without closing', () => {
+  it('is noticed by the client, which reconnects and resumes', async () => {
+    server = await testServer({ heartbeatMs: 100 });
+    proxy = await jitterProxy(server.url, () => 0);
+    client = await joinSession(`${proxy.url}/r/dead`, { name: 'Far away', reconnect: { baseMs: 10, maxMs: 50 } });
+    const drops: number[] = [];
+    client.on('reconnecting', ({ code }) => drops.push(code));
+    proxy.cut(true);
+    // 2.5 heartbeats of silence (250 ms here, 10 s by default), polled at most 100 times.
+    expect(await eventually(() => drops.length > 0, 100)).toBe(true);
+    proxy.cut(false);
+    expect(await eventually(() => client!.state().connected && client!.state().reconnects >= 1, 200)).toBe(true);
+  });
+});

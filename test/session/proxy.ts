@@ -8,6 +8,8 @@ import { seeded } from './helpers.js';
 
 export interface JitterProxy {
   url: string;
+  /** While cut, every frame either way vanishes and no socket closes: a link gone dead. */
+  cut(dead: boolean): void;
   close(): Promise<void>;
 }
 
@@ -17,6 +19,7 @@ export async function jitterProxy(target: string, delay: (random: () => number) 
   const http: Server = createServer();
   const wss = new WebSocketServer({ server: http, perMessageDeflate: false });
   const sockets = new Set<WebSocket>();
+  let dead = false;
   wss.on('connection', (downstream, request) => {
     const upstream = new WebSocket(`${target}${request.url ?? '/'}`, { perMessageDeflate: false });
     sockets.add(downstream).add(upstream);
@@ -24,6 +27,7 @@ export async function jitterProxy(target: string, delay: (random: () => number) 
     const forwarder = (to: WebSocket) => {
       let last = 0;
       return (data: RawData, isBinary: boolean) => {
+        if (dead) return;
         const at = Math.max(last, performance.now() + delay(random));
         last = at;
         setTimeout(() => to.readyState === WebSocket.OPEN && to.send(data, { binary: isBinary }), at - performance.now());
@@ -47,6 +51,7 @@ export async function jitterProxy(target: string, delay: (random: () => number) 
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
     url: `ws://127.0.0.1:${port}`,
+    cut: (value) => (dead = value),
     async close() {
       for (const socket of sockets) socket.terminate();
       wss.close();
