@@ -10,7 +10,8 @@ export interface HistoryEntry {
 }
 
 export class HistoryRing {
-  private readonly entries: Array<HistoryEntry | undefined>;
+  /** Grows (doubling) up to maxEvents, so a quiet room holds little. */
+  private entries: Array<HistoryEntry | undefined> = [];
   private start = 0;
   private count = 0;
   private size = 0;
@@ -18,9 +19,7 @@ export class HistoryRing {
   constructor(
     private readonly maxEvents: number,
     private readonly maxBytes: number,
-  ) {
-    this.entries = new Array(maxEvents);
-  }
+  ) {}
 
   get length(): number {
     return this.count;
@@ -37,8 +36,11 @@ export class HistoryRing {
 
   /** Adds the entry after the newest; its offset must be the newest's plus one. */
   push(entry: HistoryEntry): void {
-    if (this.count === this.maxEvents) this.dropOldest();
-    this.entries[(this.start + this.count) % this.maxEvents] = entry;
+    if (this.count === this.entries.length) {
+      if (this.entries.length < this.maxEvents) this.grow();
+      else this.dropOldest();
+    }
+    this.entries[(this.start + this.count) % this.entries.length] = entry;
     this.count++;
     this.size += entry.data.length;
     while (this.size > this.maxBytes && this.count > 1) this.dropOldest();
@@ -48,7 +50,7 @@ export class HistoryRing {
   at(offset: number): HistoryEntry | undefined {
     const oldest = this.oldest;
     if (oldest === undefined || offset < oldest || offset >= oldest + this.count) return undefined;
-    return this.entries[(this.start + (offset - oldest)) % this.maxEvents];
+    return this.entries[(this.start + (offset - oldest)) % this.entries.length];
   }
 
   /** Whether everything after `offset` is still held (true too when nothing came after it). */
@@ -58,10 +60,17 @@ export class HistoryRing {
     return oldest !== undefined && offset + 1 >= oldest;
   }
 
+  private grow(): void {
+    const grown: Array<HistoryEntry | undefined> = new Array(Math.min(this.maxEvents, Math.max(64, this.entries.length * 2)));
+    for (let i = 0; i < this.count; i++) grown[i] = this.entries[(this.start + i) % this.entries.length];
+    this.entries = grown;
+    this.start = 0;
+  }
+
   private dropOldest(): void {
     const entry = this.entries[this.start]!;
     this.entries[this.start] = undefined;
-    this.start = (this.start + 1) % this.maxEvents;
+    this.start = (this.start + 1) % this.entries.length;
     this.count--;
     this.size -= entry.data.length;
   }

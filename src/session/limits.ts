@@ -34,8 +34,9 @@ export function sanitizeName(raw: string | undefined, fallback: string): string 
     .normalize('NFC')
     // Terminal escape sequences first, so their printable tails do not survive as text.
     .replace(/\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b[@-_]/g, '')
-    .replace(/[^\p{L}\p{M}\p{N} ._'’-]+/gu, '')
     .replace(/\s+/g, ' ')
+    .replace(/[^\p{L}\p{M}\p{N} ._'’-]+/gu, '')
+    .replace(/ +/g, ' ')
     .trim();
   return [...cleaned].slice(0, MAX_NAME_LENGTH).join('').trim() || fallback;
 }
