@@ -26,6 +26,7 @@ import {
   SLOW_CONSUMER_BYTES,
 } from './constants.js';
 import { TokenBucket } from './limits.js';
+import { healthLine, metricsText, type ServerCounts } from './metrics.js';
 import {
   CloseCode,
   encode,
@@ -72,20 +73,6 @@ export interface SessionServerOptions {
   clock?: () => number;
 }
 
-export interface ServerCounts {
-  connections: number;
-  rooms: number;
-  messagesIn: number;
-  messagesOut: number;
-  /** Messages skipped for slow consumers. */
-  dropped: number;
-  /** Messages refused or not relayed: duplicates, system messages a room does not allow. */
-  filtered: number;
-  /** Connections closed by a rule, by close code. */
-  closed: Record<number, number>;
-  /** 99th percentile of the time to hand one message to every socket of a room, in ms. */
-  fanoutP99: number;
-}
 
 export interface SessionServer {
   /** ws:// or wss:// address of the server (no room). */
@@ -526,25 +513,11 @@ class Server implements SessionServer {
   }
 
   metrics(): string {
-    const c = this.counts();
-    const lines = [
-      ['jam_session_connections', 'gauge', 'Open WebSocket connections', c.connections],
-      ['jam_session_rooms', 'gauge', 'Rooms held (with people, or recently)', c.rooms],
-      ['jam_session_messages_in_total', 'counter', 'Messages received from clients', c.messagesIn],
-      ['jam_session_messages_out_total', 'counter', 'Messages sent to clients', c.messagesOut],
-      ['jam_session_drops_total', 'counter', 'Messages skipped for slow consumers (replaced by snapshots)', c.dropped],
-      ['jam_session_filtered_total', 'counter', 'Messages not relayed: duplicates, system messages a room does not allow', c.filtered],
-      ['jam_session_fanout_p99_seconds', 'gauge', '99th percentile time to hand one message to a room', c.fanoutP99 / 1000],
-    ].flatMap(([name, type, help, value]) => [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name} ${value}`]);
-    lines.push('# HELP jam_session_closed_total Connections closed for breaking a rule, by close code', '# TYPE jam_session_closed_total counter');
-    for (const [code, count] of Object.entries(c.closed)) lines.push(`jam_session_closed_total{code="${code}"} ${count}`);
-    return `${lines.join('\n')}\n`;
+    return metricsText(this.counts());
   }
 
   health(): string {
-    const c = this.counts();
-    const closed = Object.values(c.closed).reduce((sum, n) => sum + n, 0);
-    return `${c.connections} connected in ${c.rooms} room${c.rooms === 1 ? '' : 's'}, ${c.messagesIn} in / ${c.messagesOut} out, ${c.dropped} skipped for slow clients, ${closed} closed for rules, fan-out p99 ${c.fanoutP99.toFixed(2)} ms`;
+    return healthLine(this.counts());
   }
 
   roomState(name: string): Outgoing<Extract<ServerMessage, { kind: 'state' }>> | undefined {
