@@ -10,6 +10,7 @@ import { systemClock, type Clock } from '../live/clock.js';
 import type { LiveEvent } from '../types.js';
 import { ClockSync, syncSample } from './clock.js';
 import { OUTBOX_EVENTS, PLAYOUT_MAX_MS, RECONNECT_BASE_MS, RECONNECT_MAX_MS, SYNC_BURST, SYNC_INTERVAL_MS } from './constants.js';
+import { HeldNotes } from './held.js';
 import { PlayoutDelay, PlayoutScheduler, type PlayoutMode } from './playout.js';
 import {
   CloseCode,
@@ -104,11 +105,6 @@ export interface ClientEvents {
 }
 
 type Listener<T> = (payload: T) => void;
-/**
- * The sequence number of events the client makes itself, never sent by a player: the note-offs that end a player's
- * notes when it leaves or drops, and the notes a snapshot brings in line.
- */
-export const MADE_HERE = 0;
 const JOIN_TIMEOUT_MS = 10_000;
 /** Lateness beyond this is a resend or a replay, not the network: it is played late but does not move the delay. */
 const LATENESS_CAP_MS = 2000;
@@ -137,8 +133,7 @@ export class SessionClient {
   private readonly listeners = new Map<keyof ClientEvents, Set<Listener<never>>>();
   private readonly iterators = new Set<{ queue: SessionEvent[]; wake?: () => void }>();
   private readonly lastSeqFrom = new Map<string, number>();
-  private readonly sounding = new Map<string, Map<number, SessionEvent>>();
-  private readonly lastSeen = new Map<string, SessionEvent>();
+  private readonly held = new HeldNotes();
   private readonly pendingStates: Array<(state: StateMessage) => void> = [];
   private outbox: Outbound[] = [];
   private seq = 0;
@@ -347,7 +342,7 @@ export class SessionClient {
     this.clearTimers();
     clearTimeout(this.reconnectTimer);
     this.scheduler.close();
-    for (const from of [...this.sounding.keys()]) this.endNotesOf(from);
+    for (const from of this.held.players()) this.endNotesOf(from);
     this.ws?.terminate();
     this.fail(new JamError(`could not join ${this.url}: ${reason} (code ${code})`));
     this.emit('closed', { code, reason });
@@ -459,7 +454,7 @@ export class SessionClient {
     this.players = welcome.players;
     this.connected = true;
     this.attempt = 0;
-    for (const from of [...this.sounding.keys()]) {
+    for (const from of this.held.players()) {
       if (!welcome.players.some((player) => player.id === from && player.connected)) this.endNotesOf(from);
     }
     this.resend(ws, welcome.lastSeq, newEpoch);
@@ -531,7 +526,6 @@ export class SessionClient {
     if (!this.isNew(message.from, message.seq, message.offset)) return;
     this.counts.received++;
     const event: SessionEvent = { ...liveEventOf(message), from: message.from, seq: message.seq, stamp: message.stamp };
-    this.lastSeen.set(message.from, event);
     const player = this.players.find((candidate) => candidate.id === message.from);
     let at: number;
     if (player?.sync === 'interval') {
@@ -549,11 +543,7 @@ export class SessionClient {
 
   private onPlay(event: SessionEvent): void {
     this.counts.played++;
-    const notes = this.sounding.get(event.from) ?? new Map<number, SessionEvent>();
-    if (event.type === 'on' && event.velocity > 0) notes.set(event.pitch, event);
-    else if (event.type !== 'bend') notes.delete(event.pitch);
-    if (notes.size > 0) this.sounding.set(event.from, notes);
-    else this.sounding.delete(event.from);
+    this.held.track(event);
     this.emit('event', event);
     for (const reader of this.iterators) {
       reader.queue.push(event);
@@ -564,13 +554,7 @@ export class SessionClient {
   /** Plays at once what is queued from a player and ends the notes it left sounding. */
   private endNotesOf(from: string): void {
     this.scheduler.flush(from);
-    const notes = this.sounding.get(from);
-    if (!notes) return;
-    const last = this.lastSeen.get(from);
-    const stamp = this.sessionTime();
-    for (const note of [...notes.values()]) {
-      this.onPlay({ type: 'off', time: last?.time ?? note.time, pitch: note.pitch, velocity: 0, from, seq: MADE_HERE, stamp });
-    }
+    for (const off of this.held.endingsOf(from, this.sessionTime())) this.onPlay(off);
   }
 
   private onPresence(message: PresenceMessage): void {
@@ -586,21 +570,7 @@ export class SessionClient {
     this.offset = Math.max(this.offset, snapshot.offset);
     this.counts.skipped += snapshot.skipped;
     this.currentTempo = snapshot.tempo;
-    const stamp = this.sessionTime();
-    const wanted = new Map(snapshot.sounding.map((entry) => [entry.from, new Map(entry.notes.map((note) => [note.pitch, note.velocity]))]));
-    for (const [from, notes] of [...this.sounding]) {
-      const keep = wanted.get(from);
-      for (const note of [...notes.values()]) {
-        if (!keep?.has(note.pitch)) this.onPlay({ type: 'off', time: note.time, pitch: note.pitch, velocity: 0, from, seq: MADE_HERE, stamp });
-      }
-    }
-    for (const [from, notes] of wanted) {
-      if (from === this.id) continue;
-      const last = this.lastSeen.get(from);
-      for (const [pitch, velocity] of notes) {
-        if (!this.sounding.get(from)?.has(pitch)) this.onPlay({ type: 'on', time: last?.time ?? 0, pitch, velocity, from, seq: MADE_HERE, stamp });
-      }
-    }
+    for (const event of this.held.toMatch(snapshot.sounding, this.sessionTime(), this.id)) this.onPlay(event);
     this.emit('snapshot', snapshot);
   }
 

@@ -10,5 +10,6 @@ export { TokenBucket, sanitizeName, idOf } from './limits.js';
 export { Room, infoOf, type Member, type RoomOptions, type JoinRequest } from './room.js';
 export { startSessionServer, roomPathOf, type SessionServer, type SessionServerOptions } from './server.js';
 export { metricsText, healthLine, type ServerCounts } from './metrics.js';
-export { joinSession, SessionClient, backoff, MADE_HERE, type JoinOptions, type ClientState, type ClientEvents, type ReconnectOptions } from './client.js';
+export { joinSession, SessionClient, backoff, type JoinOptions, type ClientState, type ClientEvents, type ReconnectOptions } from './client.js';
 export { sessionSink, type SessionSinkOptions } from './sink.js';
+export { HeldNotes, MADE_HERE } from './held.js';
