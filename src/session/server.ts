@@ -67,8 +67,8 @@ export interface SessionServerOptions {
   historyEvents?: number;
   historyBytes?: number;
   roomLingerMs?: number;
-  /** Relay MIDI system messages (SysEx, clock) in every room. */
-  allowSystem?: boolean;
+  /** Relay MIDI system messages (SysEx, clock): in every room, or in the rooms this says yes to. */
+  allowSystem?: boolean | ((room: string) => boolean);
   /** The session clock, in ms (default: wall-clock ms, monotonic). Tests impose an offset through it. */
   clock?: () => number;
 }
@@ -326,7 +326,7 @@ class Server implements SessionServer {
     let room = this.rooms.get(roomName);
     if (!room) {
       if (this.rooms.size >= this.limits.maxRooms) return this.refuse(conn, { code: CloseCode.SERVER_FULL, reason: `the server is full (${this.limits.maxRooms} rooms)` });
-      room = new Room(roomName, { historyEvents: this.options.historyEvents, historyBytes: this.options.historyBytes, allowSystem: this.options.allowSystem });
+      room = new Room(roomName, { historyEvents: this.options.historyEvents, historyBytes: this.options.historyBytes, allowSystem: systemAllowed(this.options.allowSystem, roomName) });
       this.rooms.set(roomName, room);
     }
     if (room.connectedCount >= this.limits.maxPeople) {
@@ -559,6 +559,10 @@ class Server implements SessionServer {
     this.http.closeAllConnections();
     await stopped;
   }
+}
+
+function systemAllowed(rule: SessionServerOptions['allowSystem'], room: string): boolean {
+  return typeof rule === 'function' ? rule(room) : (rule ?? false);
 }
 
 /** The room a WebSocket path names (`/r/<room>`, or none for `/`) and the token in its query; undefined for any other path. */

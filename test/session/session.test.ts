@@ -217,6 +217,18 @@ describe('limits', () => {
     expect(server.counts().filtered).toBe(2);
   });
 
+  it('relays them in a room that allows them', async () => {
+    server = await testServer({ allowSystem: (room) => room === 'clocked' });
+    const player = await join(`${server.url}/r/clocked`, { name: 'Drum machine' });
+    const listener = await join(`${server.url}/r/clocked`, { role: 'listener' });
+    const got: number[][] = [];
+    listener.on('midi', (message) => got.push(message.data));
+    player.sendMidi([0xfa]);
+    player.sendMidi([0xf8]);
+    expect(await eventually(() => got.length === 2)).toBe(true);
+    expect(got).toEqual([[0xfa], [0xf8]]);
+  });
+
   it('checks the Origin of browsers against the allowed list', async () => {
     server = await testServer({ allowedOrigins: ['https://jam.example'] });
     await expect(rawPeer(`${server.url}/r/o`, { origin: 'https://evil.example' })).rejects.toThrow(/403/);
