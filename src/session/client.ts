@@ -301,6 +301,10 @@ export class SessionClient {
   private onOpen(ws: WebSocket): void {
     if (ws !== this.ws) return;
     this.lastHeard = performance.now();
+    // A hello lost on a dying link must not leave us waiting for a welcome for ever.
+    const welcomeWait = setTimeout(() => !this.connected && ws === this.ws && ws.terminate(), this.heartbeat ? this.heartbeat * 2.5 : JOIN_TIMEOUT_MS);
+    welcomeWait.unref();
+    this.timers.push(welcomeWait);
     const resume = this.epoch ? { epoch: this.epoch, offset: this.offset, ...(this.id ? { id: this.id } : {}) } : undefined;
     const urlNamesRoom = /\/r\/[^/]+\/?(\?|$)/.test(this.url);
     ws.send(
