@@ -13,3 +13,4 @@ export { metricsText, healthLine, type ServerCounts } from './metrics.js';
 export { joinSession, SessionClient, backoff, type JoinOptions, type ClientState, type ClientEvents, type ReconnectOptions } from './client.js';
 export { sessionSink, type SessionSinkOptions } from './sink.js';
 export { HeldNotes, MADE_HERE } from './held.js';
+export { metronome, type BeatSource, type MetronomeOptions } from './metronome.js';

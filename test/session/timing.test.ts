@@ -11,6 +11,7 @@ import {
   positionAt,
   syncSample,
   AUTO_START_MS,
+  metronome,
 } from '../../src/session/index.js';
 import { jumpingClock, seeded } from './helpers.js';
 
@@ -131,5 +132,30 @@ describe('reconnect backoff', () => {
       expect(delay).toBeGreaterThanOrEqual(ceiling / 2);
       expect(delay).toBeLessThanOrEqual(ceiling);
     });
+  });
+});
+
+describe('the metronome', () => {
+  it('clicks on every beat of the shared tempo, downbeats marked, following a tempo change', async () => {
+    const clock = jumpingClock(0);
+    let tempo = { bpm: 120, meter: 3, origin: 250 };
+    const source = { sessionTime: () => clock.now() + 10_000, tempo: () => tempo };
+    const clicks: Array<[number, boolean]> = [];
+    await metronome(
+      source,
+      (click) => {
+        clicks.push([click.time, click.downbeat]);
+        if (clicks.length === 4) tempo = changeTempo(tempo, click.time, 60);
+      },
+      { clock, clicks: 6 },
+    );
+    expect(clicks).toEqual([
+      [10_250, false], // beat 20 of a 3/4 bar
+      [10_750, true],
+      [11_250, false],
+      [11_750, false], // beat 23: from here, 60 bpm
+      [12_750, true],
+      [13_750, false],
+    ]);
   });
 });
