@@ -63,6 +63,8 @@ export interface JoinOptions {
   origin?: string;
   /** How long to wait for the first welcome (ms). */
   timeoutMs?: number;
+  /** For wss:// to a server whose certificate is not from a public authority: its CA (PEM). */
+  ca?: string | Buffer;
 }
 
 export interface ClientState {
@@ -286,7 +288,8 @@ export class SessionClient {
 
   private connect(): void {
     if (this.stopped) return;
-    const ws = new WebSocket(this.url, { perMessageDeflate: false, ...(this.options.origin ? { origin: this.options.origin } : {}) });
+    const { origin, ca } = this.options;
+    const ws = new WebSocket(this.url, { perMessageDeflate: false, ...(origin ? { origin } : {}), ...(ca ? { ca } : {}) });
     this.ws = ws;
     ws.on('open', () => this.onOpen(ws));
     ws.on('message', (data: Buffer) => this.onMessage(ws, data));

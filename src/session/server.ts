@@ -152,6 +152,7 @@ class Server implements SessionServer {
   private readonly clock: () => number;
   private readonly limits;
   private heartbeat?: NodeJS.Timeout;
+  /** Runs only while some socket is behind or replaying. */
   private pump?: NodeJS.Timeout;
   private closing = false;
   url = '';
@@ -190,9 +191,7 @@ class Server implements SessionServer {
     const shownHost = host.includes(':') ? `[${host}]` : host;
     this.url = `${this.options.tls ? 'wss' : 'ws'}://${shownHost}:${this.port}`;
     this.heartbeat = setInterval(() => this.onHeartbeat(), this.limits.heartbeat);
-    this.pump = setInterval(() => this.onPump(), PUMP_MS);
     this.heartbeat.unref();
-    this.pump.unref();
   }
 
   // --- HTTP ----------------------------------------------------------------------------------------------------
@@ -427,7 +426,7 @@ class Server implements SessionServer {
       conn.behind = true;
       conn.skipped++;
       this.tally.dropped++;
-      this.pumping.add(conn);
+      this.startPumping(conn);
       return;
     }
     this.cork(conn.ws);
@@ -445,13 +444,24 @@ class Server implements SessionServer {
       return this.sendSnapshot(conn, room, room.offset - after);
     }
     conn.replayFrom = after + 1;
-    this.pumping.add(conn);
+    this.startPumping(conn);
     this.onPumpOne(conn);
+  }
+
+  private startPumping(conn: Connection): void {
+    this.pumping.add(conn);
+    if (this.pump || this.closing) return;
+    this.pump = setInterval(() => this.onPump(), PUMP_MS);
+    this.pump.unref();
   }
 
   /** Feeds replaying connections from history and sends snapshots to those that were behind and have drained. */
   private onPump(): void {
     for (const conn of this.pumping) this.onPumpOne(conn);
+    if (this.pumping.size === 0) {
+      clearInterval(this.pump);
+      this.pump = undefined;
+    }
   }
 
   private onPumpOne(conn: Connection): void {
@@ -540,6 +550,7 @@ class Server implements SessionServer {
     this.closing = true;
     clearInterval(this.heartbeat);
     clearInterval(this.pump);
+    this.pump = undefined;
     const goodbye = encode({ kind: 'goodbye', reason, ...(moveTo ? { moveTo } : {}) });
     const closed = [...this.connections].map(
       (conn) =>
