@@ -9,8 +9,9 @@ import { JamError } from '../errors.js';
 import { systemClock, type Clock } from '../live/clock.js';
 import type { LiveEvent } from '../types.js';
 import { ClockSync, syncSample } from './clock.js';
-import { OUTBOX_EVENTS, PLAYOUT_MAX_MS, RECONNECT_BASE_MS, RECONNECT_MAX_MS, SYNC_BURST, SYNC_INTERVAL_MS } from './constants.js';
+import { OUTBOX_EVENTS, PLAYOUT_MAX_MS, RATE_BURST, RATE_PER_SECOND, RECONNECT_BASE_MS, RECONNECT_MAX_MS, SYNC_BURST, SYNC_INTERVAL_MS } from './constants.js';
 import { HeldNotes } from './held.js';
+import { TokenBucket } from './limits.js';
 import { PlayoutDelay, PlayoutScheduler, type PlayoutMode } from './playout.js';
 import {
   CloseCode,
@@ -113,6 +114,14 @@ const LATENESS_CAP_MS = 2000;
 const STATE_TIMEOUT_MS = 5000;
 /** The furthest ahead of its arrival an event is held (beyond an interval player's bars). */
 const MAX_AHEAD_MS = PLAYOUT_MAX_MS;
+/**
+ * The shares of the server's rate and burst our own pacing uses: pings and stats need some of the rest, and the
+ * network may bunch up messages sent apart, so the server sees a bigger burst than was sent.
+ */
+const PACE_SHARE = 0.8;
+const BURST_SHARE = 0.5;
+/** How soon to try again when the outbox is waiting for the rate limit. */
+const FLUSH_RETRY_MS = 20;
 
 /** Joins a room and resolves once welcomed and the clock is measured. */
 export async function joinSession(url: string, options: JoinOptions = {}): Promise<SessionClient> {
@@ -140,6 +149,11 @@ export class SessionClient {
   private outbox: Outbound[] = [];
   private seq = 0;
   private sentUpTo = 0;
+  /** The first outbox message not yet sent on this link. */
+  private nextToSend = 0;
+  private flushTimer?: NodeJS.Timeout;
+  /** Our own token bucket, under the server's. */
+  private pace = new TokenBucket(RATE_PER_SECOND * PACE_SHARE, RATE_BURST * BURST_SHARE, performance.now());
   private epoch = 0;
   private offset = 0;
   private replayUpTo = 0;
@@ -348,6 +362,7 @@ export class SessionClient {
     this.connected = false;
     this.clearTimers();
     clearTimeout(this.reconnectTimer);
+    clearTimeout(this.flushTimer);
     this.scheduler.close();
     for (const from of this.held.players()) this.endNotesOf(from);
     this.ws?.terminate();
@@ -369,16 +384,39 @@ export class SessionClient {
   }
 
   private transmit(message: Outgoing<ClientMessage>): void {
-    if (this.connected && this.ws?.readyState === WebSocket.OPEN) this.ws.send(encode(message));
+    if (!this.connected || this.ws?.readyState !== WebSocket.OPEN) return;
+    this.pace.take(performance.now());
+    this.ws.send(encode(message));
   }
 
   private enqueue(message: Outbound): void {
     this.outbox.push(message);
-    if (this.outbox.length > 2 * OUTBOX_EVENTS) this.outbox = this.outbox.slice(-OUTBOX_EVENTS);
+    if (this.outbox.length > 2 * OUTBOX_EVENTS) {
+      const trimmed = this.outbox.length - OUTBOX_EVENTS;
+      this.outbox = this.outbox.slice(trimmed);
+      this.nextToSend = Math.max(0, this.nextToSend - trimmed);
+    }
     this.counts.sent++;
-    if (this.connected && this.ws?.readyState === WebSocket.OPEN) {
-      this.ws.send(encode(message));
+    this.flush();
+  }
+
+  /**
+   * Sends what is waiting in the outbox, in order, no faster than the server's rate limit allows (with headroom for
+   * pings and stats): a backlog after a reconnect, or a player faster than the limit, waits instead of being cut off.
+   */
+  private flush(): void {
+    const ws = this.ws;
+    if (!this.connected || !ws || ws.readyState !== WebSocket.OPEN) return;
+    while (this.nextToSend < this.outbox.length && this.pace.take(performance.now())) {
+      const message = this.outbox[this.nextToSend++]!;
+      ws.send(encode(message));
       this.sentUpTo = message.seq;
+    }
+    if (this.nextToSend < this.outbox.length && !this.flushTimer) {
+      this.flushTimer = setTimeout(() => {
+        this.flushTimer = undefined;
+        this.flush();
+      }, FLUSH_RETRY_MS);
     }
   }
 
@@ -386,7 +424,7 @@ export class SessionClient {
    * After a welcome: resend what the server does not have from us (in this room's epoch), numbering anything never
    * sent after what the server has under our name (an earlier process of ours may have used those numbers).
    */
-  private resend(ws: WebSocket, lastSeq: number, newEpoch: boolean): void {
+  private resend(lastSeq: number, newEpoch: boolean): void {
     const unsent = this.outbox.filter((message) => message.seq > this.sentUpTo);
     if (unsent.length > 0 && unsent[0]!.seq <= lastSeq) {
       let next = lastSeq;
@@ -395,8 +433,9 @@ export class SessionClient {
     }
     this.seq = Math.max(this.seq, lastSeq);
     const after = newEpoch ? this.sentUpTo : lastSeq;
-    for (const message of this.outbox) if (message.seq > after) ws.send(encode(message));
-    this.sentUpTo = this.seq;
+    const first = this.outbox.findIndex((message) => message.seq > after);
+    this.nextToSend = first < 0 ? this.outbox.length : first;
+    this.flush();
   }
 
   // --- what the server says ------------------------------------------------------------------------------------
@@ -411,7 +450,7 @@ export class SessionClient {
     const message = parsed.message;
     switch (message.kind) {
       case 'welcome':
-        return this.onWelcome(ws, message);
+        return this.onWelcome(message);
       case 'event':
         return this.onEvent(message, arrived);
       case 'midi':
@@ -445,7 +484,7 @@ export class SessionClient {
     this.attempt = 0;
   }
 
-  private onWelcome(ws: WebSocket, welcome: WelcomeMessage): void {
+  private onWelcome(welcome: WelcomeMessage): void {
     const newEpoch = welcome.epoch !== this.epoch;
     if (newEpoch) {
       // A new room (or a restarted server): sequence numbers and offsets start over.
@@ -464,7 +503,8 @@ export class SessionClient {
     for (const from of this.held.players()) {
       if (!welcome.players.some((player) => player.id === from && player.connected)) this.endNotesOf(from);
     }
-    this.resend(ws, welcome.lastSeq, newEpoch);
+    this.pace = new TokenBucket(welcome.rate.perSecond * PACE_SHARE, welcome.rate.burst * BURST_SHARE, performance.now());
+    this.resend(welcome.lastSeq, newEpoch);
     if (this.sync.estimate.samples === 0) {
       this.sync.add({ offset: welcome.serverTime - this.clock.now(), rtt: 0 });
       this.roughClock = true;

@@ -87,6 +87,8 @@ export type WelcomeMessage = V & {
   heartbeat: number;
   /** Whether the room relays MIDI system messages (SysEx, clock). */
   allowSystem: boolean;
+  /** The rate limit: messages a second, and the burst allowed. */
+  rate: { perSecond: number; burst: number };
   resumed: boolean;
 };
 export type RelayedEventMessage = V & { kind: 'event'; offset: number } & SessionEvent;
@@ -240,6 +242,7 @@ const SERVER_SCHEMAS: Record<ServerMessage['kind'], (value: Record<string, unkno
     lastSeq: OFFSET,
     heartbeat: num(1),
     allowSystem: bool,
+    rate: object({ perSecond: num(1), burst: num(1) }, 'an object { perSecond, burst }'),
     resumed: bool,
   }),
   event: (value) => ({ offset: OFFSET, from: ID, seq: SEQ, stamp: MS, type: LIVE_TYPE, ...liveEventSchema(value) }),

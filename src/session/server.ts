@@ -355,6 +355,7 @@ class Server implements SessionServer {
       lastSeq: member.lastSeq,
       heartbeat: this.limits.heartbeat,
       allowSystem: room.allowSystem,
+      rate: { perSecond: this.limits.perSecond, burst: this.limits.burst },
       resumed,
     }));
     if (resumed) this.startReplay(conn, room, resume.offset);

@@ -26,7 +26,7 @@ const validClient: Record<string, Record<string, unknown>> = {
 };
 
 const validServer: Record<string, Record<string, unknown>> = {
-  welcome: { id: 'ana', room: 'tuesday', epoch: 7, offset: 0, serverTime: 1.7e12, tempo, players: [player], lastSeq: 0, heartbeat: 4000, allowSystem: false, resumed: false },
+  welcome: { id: 'ana', room: 'tuesday', epoch: 7, offset: 0, serverTime: 1.7e12, tempo, players: [player], lastSeq: 0, heartbeat: 4000, allowSystem: false, rate: { perSecond: 1000, burst: 2000 }, resumed: false },
   event: { offset: 1, from: 'keys', seq: 1, stamp: 5, type: 'bend', time: 0.1, pitch: 60, value: -0.5 },
   midi: { offset: 2, from: 'keys', seq: 2, stamp: 5, data: [0x90, 60, 1] },
   pong: { t0: 1, t1: 2, t2: 3 },

@@ -171,3 +171,22 @@ describe('resuming too late', () => {
     expect([...sounding]).toEqual([31]);
   });
 });
+
+describe('a player over the rate limit', () => {
+  it('paces itself under the server\'s limit, so a backlog after a gap arrives whole instead of getting it cut off', async () => {
+    server = await testServer({ rate: { perSecond: 2000, burst: 1000 } });
+    const url = `${server.url}/r/paced`;
+    const player = await join(url, { name: 'Fast' });
+    const listener = await join(url, { role: 'listener', playout: 0 });
+    const heard: number[] = [];
+    listener.on('event', (event) => event.seq !== MADE_HERE && heard.push(event.seq));
+    const closes: number[] = [];
+    player.on('reconnecting', ({ code }) => closes.push(code));
+    (player as unknown as { ws: { terminate(): void } }).ws.terminate();
+    for (let i = 0; i < 3000; i++) player.send({ type: i % 2 ? 'off' : 'on', time: i / 1000, pitch: 72, velocity: i % 2 ? 0 : 50 });
+    expect(await eventually(() => heard.length >= 3000, 500)).toBe(true);
+    expect(heard).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1));
+    expect(closes).toEqual([1006]);
+    expect(server.counts().closed[4004]).toBeUndefined();
+  });
+});
