@@ -2,7 +2,8 @@
 // The session layer's figures, side by side with the issue's goals, on the compiled dist/. The server runs in its
 // own process (as `jam serve` would), the clients in this one, all on loopback:
 //   fan-out       one player's events relayed to every listener of a room: messages delivered per second
-//   latency       send → receive added by the server on loopback, p50 / p99 (one process's clock at both ends)
+//   latency       send → receive added by the server on loopback, p50 / p99 (one process's clock at both ends),
+//                 beside the same through a bare ws relay (what this machine, under its current load, gives any relay)
 //   clock sync    median error of clients' session-clock estimates against an offset the server imposes
 //   memory        the server's peak RSS with 1 000 connected clients (and its RSS when idle, for reference)
 //   reconnect     events lost or doubled when every listener's link is cut twice mid-stream
@@ -31,6 +32,18 @@ const quantile = (values, q) => {
 
 // --- the server process ---------------------------------------------------------------------------------------
 
+/** A bare ws relay (no protocol, no checks): what this machine gives any WebSocket relay, for reference. */
+async function bareRelayProcess() {
+  const { WebSocketServer } = await import('ws');
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false });
+  await new Promise((resolve) => wss.once('listening', resolve));
+  wss.on('connection', (ws) => ws.on('message', (data) => {
+    for (const other of wss.clients) if (other !== ws) other.send(data, { binary: false });
+  }));
+  process.on('message', (message) => message === 'stop' && (wss.close(), process.exit(0)));
+  process.send({ url: `ws://127.0.0.1:${wss.address().port}` });
+}
+
 async function serverProcess() {
   const { startSessionServer } = await import(SESSION);
   const options = JSON.parse(process.argv[3]);
@@ -49,8 +62,8 @@ async function serverProcess() {
 }
 
 /** Starts a server process; resolves with its URL and a way to ask it things. */
-async function startServer(options = {}) {
-  const child = fork(fileURLToPath(import.meta.url), ['server', JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+async function startServer(options = {}, mode = 'server') {
+  const child = fork(fileURLToPath(import.meta.url), [mode, JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const url = await new Promise((resolve) => child.once('message', (message) => resolve(message.url)));
   return {
     url,
@@ -119,6 +132,29 @@ async function latency(count) {
   await listener.close();
   await server.stop();
   return { p50: quantile(delays, 0.5), p99: quantile(delays, 0.99), count: delays.length };
+}
+
+/** The same measure through a bare relay, with bare sockets at both ends. */
+async function bareLatency(count) {
+  const relay = await startServer({}, 'bare-relay');
+  const open = async () => {
+    const ws = new WebSocket(relay.url, { perMessageDeflate: false });
+    await new Promise((resolve) => ws.once('open', resolve));
+    return ws;
+  };
+  const sender = await open();
+  const receiver = await open();
+  const delays = [];
+  receiver.on('message', (data) => delays.push(performance.now() - JSON.parse(data).sent));
+  for (let i = 1; i <= count; i++) {
+    sender.send(JSON.stringify({ sent: performance.now(), pitch: 60 }));
+    await sleep(2);
+  }
+  for (let i = 0; i < 200 && delays.length < count; i++) await sleep(10);
+  sender.terminate();
+  receiver.terminate();
+  await relay.stop();
+  return { p50: quantile(delays, 0.5), p99: quantile(delays, 0.99) };
 }
 
 async function clockSync(clients) {
@@ -190,7 +226,7 @@ async function reconnect(listenerCount, eventCount) {
 // --- report ------------------------------------------------------------------------------------------------------
 
 function row(name, value, goal, ok) {
-  console.log(`${name.padEnd(42)} ${value.padEnd(26)} ${goal.padEnd(14)} ${ok === undefined ? '' : ok ? 'met' : 'NOT met'}`);
+  console.log(`${name.padEnd(46)} ${value.padEnd(26)} ${goal.padEnd(14)} ${ok === undefined ? '' : ok ? 'met' : 'NOT met'}`);
 }
 
 async function main() {
@@ -199,7 +235,7 @@ async function main() {
   const os = await import('node:os');
   // Other processes' load shows in the tail latencies: print it beside the figures.
   console.log(`jam session bench: node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}, loopback\n`);
-  console.log(`${'measure'.padEnd(42)} ${'this run'.padEnd(26)} ${'goal'.padEnd(14)}`);
+  console.log(`${'measure'.padEnd(46)} ${'this run'.padEnd(26)} ${'goal'.padEnd(14)}`);
   const f = await fanout(listeners, events);
   row(`fan-out (1 player → ${listeners} listeners)`, `${Math.round(f.perSecond).toLocaleString('en')} msg/s`, `≥ ${GOALS.fanout.toLocaleString('en')}/s`, f.perSecond >= GOALS.fanout);
   row('  delivered / skipped for slow clients', `${f.received} / ${f.dropped}`, `${f.total} / 0`);
@@ -207,6 +243,8 @@ async function main() {
   const l = await latency(2000);
   row('send → receive on loopback, p50', `${l.p50.toFixed(3)} ms`, `≤ ${GOALS.p50} ms`, l.p50 <= GOALS.p50);
   row('send → receive on loopback, p99', `${l.p99.toFixed(3)} ms`, `≤ ${GOALS.p99} ms`, l.p99 <= GOALS.p99);
+  const bare = await bareLatency(2000);
+  row('  the same through a bare ws relay, p50/p99', `${bare.p50.toFixed(3)} / ${bare.p99.toFixed(3)} ms`, 'reference');
   const c = await clockSync(10);
   row(`clock-sync error, median of ${c.clients} clients`, `${c.median.toFixed(3)} ms (worst ${c.worst.toFixed(3)})`, `≤ ${GOALS.clockError} ms`, c.median <= GOALS.clockError);
   const m = await memory(CLIENTS_FOR_MEMORY);
@@ -217,4 +255,5 @@ async function main() {
 }
 
 if (process.argv[2] === 'server') await serverProcess();
+else if (process.argv[2] === 'bare-relay') await bareRelayProcess();
 else await main();
