@@ -11,6 +11,7 @@ import { portSink } from '../live/portSink.js';
 import { recordSink } from '../live/recordSink.js';
 import { openFileSource, pcmSource } from '../live/sources.js';
 import { openOutputs } from '../midi/ports.js';
+import { joinSession, sessionSink } from '../session/index.js';
 import { DEFAULT_ENGINE, ENGINE_NAMES, loadEngine, type EngineName } from '../transcribe/engine.js';
 import { checkTranscribeOptions } from '../transcribe/options.js';
 import {
@@ -25,12 +26,14 @@ import { exitIfStopped, stopSignal } from './interrupt.js';
 import { checkPortArgs, portNames, portOptions, type PortArgs } from './liveOptions.js';
 import { noteOptions, noteOptionsOf, type NoteArgs } from './noteOptions.js';
 import { warn } from './report.js';
+import { checkSessionUrl, joinOptionsOf, sessionOptions, type SessionArgs } from './sessionOptions.js';
 
 /** One model run at a time: more threads only shorten each run, and the live path should leave the machine free. */
 const LIVE_THREADS = 1;
 const DEFAULT_PCM_RATE = 48000;
 
-interface LiveArgs extends PortArgs, NoteArgs {
+interface LiveArgs extends PortArgs, NoteArgs, SessionArgs {
+  session?: string;
   file?: string;
   stdin: boolean;
   rate: number;
@@ -98,6 +101,12 @@ function builder(yargs: Argv): Argv<LiveArgs> {
       type: 'string',
       describe: 'Write each note-on, note-off and bend as a JSON line to this file; - for standard output',
     })
+    .option('session', {
+      requiresArg: true,
+      type: 'string',
+      describe: "Play the notes into a jam session: the room's address, e.g. ws://host:8080/r/tuesday (or a join link)",
+    })
+    .options(sessionOptions)
     .option('force', {
       alias: 'f',
       type: 'boolean',
@@ -136,7 +145,11 @@ function builder(yargs: Argv): Argv<LiveArgs> {
       '$0 live take.wav --realtime --virtual jam --record take.mid',
       'A file at its own pace, to a virtual port and a file',
     )
-    .example('$0 live take.wav --events -', 'A file as fast as jam can, as JSON lines') as unknown as Argv<LiveArgs>;
+    .example('$0 live take.wav --events -', 'A file as fast as jam can, as JSON lines')
+    .example(
+      '$0 live --input 0 --session ws://host:8080/r/tuesday --name Ana',
+      'Play a guitar into a jam session',
+    ) as unknown as Argv<LiveArgs>;
 }
 
 async function handler(parsed: LiveArgs): Promise<void> {
@@ -152,11 +165,14 @@ async function handler(parsed: LiveArgs): Promise<void> {
   checkTranscribeOptions({ ...options, threads: args.threads });
   const port = checkPortArgs(args);
   const to = portNames(args.to);
-  if (to.length === 0 && args.virtual === undefined && args.record === undefined && args.events === undefined) {
+  const nowhere = [args.virtual, args.record, args.events, args.session].every((sink) => sink === undefined);
+  if (to.length === 0 && nowhere) {
     throw usageError(
-      'give somewhere for the notes to go: --to PORT, --virtual NAME, --record FILE or --events FILE (- for standard output)',
+      'give somewhere for the notes to go: --to PORT, --virtual NAME, --record FILE, --events FILE (- for standard output) or --session URL',
     );
   }
+  const session = args.session === undefined ? undefined : checkSessionUrl(args.session);
+  const joining = session === undefined ? undefined : joinOptionsOf(args, 'player');
   checkOutputFiles(args);
   const source = await chooseSource(args);
 
@@ -171,6 +187,7 @@ async function handler(parsed: LiveArgs): Promise<void> {
     if (args.events === '-') sinks.push(eventsSink(process.stdout));
     else if (args.events !== undefined) sinks.push(await eventsFileSink(args.events));
     if (args.record !== undefined) sinks.push(await recordSink(args.record, { program: port.program }));
+    if (session !== undefined) sinks.push(sessionSink(await joinSession(session, joining), { closeClient: true }));
     const signal = stopSignal();
     const talk = !args.quiet && process.stderr.isTTY;
     if (talk)

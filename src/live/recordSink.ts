@@ -5,7 +5,8 @@
  * missing.
  */
 import { writeFileAtomic } from '../files.js';
-import { notesToMidiBytes } from '../midi/write.js';
+import { notesToMidiBytes, partsToMidiBytes } from '../midi/write.js';
+import type { NoteEvent } from '../types.js';
 import type { LiveEvent } from '../types.js';
 import { NoteCollector } from './noteCollector.js';
 import type { LiveSink } from './pipeline.js';
@@ -23,20 +24,29 @@ export interface RecordOptions {
   program?: number;
   trackName?: string;
   rewriteMs?: number;
+  /** Which part (track) an event belongs to, for a file of several players: a track each, named by part. */
+  partOf?: (event: LiveEvent) => string;
 }
 
 export interface RecordSink extends LiveSink {
-  /** The notes completed so far. */
-  readonly notes: NoteCollector['notes'];
+  /** The notes completed so far (of every part). */
+  readonly notes: NoteEvent[];
 }
 
 /** Creates `file` (empty and whole) and returns a sink that keeps it up to date. */
 export async function recordSink(
   file: string,
-  { program, trackName = 'jam live', rewriteMs = REWRITE_MS }: RecordOptions = {},
+  { program, trackName = 'jam live', rewriteMs = REWRITE_MS, partOf }: RecordOptions = {},
 ): Promise<RecordSink> {
-  const collector = new NoteCollector();
-  const render = (): Uint8Array => notesToMidiBytes(collector.notes, { program, trackName });
+  const parts = new Map<string, NoteCollector>();
+  const collectorOf = (part: string): NoteCollector => {
+    if (!parts.has(part)) parts.set(part, new NoteCollector());
+    return parts.get(part)!;
+  };
+  const render = (): Uint8Array =>
+    partOf
+      ? partsToMidiBytes([...parts].map(([name, collector]) => ({ name, notes: collector.notes, program })))
+      : notesToMidiBytes(collectorOf(trackName).notes, { program, trackName });
   await writeFileAtomic(file, render());
 
   let writing: Promise<void> = Promise.resolve();
@@ -57,15 +67,18 @@ export async function recordSink(
   };
 
   return {
-    notes: collector.notes,
+    get notes() {
+      return [...parts.values()].flatMap((collector) => collector.notes);
+    },
     write(event: LiveEvent) {
       if (failure) throw failure;
       lastTime = Math.max(lastTime, event.time);
-      if (collector.add(event) && !timer) timer = setTimeout(rewrite, Math.max(rewriteMs, lastCostMs / REWRITE_SHARE));
+      const completed = collectorOf(partOf?.(event) ?? trackName).add(event);
+      if (completed && !timer) timer = setTimeout(rewrite, Math.max(rewriteMs, lastCostMs / REWRITE_SHARE));
     },
     async close() {
       clearTimeout(timer);
-      collector.finish(lastTime);
+      for (const collector of parts.values()) collector.finish(lastTime);
       await rewrite();
       if (failure) throw failure;
     },

@@ -22,6 +22,14 @@ export const TRANSCRIPTION_PROGRAM = 4;
 const PPQ = 480;
 const DEFAULT_TEMPO = 120;
 
+/** One player's or instrument's notes, written as its own named track on its own channel. */
+export interface MidiPart {
+  name: string;
+  notes: NoteEvent[];
+  /** General MIDI program 0–127 (default: the transcription's Electric Piano). */
+  program?: number;
+}
+
 export interface MidiWriteOptions {
   /** Tempo written to the file, in beats per minute (notes keep their times in seconds). */
   tempo?: number;
@@ -34,6 +42,17 @@ export interface MidiWriteOptions {
 /** The Standard MIDI File's bytes. */
 export function notesToMidiBytes(notes: NoteEvent[], options: MidiWriteOptions = {}): Uint8Array {
   return encodeSmf(layOut(notes, options));
+}
+
+/** A file of several parts, one track and channel each (drums' channel skipped), on one clock. */
+export function partsToMidiBytes(parts: MidiPart[], options: Pick<MidiWriteOptions, 'tempo'> = {}): Uint8Array {
+  const clock = fileClock(options.tempo ?? DEFAULT_TEMPO);
+  const tracks = parts.map((part, i) => {
+    const track = emptyTrack(channelForTrack(i), part.name, part.program ?? TRANSCRIPTION_PROGRAM);
+    addNotesSharingChannel(track, sortedNotes(part.notes), clock);
+    return track;
+  });
+  return encodeSmf(fileOf(tracks, options.tempo ?? DEFAULT_TEMPO));
 }
 
 /** The same file in @tonejs/midi's object model. */
@@ -63,43 +82,57 @@ interface Clock {
   secondsOf(ticks: number): number;
 }
 
-function layOut(notes: NoteEvent[], options: MidiWriteOptions): SmfFile {
-  const tempo = options.tempo ?? DEFAULT_TEMPO;
+function fileClock(tempo: number): Clock {
   const beatSeconds = 60 / tempo;
-  const clock: Clock = {
+  return {
     ticksOf: (seconds) => Math.round((seconds / beatSeconds) * PPQ),
     secondsOf: (ticks) => beatSeconds * (ticks / PPQ),
   };
+}
+
+function emptyTrack(channel: number, name: string, program: number): SmfTrack {
+  return { name, channel, program, notes: [], bends: [] };
+}
+
+function sortedNotes(notes: NoteEvent[]): NoteEvent[] {
+  return [...notes].sort((a, b) => a.start - b.start || a.end - b.end || a.pitch - b.pitch);
+}
+
+/** Notes on one channel: only those that sound alone keep their bends. */
+function addNotesSharingChannel(track: SmfTrack, sorted: NoteEvent[], clock: Clock): void {
+  const alone = notesSoundingAlone(sorted);
+  sorted.forEach((note, i) => addNote(track, note, { withBends: alone[i], clock }));
+}
+
+function fileOf(tracks: SmfTrack[], tempo: number): SmfFile {
+  const tempos = [{ ticks: 0, microsecondsPerBeat: Math.floor(MICROSECONDS_PER_MINUTE / tempo) }];
+  return { ppq: PPQ, conductor: { name: '', tempos }, tracks };
+}
+
+function layOut(notes: NoteEvent[], options: MidiWriteOptions): SmfFile {
+  const tempo = options.tempo ?? DEFAULT_TEMPO;
+  const clock = fileClock(tempo);
   const program = options.program ?? TRANSCRIPTION_PROGRAM;
   const name = options.trackName ?? 'jam transcription';
-  const newTrack = (channel: number, trackName: string): SmfTrack => ({
-    name: trackName,
-    channel,
-    program,
-    notes: [],
-    bends: [],
-  });
-  const sorted = [...notes].sort((a, b) => a.start - b.start || a.end - b.end || a.pitch - b.pitch);
+  const sorted = sortedNotes(notes);
   const tracks: SmfTrack[] = [];
   if (options.multiplePitchBends) {
     const byPitch = new Map<number, SmfTrack>();
     for (const note of sorted) {
       let track = byPitch.get(note.pitch);
       if (!track) {
-        track = newTrack(channelForTrack(byPitch.size), `${name} ${note.pitch}`);
+        track = emptyTrack(channelForTrack(byPitch.size), `${name} ${note.pitch}`, program);
         byPitch.set(note.pitch, track);
         tracks.push(track);
       }
       addNote(track, note, { withBends: true, clock });
     }
   } else {
-    const track = newTrack(0, name);
-    const alone = notesSoundingAlone(sorted);
-    sorted.forEach((note, i) => addNote(track, note, { withBends: alone[i], clock }));
+    const track = emptyTrack(0, name, program);
+    addNotesSharingChannel(track, sorted, clock);
     tracks.push(track);
   }
-  const tempos = [{ ticks: 0, microsecondsPerBeat: Math.floor(MICROSECONDS_PER_MINUTE / tempo) }];
-  return { ppq: PPQ, conductor: { name: '', tempos }, tracks };
+  return fileOf(tracks, tempo);
 }
 
 /** Channels in order, skipping the drum channel, wrapping after sixteen. */

@@ -50,4 +50,5 @@ export {
 } from './client.js';
 export { sessionSink, type SessionSinkOptions } from './sink.js';
 export { HeldNotes, MADE_HERE } from './held.js';
-export { metronome, type BeatSource, type MetronomeOptions } from './metronome.js';
+export { metronome, clickMessages, type BeatSource, type MetronomeOptions } from './metronome.js';
+export { hearRoom, playerName, onSessionClock, type HeardEvent, type HearOptions, type HearSummary } from './listen.js';

@@ -3,6 +3,8 @@
  * player's click falls together (`jam join --click`). It follows tempo changes from the next beat on.
  */
 import { systemClock, type Clock } from '../clock.js';
+import { DRUM_CHANNEL } from '../midi/constants.js';
+import { noteOff, noteOn } from '../midi/messages.js';
 import type { Tempo } from './protocol.js';
 import { nextBeat, type Click } from './tempo.js';
 
@@ -40,4 +42,16 @@ export async function metronome(
     // Half a beat on: the next beat, however the clock jittered.
     after = click.time + 30_000 / source.tempo().bpm;
   }
+}
+
+/** General MIDI percussion: the high wood block on the downbeat, the low one on the other beats. */
+const DOWNBEAT_KEY = 76;
+const BEAT_KEY = 77;
+const DOWNBEAT_VELOCITY = 110;
+const BEAT_VELOCITY = 80;
+
+/** The MIDI messages of one click, on the drum channel (a percussion note needs no length). */
+export function clickMessages(click: Click): number[][] {
+  const key = click.downbeat ? DOWNBEAT_KEY : BEAT_KEY;
+  return [noteOn(DRUM_CHANNEL, key, click.downbeat ? DOWNBEAT_VELOCITY : BEAT_VELOCITY), noteOff(DRUM_CHANNEL, key)];
 }

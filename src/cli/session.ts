@@ -1,0 +1,88 @@
+/** `jam session`: a room's state — its players and each one's link, the tempo, message counts — as a table or JSON. */
+import type { Argv, CommandModule } from 'yargs';
+import { joinSession, type StateMessage } from '../session/index.js';
+import { checkSessionUrl } from './sessionOptions.js';
+
+interface SessionStateArgs {
+  url: string;
+  json: boolean;
+}
+
+function builder(yargs: Argv): Argv<SessionStateArgs> {
+  return yargs
+    .positional('url', {
+      type: 'string',
+      describe: "The room's address, e.g. ws://host:8080/r/tuesday (or a join link)",
+    })
+    .option('json', { type: 'boolean', default: false, describe: 'Print the state as one JSON object' })
+    .example('$0 session ws://host:8080/r/tuesday', "Who is in the room, and how each one's link is")
+    .example(
+      '$0 session ws://host:8080/r/tuesday --json | jq .players',
+      'The same for a script',
+    ) as unknown as Argv<SessionStateArgs>;
+}
+
+async function handler(args: SessionStateArgs): Promise<void> {
+  const url = checkSessionUrl(args.url, 'the room address');
+  const client = await joinSession(url, { role: 'listener', name: 'jam session', reconnect: false });
+  let state: StateMessage;
+  try {
+    state = await client.roomState();
+  } finally {
+    await client.close();
+  }
+  const others = { ...state, players: state.players.filter((player) => player.id !== client.state().id) };
+  process.stdout.write(args.json ? `${JSON.stringify(others)}\n` : stateTable(others));
+}
+
+const ms = (value: number | undefined): string => (value === undefined ? '-' : `${value.toFixed(1)} ms`);
+
+/** The state for a terminal: a line for the room, then a row per player. */
+export function stateTable(state: Omit<StateMessage, 'v'>): string {
+  const header = [
+    'player',
+    'role',
+    'sync',
+    'link',
+    'round trip',
+    'clock offset',
+    'jitter',
+    'playout',
+    'sent',
+    'heard',
+    'late',
+  ];
+  const rows = state.players.map((player) => [
+    player.name,
+    player.role,
+    player.sync === 'interval' ? `interval ${player.bars} bar${player.bars === 1 ? '' : 's'}` : 'realtime',
+    player.connected ? 'up' : 'down',
+    ms(player.stats?.rtt),
+    ms(player.stats?.offset),
+    ms(player.stats?.jitter),
+    ms(player.stats?.playout),
+    String(player.stats?.sent ?? '-'),
+    String(player.stats?.received ?? '-'),
+    String(player.stats?.late ?? '-'),
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
+  const line = (cells: string[]): string =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
+  const { bpm, meter } = state.tempo;
+  return [
+    `room ${state.room} (epoch ${state.epoch}): ${bpm} bpm, ${meter} beats a bar; ${state.messagesIn} messages in, ${state.messagesOut} out, ${state.skipped} skipped for slow links`,
+    rows.length === 0 ? 'nobody is playing' : line(header),
+    ...rows.map(line),
+    '',
+  ].join('\n');
+}
+
+export const sessionCommand: CommandModule<object, SessionStateArgs> = {
+  command: 'session <url>',
+  describe: "Show a jam session's players, their links and the tempo",
+  builder,
+  handler,
+};

@@ -1,0 +1,104 @@
+/** Options every command that joins a jam session shares: the room's URL, who you are, and how you hear it. */
+import { readFile } from 'node:fs/promises';
+import { JamError, usageError } from '../errors.js';
+import type { JoinOptions, PlayoutMode, Role, SyncMode } from '../session/index.js';
+
+export interface SessionArgs {
+  name?: string;
+  playout: string;
+  sync: SyncMode;
+  bars: number;
+}
+
+const MAX_PLAYOUT_MS = 5000;
+const MAX_BARS = 16;
+
+export const sessionOptions = {
+  name: {
+    requiresArg: true,
+    type: 'string',
+    describe: 'Your name in the room (default: your user name); a join link with a token names you already',
+  },
+  playout: {
+    requiresArg: true,
+    type: 'string',
+    default: 'auto',
+    describe: "Delay before playing what others play: auto (covers the network's jitter), N ms, or 0 (on arrival)",
+  },
+  sync: {
+    requiresArg: true,
+    type: 'string',
+    choices: ['realtime', 'interval'],
+    default: 'realtime',
+    describe: 'realtime, or interval: your notes land a whole number of bars later for everyone (far players)',
+  },
+  bars: { requiresArg: true, type: 'number', default: 1, describe: 'Bars of delay with --sync interval' },
+} as const;
+
+/** A session URL as given, or a usage error naming it. */
+export function checkSessionUrl(url: string, option = '--session'): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw usageError(`${option} ${url}: give the room's address, e.g. ws://host:8080/r/tuesday`);
+  }
+  if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:')
+    throw usageError(`${option} ${url}: a session address starts with ws:// or wss://, e.g. ws://host:8080/r/tuesday`);
+  return url;
+}
+
+function playoutOf(value: string): PlayoutMode {
+  if (value === 'auto') return 'auto';
+  const ms = Number(value);
+  if (!Number.isFinite(ms) || ms < 0 || ms > MAX_PLAYOUT_MS)
+    throw usageError(`--playout ${value}: use auto, or milliseconds from 0 to ${MAX_PLAYOUT_MS}`);
+  return ms;
+}
+
+/** The library's join options from the command line's. */
+export function joinOptionsOf(args: SessionArgs, role: Role): JoinOptions {
+  if (!Number.isInteger(args.bars) || args.bars < 1 || args.bars > MAX_BARS)
+    throw usageError(`--bars ${args.bars}: use a whole number of bars from 1 to ${MAX_BARS}`);
+  return {
+    name: args.name ?? process.env.USER ?? 'player',
+    role,
+    playout: playoutOf(args.playout),
+    sync: args.sync,
+    bars: args.bars,
+  };
+}
+
+export interface SecretArgs {
+  secret?: string;
+  secretFile?: string;
+}
+
+/** Shorter secrets can be guessed; 16 characters of a password manager's are plenty for HMAC-SHA256. */
+const MIN_SECRET_LENGTH = 16;
+
+export const secretOptions = {
+  secret: { requiresArg: true, type: 'string', describe: 'The secret join links are signed with' },
+  'secret-file': {
+    requiresArg: true,
+    type: 'string',
+    describe: 'Read the secret from this file (keeps it out of the shell history)',
+  },
+} as const;
+
+/** The server's secret from --secret or --secret-file, or undefined when neither is given. */
+export async function readSecret(args: SecretArgs): Promise<string | undefined> {
+  if (args.secret !== undefined && args.secretFile !== undefined)
+    throw usageError('give --secret or --secret-file, not both');
+  let secret = args.secret;
+  if (args.secretFile !== undefined) {
+    try {
+      secret = (await readFile(args.secretFile, 'utf8')).trim();
+    } catch {
+      throw new JamError(`${args.secretFile}: cannot read the secret file; check the path and its permissions`);
+    }
+  }
+  if (secret !== undefined && secret.length < MIN_SECRET_LENGTH)
+    throw usageError(`the secret is too short to sign join links safely: use at least ${MIN_SECRET_LENGTH} characters`);
+  return secret;
+}
