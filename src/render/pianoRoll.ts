@@ -18,13 +18,7 @@ import { element, escapeXml, num, startTag } from './svgElements.js';
 
 export { velocityColour } from './rollColours.js';
 export type { RollOptions } from './rollLayout.js';
-export {
-  mergeRepeats,
-  overlayFromAnalysis,
-  type ChordSpan,
-  type LabelledSpan,
-  type RollOverlay,
-} from './rollOverlay.js';
+export { overlayFromAnalysis, type ChordSpan, type LabelledSpan, type RollOverlay } from './rollOverlay.js';
 export { noteName } from './rollText.js';
 
 export function pianoRollSvg(notes: NoteEvent[], overlay: RollOverlay = {}, options: RollOptions = {}): string {
