@@ -82,10 +82,10 @@ export function layoutFor(notes: NoteEvent[], overlay: RollOverlay, options: Rol
   };
 }
 
+type LaneTops = Pick<Layout, 'keyLaneTop' | 'chordLaneTop' | 'barNumbersTop'> & { rollTop: number };
+
 /** The lanes stacked under the header, each only when there is something to put in it, then the roll's top. */
-function lanesAbove(overlay: RollOverlay): Pick<Layout, 'keyLaneTop' | 'chordLaneTop' | 'barNumbersTop'> & {
-  rollTop: number;
-} {
+function lanesAbove(overlay: RollOverlay): LaneTops {
   let top = SIZES.header;
   let keyLaneTop: number | undefined;
   let chordLaneTop: number | undefined;
