@@ -8,7 +8,9 @@ import { decodeAudio } from '../dist/audio/decode.js';
 import * as constants from '../dist/transcribe/constants.js';
 import { loadEngine } from '../dist/transcribe/engine.js';
 import { runModel } from '../dist/transcribe/inference.js';
-import { bendPeaksOf, outputToFrameNotes, outputToNotes } from '../dist/transcribe/noteCreation.js';
+import { bendPeaksOf } from '../dist/transcribe/notes/bends.js';
+import { outputToFrameNotes } from '../dist/transcribe/notes/frameNotes.js';
+import { outputToNotes } from '../dist/transcribe/notes/noteCreation.js';
 
 const TARGET_SECONDS = 180;
 const RUNS = 5;

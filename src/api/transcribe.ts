@@ -12,13 +12,9 @@ export {
   type EngineSettings,
 } from '../transcribe/engine.js';
 export { runModel, type InferenceOptions } from '../transcribe/inference.js';
-export {
-  outputToNotes,
-  noteSettings,
-  type ModelOutput,
-  type NoteCreationOptions,
-  type NoteSettings,
-} from '../transcribe/noteCreation.js';
+export type { ModelOutput } from '../transcribe/notes/frames.js';
+export { outputToNotes } from '../transcribe/notes/noteCreation.js';
+export { noteSettings, type NoteCreationOptions, type NoteSettings } from '../transcribe/notes/settings.js';
 export {
   StreamingTranscriber,
   LATENCY_SETTINGS,

@@ -4,7 +4,7 @@ import {
   DEFAULT_MIN_NOTE_LENGTH_MS,
   DEFAULT_ONSET_THRESHOLD,
 } from '../transcribe/constants.js';
-import type { NoteCreationOptions } from '../transcribe/noteCreation.js';
+import type { NoteCreationOptions } from '../transcribe/notes/settings.js';
 
 export interface NoteArgs {
   onsetThreshold: number;

@@ -16,15 +16,10 @@ import {
   WINDOW_HOP_SAMPLES,
 } from './constants.js';
 import type { Engine, WindowOutputs } from './engine.js';
-import {
-  bendPeaksOf,
-  cellsNotesReach,
-  framesForSamples,
-  noteReachOf,
-  type ModelOutput,
-  type NoteCreationOptions,
-  type NoteReach,
-} from './noteCreation.js';
+import { bendPeaksOf } from './notes/bends.js';
+import { framesForSamples, type ModelOutput } from './notes/frames.js';
+import { cellsNotesReach, noteReachOf, type NoteReach } from './notes/noteReach.js';
+import type { NoteCreationOptions } from './notes/settings.js';
 
 /** Windows per engine call: 2 is as fast as 4 or 8, and each session's arena holds less (docs/engines.md). */
 export const DEFAULT_BATCH_SIZE = 2;

@@ -1,7 +1,7 @@
 /** Checks transcription options before any work starts, so a bad value fails fast with a usage error. */
 import { checkNumberOption, type NumberRange } from '../checks.js';
 import { usageError } from '../errors.js';
-import type { NoteCreationOptions } from './noteCreation.js';
+import type { NoteCreationOptions } from './notes/settings.js';
 
 export interface OptionChecks extends NoteCreationOptions {
   midiTempo?: number;

@@ -17,7 +17,8 @@ import {
   TAIL_FRAMES,
 } from './constants.js';
 import type { Engine, WindowOutputs } from './engine.js';
-import { bendPeaksOf, framesForSamples } from './noteCreation.js';
+import { bendPeaksOf } from './notes/bends.js';
+import { framesForSamples } from './notes/frames.js';
 import { StreamingNoteTracker, type NoteTrackerOptions } from './streamingNotes.js';
 
 export const LATENCY_SETTINGS = ['low', 'balanced', 'accurate'] as const;

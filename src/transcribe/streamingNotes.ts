@@ -23,15 +23,11 @@ import {
   MIDI_OFFSET,
   N_FREQ_BINS_NOTES,
 } from './constants.js';
-import {
-  amplitudeToVelocity,
-  constrainFrequency,
-  longerThanMinimum,
-  minNoteLengthFrames,
-  noteSettings,
-  usesEnergyOf,
-  type NoteCreationOptions,
-} from './noteCreation.js';
+import { usesEnergyOf } from './notes/energy.js';
+import { longerThanMinimum, minNoteLengthFrames } from './notes/frames.js';
+import { constrainFrequency } from './notes/frequencyRange.js';
+import { amplitudeToVelocity } from './notes/noteCreation.js';
+import { noteSettings, type NoteCreationOptions } from './notes/settings.js';
 
 /** The offline rules' options, and when to send a note-on. */
 export interface NoteTrackerOptions extends NoteCreationOptions {

@@ -9,7 +9,9 @@ import type { NoteEvent } from '../types.js';
 import { AUDIO_SAMPLE_RATE, DEFAULT_MIDI_TEMPO, DEFAULT_MIN_NOTE_LENGTH_MS } from './constants.js';
 import { loadEngine, type Engine, type EngineName } from './engine.js';
 import { runModel } from './inference.js';
-import { outputToNotes, type ModelOutput, type NoteCreationOptions } from './noteCreation.js';
+import type { ModelOutput } from './notes/frames.js';
+import { outputToNotes } from './notes/noteCreation.js';
+import type { NoteCreationOptions } from './notes/settings.js';
 import { checkTranscribeOptions } from './options.js';
 
 export interface TranscribeOptions extends NoteCreationOptions {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
-  mergeRepeats,
   noteName,
   overlayFromAnalysis,
   pianoRollSvg,
   velocityColour,
   type RollOverlay,
 } from '../../src/render/pianoRoll.js';
+import { mergeRepeats } from '../../src/render/rollOverlay.js';
 import { ROLL_SCALE, VELOCITY_RAMP } from '../../src/render/rollStyle.js';
 import type { NoteEvent } from '../../src/types.js';
 import { elementsOfClass, numberOf, parseSvg, type SvgElement } from '../helpers/svg.js';

@@ -5,7 +5,7 @@ import { decodeAudio } from '../../src/audio/decode.js';
 import { ANNOT_N_FRAMES, AUDIO_N_SAMPLES, N_FREQ_BINS_NOTES } from '../../src/transcribe/constants.js';
 import { closeEngine, loadEngine, type Engine } from '../../src/transcribe/engine.js';
 import { runModel } from '../../src/transcribe/inference.js';
-import { outputToNotes } from '../../src/transcribe/noteCreation.js';
+import { outputToNotes } from '../../src/transcribe/notes/noteCreation.js';
 import { scoreNotes } from '../../src/transcribe/score.js';
 import { transcribe } from '../../src/transcribe/transcribe.js';
 

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeAudio } from '../../src/audio/decode.js';
 import { AUDIO_SAMPLE_RATE } from '../../src/transcribe/constants.js';
 import { loadEngine, type Engine } from '../../src/transcribe/engine.js';
-import { minNoteLengthFrames } from '../../src/transcribe/noteCreation.js';
+import { minNoteLengthFrames } from '../../src/transcribe/notes/frames.js';
 import { scoreNotes } from '../../src/transcribe/score.js';
 import { LATENCY_TUNINGS, StreamingTranscriber, type StreamingOptions } from '../../src/transcribe/streaming.js';
 import { frameTime } from '../../src/transcribe/streamingNotes.js';

@@ -10,7 +10,8 @@ import { loadEngine } from '../../src/transcribe/engine.js';
 import { runModel } from '../../src/transcribe/inference.js';
 import { scoreNotes } from '../../src/transcribe/score.js';
 import { transcribe } from '../../src/transcribe/transcribe.js';
-import { bendPeaksOf, outputToNotes } from '../../src/transcribe/noteCreation.js';
+import { bendPeaksOf } from '../../src/transcribe/notes/bends.js';
+import { outputToNotes } from '../../src/transcribe/notes/noteCreation.js';
 import { basicPitchModelDir } from '../../src/transcribe/tfjsEngine.js';
 import type { NoteEvent } from '../../src/types.js';
 

@@ -1,22 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
-  bendPeaksOf,
-  cellsNotesReach,
-  frameToTime,
-  inferredOnsets,
-  minNoteLengthFrames,
-  noteReachOf,
-  onsetPeaks,
-  outputToFrameNotes,
-  outputToNotes,
-  type ModelOutput,
-} from '../../src/transcribe/noteCreation.js';
-import {
   CONTOUR_BIN_OF_NOTE_CENTRE,
   MIDI_OFFSET,
   N_FREQ_BINS_CONTOURS,
   N_FREQ_BINS_NOTES,
-} from '../../src/transcribe/constants.js';
+} from '../../../src/transcribe/constants.js';
+import { bendPeaksOf } from '../../../src/transcribe/notes/bends.js';
+import { frameToTime, minNoteLengthFrames, type ModelOutput } from '../../../src/transcribe/notes/frames.js';
+import { outputToFrameNotes } from '../../../src/transcribe/notes/frameNotes.js';
+import { outputToNotes } from '../../../src/transcribe/notes/noteCreation.js';
+import { cellsNotesReach, noteReachOf } from '../../../src/transcribe/notes/noteReach.js';
+import { inferredOnsets, onsetPeaks } from '../../../src/transcribe/notes/onsets.js';
 
 /** A hand-made posteriorgram: `frames` frames of silence to paint notes into. */
 function emptyOutput(frames: number): ModelOutput & { contour: Float32Array } {
