@@ -27,6 +27,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   record: async () => (await import('./record.js')).recordCommand,
   ports: async () => (await import('./ports.js')).portsCommand,
   devices: async () => (await import('./devices.js')).devicesCommand,
+  serve: async () => (await import('./serve.js')).serveCommand,
+  token: async () => (await import('./token.js')).tokenCommand,
+  join: async () => (await import('./join.js')).joinCommand,
+  session: async () => (await import('./session.js')).sessionCommand,
 };
 
 /** The command modules `argv` needs: its command's alone, or all of them for help, completion and mistakes. */

@@ -1,13 +1,16 @@
 /**
  * Recording a MIDI input port: its messages become live events, timed from the start of the recording on a
- * monotonic clock, and go to the same crash-safe file as a live take, until the signal aborts.
+ * monotonic clock, and go to the same crash-safe file as a live take (and to any other sinks, a jam session's say),
+ * until the signal aborts.
  */
 import { once } from 'node:events';
 import { systemClock, type Clock } from '../clock.js';
-import { recordSink, type RecordSink } from './recordSink.js';
+import type { LiveSink } from './pipeline.js';
+import { recordSink } from './recordSink.js';
 import type { LiveEvent, NoteEvent } from '../types.js';
 import { PITCH_BEND_RANGE_SEMITONES } from '../midi/constants.js';
 import { InputEventReader } from '../midi/inputEvents.js';
+import { NoteCollector } from './noteCollector.js';
 
 type MessageListener = (deltaTime: number, message: number[]) => void;
 
@@ -22,33 +25,48 @@ export interface RecordPortOptions {
   bendRange?: number;
   clock?: Clock;
   signal: AbortSignal;
+  /** Where else the events go as they are played. */
+  sinks?: LiveSink[];
 }
 
-/** Records `input` into `file` until `signal` aborts; resolves with the notes written. */
+/** Records `input` into `file` (when given) and the sinks until `signal` aborts; resolves with the notes played. */
 export async function recordPort(
   input: MidiInputPort,
-  file: string,
-  { bendRange = PITCH_BEND_RANGE_SEMITONES, clock = systemClock, signal }: RecordPortOptions,
+  file: string | undefined,
+  { bendRange = PITCH_BEND_RANGE_SEMITONES, clock = systemClock, signal, sinks = [] }: RecordPortOptions,
 ): Promise<NoteEvent[]> {
   const reader = new InputEventReader(bendRange);
   const started = clock.now();
   // Listening starts at once; what is played while the file is first written waits for it.
   const early: LiveEvent[] = [];
-  let sink: RecordSink | undefined;
+  let ready = false;
+  const played = new NoteCollector();
+  const all: LiveSink[] = [...sinks];
+  let lastTime = 0;
+  const play = (event: LiveEvent): void => {
+    lastTime = Math.max(lastTime, event.time);
+    played.add(event);
+    for (const sink of all) void sink.write(event);
+  };
   const listener: MessageListener = (_deltaTime, message) => {
     const event = reader.read(message, (clock.now() - started) / 1000);
     if (!event) return;
-    if (sink) sink.write(event);
+    if (ready) play(event);
     else early.push(event);
   };
   input.on('message', listener);
+  let closing: PromiseSettledResult<void>[] = [];
   try {
-    sink = await recordSink(file, { trackName: 'jam record' });
-    for (const event of early) sink.write(event);
+    if (file !== undefined) all.push(await recordSink(file, { trackName: 'jam record' }));
+    ready = true;
+    for (const event of early) play(event);
     if (!signal.aborted) await once(signal, 'abort');
   } finally {
     input.off('message', listener);
-    await sink?.close();
+    played.finish(lastTime);
+    closing = await Promise.allSettled(all.map(async (sink) => sink.close()));
   }
-  return sink.notes;
+  const failure = closing.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failure) throw failure.reason;
+  return played.notes;
 }
