@@ -176,6 +176,8 @@ export class SessionClient {
   private syncBurst = 0;
   /** The clock offset is only the welcome's rough guess until the first pong. */
   private roughClock = false;
+  /** Why the last link failed, as the socket said (ECONNREFUSED, …). */
+  private linkError?: string;
   private currentTempo: Tempo = defaultTempo();
   private players: PlayerInfo[] = [];
   private readonly counts = { sent: 0, received: 0, played: 0, late: 0, duplicates: 0, skipped: 0, reconnects: 0 };
@@ -339,7 +341,7 @@ export class SessionClient {
         this.stop(response.statusCode ?? 0, `the server answered HTTP ${response.statusCode} instead of a WebSocket`);
     });
     ws.on('close', (code: number, reason: Buffer) => this.onClose(ws, code, reason.toString()));
-    ws.on('error', () => undefined);
+    ws.on('error', (error: NodeJS.ErrnoException) => (this.linkError = error.code ?? error.message));
   }
 
   private onOpen(ws: WebSocket): void {
@@ -381,7 +383,8 @@ export class SessionClient {
       FINAL_CLOSE_CODES.has(code) ||
       (this.settle && !this.settle.welcomed && code !== CloseCode.SERVER_SHUTTING_DOWN && code >= 4000)
     ) {
-      return this.stop(code, reason || `the link closed with code ${code}`);
+      const why = this.linkError && !this.settle?.welcomed ? `no jam server answers there (${this.linkError})` : '';
+      return this.stop(code, reason || why || `the link closed with code ${code}`);
     }
     if (reconnect?.attempts !== undefined && this.attempt >= reconnect.attempts)
       return this.stop(code, `gave up after ${this.attempt} attempts to reconnect`);
