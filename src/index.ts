@@ -1,6 +1,6 @@
 /**
  * jam's library API: everything the CLI does, as typed functions, grouped by subject as tonal groups its own
- * (`import { Transcribe, Analysis } from 'jam'`; each group is also a subpath, `jam/transcribe`). Notes are
+ * (`import { Transcribe, Analysis, Session } from 'jam'`; each group is also a subpath, `jam/transcribe`). Notes are
  * `NoteEvent`s (`{ pitch, start, end, velocity, bends? }`, seconds and MIDI numbers) everywhere.
  */
 export type { NoteEvent, LiveEvent } from './types.js';
@@ -14,3 +14,4 @@ export * as Progression from './api/progression.js';
 export * as Render from './api/render.js';
 export * as Live from './api/live.js';
 export * as Batch from './api/batch.js';
+export * as Session from './api/session.js';
