@@ -4,6 +4,20 @@
  */
 import path from 'node:path';
 
+/** The layers that jobs combining several of them (src/app) and the command line may use. */
+const BELOW_APP = [
+  'src/audio',
+  'src/midi',
+  'src/theory',
+  'src/theory/analysis',
+  'src/theory/progression',
+  'src/transcribe',
+  'src/render',
+  'src/live',
+  'src/batch',
+  'src/session',
+];
+
 /** Each layer, most specific folder first, with the layers below it that it may use. The base is open to all. */
 export const LAYERS = {
   'src/theory/analysis': ['src/theory'],
@@ -16,31 +30,8 @@ export const LAYERS = {
   'src/live': ['src/audio', 'src/midi', 'src/transcribe'],
   'src/batch': [],
   'src/session': ['src/midi', 'src/live'],
-  'src/app': [
-    'src/audio',
-    'src/midi',
-    'src/theory',
-    'src/theory/analysis',
-    'src/theory/progression',
-    'src/transcribe',
-    'src/render',
-    'src/live',
-    'src/batch',
-    'src/session',
-  ],
-  'src/cli': [
-    'src/audio',
-    'src/midi',
-    'src/theory',
-    'src/theory/analysis',
-    'src/theory/progression',
-    'src/transcribe',
-    'src/render',
-    'src/live',
-    'src/batch',
-    'src/session',
-    'src/app',
-  ],
+  'src/app': BELOW_APP,
+  'src/cli': [...BELOW_APP, 'src/app'],
 };
 const BASE = 'src';
 /** The public API re-exports from every layer. */
