@@ -122,6 +122,9 @@ const PACE_SHARE = 0.8;
 const BURST_SHARE = 0.5;
 /** How soon to try again when the outbox is waiting for the rate limit. */
 const FLUSH_RETRY_MS = 20;
+/** How long `drain` waits at most: a full outbox at the paced rate, and some. */
+const DRAIN_POLL_MS = 5;
+const DRAIN_POLLS = 12_000;
 
 /** Joins a room and resolves once welcomed and the clock is measured. */
 export async function joinSession(url: string, options: JoinOptions = {}): Promise<SessionClient> {
@@ -221,7 +224,7 @@ export class SessionClient {
     return this.currentTempo;
   }
 
-  /** Other players' events, as they are played. Ends when the client closes. */
+  /** Other players' events, as they are played. Ends when the client closes. Unread events wait in memory: read them. */
   events(): AsyncIterableIterator<SessionEvent> {
     const reader: { queue: SessionEvent[]; wake?: () => void } = { queue: [] };
     this.iterators.add(reader);
@@ -279,9 +282,10 @@ export class SessionClient {
     });
   }
 
-  /** Resolves when everything sent so far has left this process. */
+  /** Resolves when everything sent so far has left this process (or the link is down: it waits in the outbox). */
   async drain(): Promise<void> {
-    for (let i = 0; i < 1000 && this.ws && this.ws.readyState === WebSocket.OPEN && this.ws.bufferedAmount > 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    const pending = () => this.ws?.readyState === WebSocket.OPEN && this.connected && (this.nextToSend < this.outbox.length || this.ws.bufferedAmount > 0);
+    for (let i = 0; i < DRAIN_POLLS && pending(); i++) await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
   }
 
   /** Leaves the room: plays what is queued, ends every sounding note, says bye. */

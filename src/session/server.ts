@@ -83,6 +83,8 @@ export interface SessionServer {
   metrics(): string;
   /** One line for a log each minute. */
   health(): string;
+  /** The names of the rooms held now. */
+  rooms(): string[];
   /** The room's state, as a `query` would get it. */
   roomState(room: string): Outgoing<Extract<ServerMessage, { kind: 'state' }>> | undefined;
   /** Tells every client goodbye (and where to go, if `moveTo` is given) and stops. */
@@ -138,7 +140,7 @@ export async function startSessionServer(options: SessionServerOptions = {}): Pr
 class Server implements SessionServer {
   private readonly http: HttpServer;
   private readonly wss: WebSocketServer;
-  private readonly rooms = new Map<string, Room>();
+  private readonly roomsByName = new Map<string, Room>();
   private readonly emptySince = new Map<Room, number>();
   private readonly connections = new Set<Connection>();
   /** Who holds each member now. */
@@ -322,11 +324,11 @@ class Server implements SessionServer {
       name = check.claims.name;
       if (check.claims.role === 'listener') role = 'listener';
     }
-    let room = this.rooms.get(roomName);
+    let room = this.roomsByName.get(roomName);
     if (!room) {
-      if (this.rooms.size >= this.limits.maxRooms) return this.refuse(conn, { code: CloseCode.SERVER_FULL, reason: `the server is full (${this.limits.maxRooms} rooms)` });
+      if (this.roomsByName.size >= this.limits.maxRooms) return this.refuse(conn, { code: CloseCode.SERVER_FULL, reason: `the server is full (${this.limits.maxRooms} rooms)` });
       room = new Room(roomName, { historyEvents: this.options.historyEvents, historyBytes: this.options.historyBytes, allowSystem: systemAllowed(this.options.allowSystem, roomName) });
-      this.rooms.set(roomName, room);
+      this.roomsByName.set(roomName, room);
     }
     if (room.connectedCount >= this.limits.maxPeople) {
       return this.refuse(conn, { code: CloseCode.ROOM_FULL, reason: `room ${roomName} is full (${this.limits.maxPeople} people)` });
@@ -511,7 +513,7 @@ class Server implements SessionServer {
     }
     for (const [room, since] of this.emptySince) {
       if (now - since > this.limits.linger && room.connectedCount === 0) {
-        this.rooms.delete(room.name);
+        this.roomsByName.delete(room.name);
         this.emptySince.delete(room);
       }
     }
@@ -520,7 +522,7 @@ class Server implements SessionServer {
   // --- reporting -----------------------------------------------------------------------------------------------
 
   counts(): ServerCounts {
-    return { connections: this.connections.size, rooms: this.rooms.size, ...this.tally, closed: { ...this.tally.closed }, fanoutP99: quantile(this.fanoutTimes, 0.99) };
+    return { connections: this.connections.size, rooms: this.roomsByName.size, ...this.tally, closed: { ...this.tally.closed }, fanoutP99: quantile(this.fanoutTimes, 0.99) };
   }
 
   metrics(): string {
@@ -531,8 +533,12 @@ class Server implements SessionServer {
     return healthLine(this.counts());
   }
 
+  rooms(): string[] {
+    return [...this.roomsByName.keys()];
+  }
+
   roomState(name: string): Outgoing<Extract<ServerMessage, { kind: 'state' }>> | undefined {
-    const room = this.rooms.get(name);
+    const room = this.roomsByName.get(name);
     if (!room) return undefined;
     return {
       kind: 'state',
