@@ -8,7 +8,7 @@ export { makeToken, verifyToken, joinLink, type TokenClaims, type TokenCheck, ty
 export { HistoryRing, type HistoryEntry } from './history.js';
 export { TokenBucket, sanitizeName, idOf } from './limits.js';
 export { Room, infoOf, type Member, type RoomOptions, type JoinRequest } from './room.js';
-export { startSessionServer, roomPathOf, type SessionServer, type SessionServerOptions } from './server.js';
+export { startSessionServer, roomPathOf, closeReason, type SessionServer, type SessionServerOptions } from './server.js';
 export { metricsText, healthLine, type ServerCounts } from './metrics.js';
 export { joinSession, SessionClient, backoff, type JoinOptions, type ClientState, type ClientEvents, type ReconnectOptions } from './client.js';
 export { sessionSink, type SessionSinkOptions } from './sink.js';

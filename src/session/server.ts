@@ -115,6 +115,17 @@ const PUMP_MS = 10;
 /** A socket that was behind is sent its snapshot once its buffer is down to a quarter of the bound. */
 const RECOVERED_SHARE = 0.25;
 const CLOSE_WAIT_MS = 1000;
+/** The WebSocket code for a server's own failure. */
+const INTERNAL_ERROR = 1011;
+/** A close frame's reason may hold at most 123 bytes of UTF-8. */
+const CLOSE_REASON_BYTES = 123;
+
+/** A close reason cut to what a close frame can carry, never in the middle of a character. */
+export function closeReason(text: string): string {
+  let reason = text;
+  while (Buffer.byteLength(reason) > CLOSE_REASON_BYTES) reason = [...reason].slice(0, -1).join('');
+  return reason;
+}
 
 const sessionNow = () => performance.timeOrigin + performance.now();
 
@@ -245,11 +256,21 @@ class Server implements SessionServer {
     this.tally.closed[problem.code] = (this.tally.closed[problem.code] ?? 0) + 1;
     if (conn.ws.readyState !== WebSocket.OPEN) return;
     conn.ws.send(encode({ kind: 'error', code: problem.code, reason: problem.reason }));
-    conn.ws.close(problem.code, problem.reason.slice(0, 120));
+    conn.ws.close(problem.code, closeReason(problem.reason));
     conn.leaving = true;
   }
 
   private onMessage(conn: Connection, data: Buffer, isBinary: boolean): void {
+    try {
+      this.handle(conn, data, isBinary);
+    } catch {
+      // A bug of ours must cost one connection, never the server and everyone on it.
+      this.tally.closed[INTERNAL_ERROR] = (this.tally.closed[INTERNAL_ERROR] ?? 0) + 1;
+      if (conn.ws.readyState === WebSocket.OPEN) conn.ws.close(INTERNAL_ERROR, 'internal error');
+    }
+  }
+
+  private handle(conn: Connection, data: Buffer, isBinary: boolean): void {
     const received = this.clock();
     if (conn.leaving) return;
     conn.alive = true;
@@ -566,7 +587,7 @@ class Server implements SessionServer {
           conn.ws.once('close', () => resolve());
           if (conn.ws.readyState === WebSocket.OPEN) {
             conn.ws.send(goodbye);
-            conn.ws.close(CloseCode.SERVER_SHUTTING_DOWN, reason.slice(0, 120));
+            conn.ws.close(CloseCode.SERVER_SHUTTING_DOWN, closeReason(reason));
           }
           setTimeout(() => conn.ws.terminate(), CLOSE_WAIT_MS).unref();
         }),

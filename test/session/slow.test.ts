@@ -41,15 +41,15 @@ describe('a slow consumer', () => {
       await pause(2);
       peak = Math.max(peak, ...serverSide().map((conn) => conn.ws.bufferedAmount));
     }
-    const dropped = server.counts().dropped;
-    expect(dropped).toBeGreaterThanOrEqual(100);
+    expect(server.counts().dropped).toBeGreaterThanOrEqual(100);
     // Memory for it stays within the bound and one message.
     expect(peak).toBeLessThan(bound + 4096);
     (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
-    expect(await eventually(() => slow.messages.some((message) => message.kind === 'snapshot'))).toBe(true);
-    const snapshot = slow.messages.find((message) => message.kind === 'snapshot')!;
-    expect(snapshot.skipped).toBeGreaterThanOrEqual(dropped);
-    expect(snapshot.sounding).toEqual([{ from: 'busy', notes: [{ pitch: 62, velocity: 99 }] }]);
+    // Each time it drains it gets a snapshot (the kernel's buffers may take some more first): together they count all it missed.
+    const snapshots = () => slow.messages.filter((message) => message.kind === 'snapshot');
+    const skipped = () => snapshots().reduce((sum, message) => sum + (message.skipped as number), 0);
+    expect(await eventually(() => snapshots().length > 0 && skipped() === server!.counts().dropped)).toBe(true);
+    expect(snapshots().at(-1)!.sounding).toEqual([{ from: 'busy', notes: [{ pitch: 62, velocity: 99 }] }]);
     expect(slow.ws.readyState).toBe(slow.ws.OPEN);
     player.ws.close();
     slow.ws.close();
