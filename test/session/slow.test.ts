@@ -193,15 +193,15 @@ describe('a player over the rate limit', () => {
 
 describe('closing a player', () => {
   it('waits until everything it played has been sent', async () => {
-    server = await testServer({ rate: { perSecond: 4000, burst: 200 } });
+    server = await testServer({ rate: { perSecond: 4000, burst: 1000 } });
     const url = `${server.url}/r/song`;
     const listener = await join(url, { role: 'listener', playout: 0 });
     let heard = 0;
     listener.on('event', (event) => void (event.seq !== MADE_HERE && heard++));
     const player = await joinSession(url, { name: 'File' });
-    for (let i = 0; i < 1000; i++) player.send({ type: i % 2 ? 'off' : 'on', time: i / 100, pitch: 55, velocity: i % 2 ? 0 : 40 });
+    for (let i = 0; i < 2000; i++) player.send({ type: i % 2 ? 'off' : 'on', time: i / 100, pitch: 55, velocity: i % 2 ? 0 : 40 });
     await player.close();
-    expect(await eventually(() => heard === 1000)).toBe(true);
+    expect(await eventually(() => heard === 2000)).toBe(true);
     expect(server.rooms()).toEqual(['song']);
   });
 });
