@@ -205,3 +205,18 @@ describe('closing a player', () => {
     expect(server.rooms()).toEqual(['song']);
   });
 });
+
+describe('closing a player whose link just dropped', () => {
+  it('waits for the reconnect and sends what it played', async () => {
+    server = await testServer();
+    const url = `${server.url}/r/coda`;
+    const listener = await join(url, { role: 'listener', playout: 0 });
+    let heard = 0;
+    listener.on('event', (event) => void (event.seq !== MADE_HERE && heard++));
+    const player = await joinSession(url, { name: 'Coda', reconnect: { baseMs: 50, maxMs: 50 } });
+    (player as unknown as { ws: { terminate(): void } }).ws.terminate();
+    for (let i = 0; i < 100; i++) player.send({ type: i % 2 ? 'off' : 'on', time: i / 10, pitch: 65, velocity: i % 2 ? 0 : 30 });
+    await player.close();
+    expect(await eventually(() => heard === 100)).toBe(true);
+  });
+});
