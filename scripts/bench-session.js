@@ -18,6 +18,7 @@ const GOALS = { fanout: 100_000, p50: 1, p99: 3, clockError: 1, lost: 0 };
 /** The offset the server's clock runs ahead by, which clients must find. */
 const IMPOSED_MS = 7_200_000 + 42.4242;
 const CLIENTS_FOR_MEMORY = 1000;
+const LATENCY_ROUNDS = 3;
 const EVENT_KIND = Buffer.from('"kind":"event"');
 
 function argument(name, fallback) {
@@ -51,10 +52,16 @@ async function serverProcess() {
   const options = JSON.parse(process.argv[3]);
   if (options.imposeOffset) options.clock = () => performance.timeOrigin + performance.now() + IMPOSED_MS;
   const server = await startSessionServer({ port: 0, host: '127.0.0.1', ...options });
-  let peak = process.memoryUsage().rss;
-  setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20).unref();
+  let peak = process.memoryUsage.rss();
+  // Sampled only where memory is the measure: the sampling itself costs the server time.
+  if (options.sampleMemory) setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20).unref();
   process.on('message', async (message) => {
-    if (message === 'rss') process.send({ rss: process.memoryUsage().rss, peak, counts: server.counts() });
+    if (message === 'rss')
+      process.send({
+        rss: process.memoryUsage.rss(),
+        peak: Math.max(peak, process.memoryUsage.rss()),
+        counts: server.counts(),
+      });
     if (message === 'stop') {
       await server.close();
       process.exit(0);
@@ -187,7 +194,7 @@ async function clockSync(clients) {
 }
 
 async function memory(count) {
-  const server = await startServer({ maxClients: count + 10, maxRooms: 100 });
+  const server = await startServer({ maxClients: count + 10, maxRooms: 100, sampleMemory: true });
   const idle = (await server.ask()).rss;
   const peers = [];
   const rooms = Math.ceil(count / 50);
@@ -251,7 +258,7 @@ async function reconnect(listenerCount, eventCount) {
 
 function row(name, value, goal, ok) {
   console.log(
-    `${name.padEnd(46)} ${value.padEnd(26)} ${goal.padEnd(14)} ${ok === undefined ? '' : ok ? 'met' : 'NOT met'}`,
+    `${name.padEnd(52)} ${value.padEnd(26)} ${goal.padEnd(14)} ${ok === undefined ? '' : ok ? 'met' : 'NOT met'}`,
   );
 }
 
@@ -263,7 +270,7 @@ async function main() {
   console.log(
     `jam session bench: node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}, loopback\n`,
   );
-  console.log(`${'measure'.padEnd(46)} ${'this run'.padEnd(26)} ${'goal'.padEnd(14)}`);
+  console.log(`${'measure'.padEnd(52)} ${'this run'.padEnd(26)} ${'goal'.padEnd(14)}`);
   const f = await fanout(listeners, events);
   row(
     `fan-out (1 player → ${listeners} listeners)`,
@@ -273,10 +280,25 @@ async function main() {
   );
   row('  delivered / skipped for slow clients', `${f.received} / ${f.dropped}`, `${f.total} / 0`);
   row('  server fan-out time per message, p99', `${f.fanoutP99.toFixed(3)} ms`, '');
-  const l = await latency(2000);
-  row('send → receive on loopback, p50', `${l.p50.toFixed(3)} ms`, `≤ ${GOALS.p50} ms`, l.p50 <= GOALS.p50);
-  row('send → receive on loopback, p99', `${l.p99.toFixed(3)} ms`, `≤ ${GOALS.p99} ms`, l.p99 <= GOALS.p99);
-  const bare = await bareLatency(2000);
+  // Rounds of the session and a bare relay in turn, so both see the machine's load alike; medians of the rounds.
+  const rounds = [];
+  for (let round = 0; round < LATENCY_ROUNDS; round++)
+    rounds.push({ session: await latency(2000), bare: await bareLatency(2000) });
+  const middle = (pick) => quantile(rounds.map(pick), 0.5);
+  const l = { p50: middle((r) => r.session.p50), p99: middle((r) => r.session.p99) };
+  const bare = { p50: middle((r) => r.bare.p50), p99: middle((r) => r.bare.p99) };
+  row(
+    `send → receive on loopback, p50 (median of ${LATENCY_ROUNDS})`,
+    `${l.p50.toFixed(3)} ms`,
+    `≤ ${GOALS.p50} ms`,
+    l.p50 <= GOALS.p50,
+  );
+  row(
+    `send → receive on loopback, p99 (median of ${LATENCY_ROUNDS})`,
+    `${l.p99.toFixed(3)} ms`,
+    `≤ ${GOALS.p99} ms`,
+    l.p99 <= GOALS.p99,
+  );
   row('  the same through a bare ws relay, p50/p99', `${bare.p50.toFixed(3)} / ${bare.p99.toFixed(3)} ms`, 'reference');
   const c = await clockSync(10);
   row(

@@ -131,6 +131,9 @@ const PACE_SHARE = 0.8;
 const BURST_SHARE = 0.5;
 /** How soon to try again when the outbox is waiting for the rate limit. */
 const FLUSH_RETRY_MS = 20;
+/** How long `drain` (and so `close`) waits at most for what was played to leave, through a reconnect if need be. */
+const DRAIN_TIMEOUT_MS = 10_000;
+const DRAIN_POLL_MS = 5;
 
 /** Joins a room and resolves once welcomed and the clock is measured. */
 export async function joinSession(url: string, options: JoinOptions = {}): Promise<SessionClient> {
@@ -240,7 +243,7 @@ export class SessionClient {
     return this.currentTempo;
   }
 
-  /** Other players' events, as they are played. Ends when the client closes. */
+  /** Other players' events, as they are played. Ends when the client closes. Unread events wait in memory: read them. */
   events(): AsyncIterableIterator<SessionEvent> {
     const reader: { queue: SessionEvent[]; wake?: () => void } = { queue: [] };
     this.iterators.add(reader);
@@ -302,10 +305,18 @@ export class SessionClient {
     });
   }
 
-  /** Resolves when everything sent so far has left this process. */
-  async drain(): Promise<void> {
-    for (let i = 0; i < 1000 && this.ws && this.ws.readyState === WebSocket.OPEN && this.ws.bufferedAmount > 0; i++)
-      await new Promise((resolve) => setTimeout(resolve, 5));
+  /**
+   * Resolves when everything played so far has left this process, waiting for a reconnect if the link is down, for
+   * at most `timeoutMs`.
+   */
+  async drain(timeoutMs = DRAIN_TIMEOUT_MS): Promise<void> {
+    const pending = () => {
+      if (this.stopped || this.outbox.length === 0) return false;
+      if (!this.connected || this.ws?.readyState !== WebSocket.OPEN) return true;
+      return this.nextToSend < this.outbox.length || this.ws.bufferedAmount > 0;
+    };
+    for (let waited = 0; waited < timeoutMs && pending(); waited += DRAIN_POLL_MS)
+      await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
   }
 
   /** Leaves the room: plays what is queued, ends every sounding note, says bye. */

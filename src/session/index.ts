@@ -37,7 +37,13 @@ export {
 export { HistoryRing, type HistoryEntry } from './history.js';
 export { TokenBucket, sanitizeName, idOf } from './limits.js';
 export { Room, infoOf, type Member, type RoomOptions, type JoinRequest } from './room.js';
-export { startSessionServer, roomPathOf, type SessionServer, type SessionServerOptions } from './server.js';
+export {
+  startSessionServer,
+  roomPathOf,
+  closeReason,
+  type SessionServer,
+  type SessionServerOptions,
+} from './server.js';
 export { metricsText, healthLine, type ServerCounts } from './metrics.js';
 export {
   joinSession,

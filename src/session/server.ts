@@ -87,6 +87,8 @@ export interface SessionServer {
   metrics(): string;
   /** One line for a log each minute. */
   health(): string;
+  /** The names of the rooms held now. */
+  rooms(): string[];
   /** The room's state, as a `query` would get it. */
   roomState(room: string): Outgoing<Extract<ServerMessage, { kind: 'state' }>> | undefined;
   /** Tells every client goodbye (and where to go, if `moveTo` is given) and stops. */
@@ -117,6 +119,17 @@ const PUMP_MS = 10;
 /** A socket that was behind is sent its snapshot once its buffer is down to a quarter of the bound. */
 const RECOVERED_SHARE = 0.25;
 const CLOSE_WAIT_MS = 1000;
+/** The WebSocket code for a server's own failure. */
+const INTERNAL_ERROR = 1011;
+/** A close frame's reason may hold at most 123 bytes of UTF-8. */
+const CLOSE_REASON_BYTES = 123;
+
+/** A close reason cut to what a close frame can carry, never in the middle of a character. */
+export function closeReason(text: string): string {
+  let reason = text;
+  while (Buffer.byteLength(reason) > CLOSE_REASON_BYTES) reason = [...reason].slice(0, -1).join('');
+  return reason;
+}
 
 const sessionNow = () => performance.timeOrigin + performance.now();
 
@@ -144,7 +157,7 @@ export async function startSessionServer(options: SessionServerOptions = {}): Pr
 class Server implements SessionServer {
   private readonly http: HttpServer;
   private readonly wss: WebSocketServer;
-  private readonly rooms = new Map<string, Room>();
+  private readonly roomsByName = new Map<string, Room>();
   private readonly emptySince = new Map<Room, number>();
   private readonly connections = new Set<Connection>();
   /** Who holds each member now. */
@@ -285,11 +298,21 @@ class Server implements SessionServer {
     this.tally.closed[problem.code] = (this.tally.closed[problem.code] ?? 0) + 1;
     if (conn.ws.readyState !== WebSocket.OPEN) return;
     conn.ws.send(encode({ kind: 'error', code: problem.code, reason: problem.reason }));
-    conn.ws.close(problem.code, problem.reason.slice(0, 120));
+    conn.ws.close(problem.code, closeReason(problem.reason));
     conn.leaving = true;
   }
 
   private onMessage(conn: Connection, data: Buffer, isBinary: boolean): void {
+    try {
+      this.handle(conn, data, isBinary);
+    } catch {
+      // A bug of ours must cost one connection, never the server and everyone on it.
+      this.tally.closed[INTERNAL_ERROR] = (this.tally.closed[INTERNAL_ERROR] ?? 0) + 1;
+      if (conn.ws.readyState === WebSocket.OPEN) conn.ws.close(INTERNAL_ERROR, 'internal error');
+    }
+  }
+
+  private handle(conn: Connection, data: Buffer, isBinary: boolean): void {
     const received = this.clock();
     if (conn.leaving) return;
     conn.alive = true;
@@ -403,9 +426,9 @@ class Server implements SessionServer {
       name = check.claims.name;
       if (check.claims.role === 'listener') role = 'listener';
     }
-    let room = this.rooms.get(roomName);
+    let room = this.roomsByName.get(roomName);
     if (!room) {
-      if (this.rooms.size >= this.limits.maxRooms)
+      if (this.roomsByName.size >= this.limits.maxRooms)
         return this.refuse(conn, {
           code: CloseCode.SERVER_FULL,
           reason: `the server is full (${this.limits.maxRooms} rooms)`,
@@ -415,7 +438,7 @@ class Server implements SessionServer {
         historyBytes: this.options.historyBytes,
         allowSystem: systemAllowed(this.options.allowSystem, roomName),
       });
-      this.rooms.set(roomName, room);
+      this.roomsByName.set(roomName, room);
     }
     if (room.connectedCount >= this.limits.maxPeople) {
       return this.refuse(conn, {
@@ -616,7 +639,7 @@ class Server implements SessionServer {
     }
     for (const [room, since] of this.emptySince) {
       if (now - since > this.limits.linger && room.connectedCount === 0) {
-        this.rooms.delete(room.name);
+        this.roomsByName.delete(room.name);
         this.emptySince.delete(room);
       }
     }
@@ -627,7 +650,7 @@ class Server implements SessionServer {
   counts(): ServerCounts {
     return {
       connections: this.connections.size,
-      rooms: this.rooms.size,
+      rooms: this.roomsByName.size,
       ...this.tally,
       closed: { ...this.tally.closed },
       fanoutP99: quantile(this.fanoutTimes, 0.99),
@@ -642,8 +665,12 @@ class Server implements SessionServer {
     return healthLine(this.counts());
   }
 
+  rooms(): string[] {
+    return [...this.roomsByName.keys()];
+  }
+
   roomState(name: string): Outgoing<Extract<ServerMessage, { kind: 'state' }>> | undefined {
-    const room = this.rooms.get(name);
+    const room = this.roomsByName.get(name);
     if (!room) return undefined;
     return {
       kind: 'state',
@@ -677,7 +704,7 @@ class Server implements SessionServer {
           conn.ws.once('close', () => resolve());
           if (conn.ws.readyState === WebSocket.OPEN) {
             conn.ws.send(goodbye);
-            conn.ws.close(CloseCode.SERVER_SHUTTING_DOWN, reason.slice(0, 120));
+            conn.ws.close(CloseCode.SERVER_SHUTTING_DOWN, closeReason(reason));
           }
           setTimeout(() => conn.ws.terminate(), CLOSE_WAIT_MS).unref();
         }),

@@ -113,8 +113,8 @@ describe('a hostile client', () => {
     expect(connections).toBeGreaterThan(100);
     // Memory: the history is capped, and the heap has not grown with the ten thousand messages.
     const room = (
-      server as unknown as { rooms: Map<string, { history: { length: number; bytes: number } }> }
-    ).rooms.get('fuzz')!;
+      server as unknown as { roomsByName: Map<string, { history: { length: number; bytes: number } }> }
+    ).roomsByName.get('fuzz')!;
     expect(room.history.length).toBeLessThanOrEqual(1000);
     expect(room.history.bytes).toBeLessThanOrEqual(256 * 1024);
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(64 * 1024 * 1024);

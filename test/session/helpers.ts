@@ -18,7 +18,7 @@ export function seeded(seed: number): () => number {
 export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls until `condition` holds, at most `tries` times `stepMs` apart; returns whether it held. */
-export async function eventually(condition: () => boolean, tries = 400, stepMs = 10): Promise<boolean> {
+export async function eventually(condition: () => boolean, tries = 1000, stepMs = 10): Promise<boolean> {
   for (let i = 0; i < tries; i++) {
     if (condition()) return true;
     await pause(stepMs);

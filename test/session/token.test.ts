@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  closeReason,
   CloseCode,
   joinLink,
   joinSession,
@@ -7,7 +8,7 @@ import {
   verifyToken,
   type SessionServer,
 } from '../../src/session/index.js';
-import { hello, rawPeer, testServer } from './helpers.js';
+import { eventually, hello, rawPeer, testServer } from './helpers.js';
 
 const secret = 'correct horse battery staple';
 const now = Date.UTC(2026, 0, 1);
@@ -82,5 +83,28 @@ describe('a server with a secret', () => {
     server = await testServer({ secret });
     const link = joinLink(server.url, 'band', makeToken(secret, { room: 'band', name: 'Late', ttlMs: -5 }));
     await expect(joinSession(link)).rejects.toThrow(/expired/);
+  });
+});
+
+describe('close reasons', () => {
+  it('fit a close frame, however long and whatever the script of what they quote', () => {
+    const reason = closeReason(`the token is for room "${'é'.repeat(200)}", not "x"`);
+    expect(Buffer.byteLength(reason)).toBeLessThanOrEqual(123);
+    expect(reason).toMatch(/^the token is for room "é+$/);
+  });
+
+  it('a wrong-room token for a room with a long non-ASCII name is refused without harm', async () => {
+    const server = await testServer({ secret });
+    try {
+      const peer = await rawPeer(`${server.url}/r/band`);
+      peer.send(hello({ token: makeToken(secret, { room: 'x'.repeat(64), name: 'Ä'.repeat(300) }) }));
+      expect((await peer.closed).code).toBe(CloseCode.TOKEN_WRONG_ROOM);
+      const again = await rawPeer(`${server.url}/r/band`);
+      again.send(hello({ token: makeToken(secret, { room: 'band', name: 'Ö'.repeat(300) }) }));
+      expect(await eventually(() => again.messages.some((message) => message.kind === 'welcome'))).toBe(true);
+      again.ws.close();
+    } finally {
+      await server.close();
+    }
   });
 });
