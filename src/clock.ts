@@ -22,3 +22,12 @@ export const systemClock: Clock = {
     else signal?.throwIfAborted();
   },
 };
+
+/**
+ * The same clock on the Unix epoch's scale (ms since 1970), still monotonic: clocks of different machines compared
+ * on it differ by how far apart their wall clocks are, which is what a session's clock offset should say.
+ */
+export const epochClock: Clock = {
+  now: () => performance.timeOrigin + performance.now(),
+  sleepUntil: (time, signal) => systemClock.sleepUntil(time - performance.timeOrigin, signal),
+};

@@ -6,7 +6,7 @@
  */
 import { WebSocket } from 'ws';
 import { JamError } from '../errors.js';
-import { systemClock, type Clock } from '../clock.js';
+import { epochClock, type Clock } from '../clock.js';
 import type { LiveEvent } from '../types.js';
 import { ClockSync, syncSample } from './clock.js';
 import {
@@ -193,7 +193,7 @@ export class SessionClient {
     private readonly options: JoinOptions = {},
   ) {
     this.url = url;
-    this.clock = options.clock ?? systemClock;
+    this.clock = options.clock ?? epochClock;
     this.playout = new PlayoutDelay(options.playout ?? 'auto');
     this.scheduler = new PlayoutScheduler(this.clock, (event) => this.onPlay(event));
     this.ready = new Promise<void>((resolve, reject) => {

@@ -6,8 +6,8 @@ import { jitterProxy, type JitterProxy } from './proxy.js';
 /** The server's clock runs an hour and a bit ahead of the wall clock: the offset every client must find. */
 const IMPOSED_MS = 3_600_000 + 123.456;
 const serverClock = () => performance.timeOrigin + performance.now() + IMPOSED_MS;
-/** The client's clock is performance.now(), so the true offset is: */
-const TRUE_OFFSET = performance.timeOrigin + IMPOSED_MS;
+/** The client's clock is the wall clock's scale too (epochClock), so the true offset is the imposed one. */
+const TRUE_OFFSET = IMPOSED_MS;
 
 let server: SessionServer | undefined;
 let proxy: JitterProxy | undefined;
