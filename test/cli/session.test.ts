@@ -166,6 +166,14 @@ describe('jam sessions, every part a real process', () => {
     const json = JSON.parse((await runJam(['session', url, '--json'], { cwd })).stdout);
     expect(json.room).toBe('state');
     expect(json.players.map((p: { name: string }) => p.name)).toEqual(['Dee']);
+
+    const waltz = await runJam(['session', url, '--tempo', '96', '--meter', '3'], { cwd });
+    expect(waltz.code, waltz.stderr).toBe(0);
+    expect(waltz.stdout).toMatch(/^room state \(epoch \d+\): 96 bpm, 3 beats a bar/);
+    expect(JSON.parse((await runJam(['session', url, '--json'], { cwd })).stdout).tempo).toMatchObject({
+      bpm: 96,
+      meter: 3,
+    });
   });
 
   test('with a secret, only signed links get in: jam token makes one; forged, expired and wrong-room ones are refused', async () => {
@@ -214,6 +222,12 @@ describe('jam sessions, every part a real process', () => {
       /letters/,
     );
     expectOneLineError(await runJam(['serve', '--host', '0.0.0.0', '--port', '0'], { cwd }), 1, '0.0.0.0', /--secret/);
+    expectOneLineError(
+      await runJam(['session', 'ws://127.0.0.1:9/r/a', '--tempo', '2'], { cwd }),
+      2,
+      '--tempo 2',
+      /20/,
+    );
     const nobody = await runJam(['session', 'ws://127.0.0.1:9/r/a'], { cwd });
     expectOneLineError(nobody, 1, 'ws://127.0.0.1:9/r/a', /no jam server answers/);
   });
