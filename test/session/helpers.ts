@@ -3,17 +3,8 @@ import { WebSocket } from 'ws';
 import type { Clock } from '../../src/clock.js';
 import { startSessionServer, type SessionServer, type SessionServerOptions } from '../../src/session/index.js';
 
-/** mulberry32: repeatable "random" numbers from a seed. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Repeatable "random" numbers from a seed. */
+export { seededRandom as seeded } from '../../src/random.js';
 
 export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
