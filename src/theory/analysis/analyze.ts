@@ -27,11 +27,26 @@ import {
 } from './key.js';
 import { DEFAULT_PROFILE } from './keyProfiles.js';
 import { romanNumeral } from './roman.js';
+import { decodeChords, MODEL_BAR, type ChordFeatures } from './chordModel.js';
+import { alignedGrid } from './meter.js';
+import { splitTopVoice } from './voices.js';
 import { changeCost, pieceSpans, TIME_EPSILON, type Spans } from './spans.js';
 import type { Analysis, BeatGrid, ChordSegment, KeyEstimate, KeySegment, ProfileName } from './types.js';
 
 export interface AnalyzeOptions {
   profile?: ProfileName;
+  /**
+   * Notes known to carry the tune (a MIDI track named for it), given apart from the notes to analyse, which are then
+   * the accompaniment. Without them, the top voice of the notes is taken for the tune.
+   */
+  melody?: NoteEvent[];
+  /**
+   * @internal How chords are decoded: 'model' (the fitted chord model, the default) or 'legacy' (the template
+   * smoothing jam used before it, kept for scripts/accuracy-analyze.js to compare against).
+   */
+  decoder?: 'model' | 'legacy';
+  /** @internal Whether richer chords (sevenths, sixths, ninths) are read from held notes after decoding. */
+  addedNotes?: boolean;
   /** The beat grid (from a MIDI file); estimated from the notes' onsets when absent. */
   grid?: BeatGrid;
   /** The piece's length in seconds, when it runs on past its last note. */
@@ -43,14 +58,67 @@ const BASS_KEY_EMPHASIS = 1;
 
 export function analyzeNotes(input: NoteEvent[], options: AnalyzeOptions = {}): Analysis {
   const profile = options.profile ?? DEFAULT_PROFILE;
-  const notes = input.filter((note) => note.end > note.start).sort((a, b) => a.start - b.start || a.pitch - b.pitch);
+  const playable = (list: NoteEvent[]) =>
+    list.filter((note) => note.end > note.start).sort((a, b) => a.start - b.start || a.pitch - b.pitch);
+  const given = playable(input);
+  const tune = options.melody ? playable(options.melody) : null;
+  const notes = tune ? playable([...given, ...tune]) : given;
   const duration = notes.reduce((end, note) => Math.max(end, note.end), options.duration ?? 0);
-  const grid = options.grid ?? estimateBeatGrid(notes, duration);
-  const spans = pieceSpans(grid, notes, duration);
+  if (options.decoder === 'legacy') {
+    const grid = options.grid ?? estimateBeatGrid(notes, duration);
+    const spans = pieceSpans(grid, notes, duration);
+    const chroma = spanChroma(notes, spans.edges);
+    const states = recognizeChords(chroma, spans.weight, (span) => changeCost(spans, span));
+    return finish(notes, withAddedNotesByBar(states, chroma, spans), chroma, spans, grid, duration, profile);
+  }
+  const frames = chordFrames(notes, given, tune, duration, options.grid);
+  const states = decodeChords(frames.features, frames.positions);
+  const decided = options.addedNotes === false ? states : withAddedNotesByBar(states, frames.chords, frames.spans);
+  return finish(notes, decided, spanChroma(notes, frames.spans.edges), frames.spans, frames.grid, duration, profile);
+}
+
+/** What the chord model reads of a piece: its beats as frames, where each falls in the bar, and each one's notes. */
+export interface ChordFrames {
+  grid: BeatGrid;
+  spans: Spans;
+  /** The accompaniment's chroma over the frames. */
+  chords: SpanChroma;
+  features: ChordFeatures;
+  /** Each frame's beat in the bar, from 0 (as the chord model counts, MODEL_BAR to a bar). */
+  positions: Int32Array;
+}
+
+/**
+ * @internal The frames of a piece (all its notes, sorted; those given as accompaniment; the tune when known), also
+ * what scripts/fit-chord-model.js fits the model on.
+ */
+export function chordFrames(
+  notes: NoteEvent[],
+  given: NoteEvent[],
+  tune: NoteEvent[] | null,
+  duration: number,
+  fileGrid?: BeatGrid,
+): ChordFrames {
+  const { melody, accompaniment } = tune ? { melody: tune, accompaniment: given } : splitTopVoice(notes);
+  const grid = fileGrid ? alignedGrid(fileGrid, notes, duration) : estimateBeatGrid(notes, duration);
+  const spans = pieceSpans(grid, [], duration);
+  const chords = spanChroma(accompaniment, spans.edges);
+  const features = { accompaniment: chords.notes, melody: spanChroma(melody, spans.edges).notes, bass: chords.bass };
+  const positions = Int32Array.from(spans.beat, (beat) => (Math.floor(beat) - 1 + MODEL_BAR) % MODEL_BAR);
+  return { grid, spans, chords, features, positions };
+}
+
+function finish(
+  notes: NoteEvent[],
+  states: Int32Array,
+  chroma: SpanChroma,
+  spans: Spans,
+  grid: BeatGrid,
+  duration: number,
+  profile: ProfileName,
+): Analysis {
   const boundaries = spans.edges;
-  const chroma = spanChroma(notes, boundaries);
-  const states = recognizeChords(chroma, spans.weight, (span) => changeCost(spans, span));
-  const runs = chordRuns(withAddedNotesByBar(states, chroma, spans));
+  const runs = chordRuns(states);
 
   const key = notes.length > 0 ? pieceKey(chroma, harmonyOf(runs, boundaries), profile) : null;
   const keyChanges = key ? keySegments(notes, runs, boundaries, barSpans(grid, duration), key, profile) : [];
