@@ -240,25 +240,29 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     songs.push(songFrames(song.midi, song.chords()));
   }
   process.stderr.write(`${songs.length} files read in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
-  let weights = { accompaniment: 10, melody: 3, bass: 5, noChord: 5 };
+  // The tables do not depend on the weights; the weights are chosen one at a time (coordinate ascent), twice round.
+  const tables = fit(songs, {});
+  let weights = { accompaniment: 6, melody: 1, bass: 2, noChord: 3 };
+  const evaluate = (candidate) => {
+    const s = frameScores(songs, { ...tables, weights: candidate });
+    return { ...s, total: s.majmin + s.sevenths };
+  };
   if (!process.argv.includes('--no-search')) {
-    let best = -1;
-    const grid = { accompaniment: [6, 10, 16, 24], melody: [0, 1, 3, 6], bass: [2, 5, 10], noChord: [3, 8] };
-    for (const accompaniment of grid.accompaniment)
-      for (const melody of grid.melody)
-        for (const bass of grid.bass)
-          for (const noChord of grid.noChord) {
-            const candidate = { accompaniment, melody, bass, noChord };
-            const s = frameScores(songs, fit(songs, candidate));
-            const score = s.majmin + s.sevenths;
-            if (score > best) {
-              best = score;
-              weights = candidate;
-              process.stderr.write(`${JSON.stringify(candidate)} majmin ${s.majmin.toFixed(4)} sevenths ${s.sevenths.toFixed(4)}\n`);
-            }
+    let best = evaluate(weights);
+    const factors = [0.5, 0.7, 1.4, 2];
+    for (let round = 0; round < 2; round++)
+      for (const name of Object.keys(weights))
+        for (const factor of factors) {
+          const candidate = { ...weights, [name]: Number((weights[name] * factor).toPrecision(3)) };
+          const s = evaluate(candidate);
+          if (s.total > best.total) {
+            best = s;
+            weights = candidate;
+            process.stderr.write(`${JSON.stringify(weights)} majmin ${s.majmin.toFixed(4)} sevenths ${s.sevenths.toFixed(4)}\n`);
           }
+        }
   }
-  writeFileSync(TARGET, modelSource(fit(songs, weights)));
+  writeFileSync(TARGET, modelSource({ ...tables, weights }));
   process.stderr.write(`wrote ${path.relative(ROOT, TARGET)} with ${JSON.stringify(weights)}\n`);
 }
 void splitTopVoice;

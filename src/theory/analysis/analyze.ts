@@ -28,7 +28,9 @@ import {
 import { DEFAULT_PROFILE } from './keyProfiles.js';
 import { romanNumeral } from './roman.js';
 import { decodeChords, MODEL_BAR, type ChordFeatures } from './chordModel.js';
+import { CHORD_MODEL } from './data/chordModel.js';
 import { alignedGrid } from './meter.js';
+import { keyModelScores } from './keyModel.js';
 import { splitTopVoice } from './voices.js';
 import { changeCost, pieceSpans, TIME_EPSILON, type Spans } from './spans.js';
 import type { Analysis, BeatGrid, ChordSegment, KeyEstimate, KeySegment, ProfileName } from './types.js';
@@ -45,6 +47,8 @@ export interface AnalyzeOptions {
    * smoothing jam used before it, kept for scripts/accuracy-analyze.js to compare against).
    */
   decoder?: 'model' | 'legacy';
+  /** @internal Whether a song's key is judged by the fitted key model (else by profiles and cadences, as before). */
+  keyModel?: boolean;
   /** @internal Whether richer chords (sevenths, sixths, ninths) are read from held notes after decoding. */
   addedNotes?: boolean;
   /** The beat grid (from a MIDI file); estimated from the notes' onsets when absent. */
@@ -53,6 +57,8 @@ export interface AnalyzeOptions {
   duration?: number;
 }
 
+/** Pieces of at most this many chords are loops, whose key is heard from their ends (see key.ts), not songs. */
+const LOOP_CHORDS = 8;
 /** How much more the bass counts than other notes when weighing pitch classes for the key. */
 const BASS_KEY_EMPHASIS = 1;
 
@@ -73,8 +79,19 @@ export function analyzeNotes(input: NoteEvent[], options: AnalyzeOptions = {}): 
   }
   const frames = chordFrames(notes, given, tune, duration, options.grid);
   const states = decodeChords(frames.features, frames.positions);
-  const decided = options.addedNotes === false ? states : withAddedNotesByBar(states, frames.chords, frames.spans);
-  return finish(notes, decided, spanChroma(notes, frames.spans.edges), frames.spans, frames.grid, duration, profile);
+  const decided =
+    options.addedNotes === false ? states : withAddedNotesByBar(states, frames.chords, frames.spans, beyondModel);
+  const chroma = spanChroma(notes, frames.spans.edges);
+  return finish(notes, decided, chroma, frames.spans, frames.grid, duration, profile, options.keyModel !== false);
+}
+
+/**
+ * The chord model tells apart the chords pop charts use; richer ones (ninths, sixths with ninths, power chords) are
+ * read from the notes the accompaniment holds through the chord, and only those: a seventh or a suspension is the
+ * model's to judge.
+ */
+function beyondModel(decoded: number, richer: number): boolean {
+  return richer === decoded || !CHORD_MODEL.qualities.includes(stateQuality(richer).name);
 }
 
 /** What the chord model reads of a piece: its beats as frames, where each falls in the bar, and each one's notes. */
@@ -116,11 +133,17 @@ function finish(
   grid: BeatGrid,
   duration: number,
   profile: ProfileName,
+  keyFromModel = false,
 ): Analysis {
   const boundaries = spans.edges;
   const runs = chordRuns(states);
-
-  const key = notes.length > 0 ? pieceKey(chroma, harmonyOf(runs, boundaries), profile) : null;
+  const harmony = harmonyOf(runs, boundaries);
+  const key =
+    notes.length === 0
+      ? null
+      : keyFromModel && harmony.length > LOOP_CHORDS
+        ? keyFromScores(keyModelScores(harmony, sumSpans(chroma.notes, 0, chroma.notes.length / PITCH_CLASSES)))
+        : pieceKey(chroma, harmony, profile);
   const keyChanges = key ? keySegments(notes, runs, boundaries, barSpans(grid, duration), key, profile) : [];
 
   const chords = runs.map((run, i): ChordSegment => {
@@ -159,13 +182,19 @@ interface ChordRun {
  * The chords with their added notes decided bar by bar: within a run of one triad, each bar's part gets
  * its own sevenths and sixths (Cmaj7 | C6 are two chords on a chart, though one triad).
  */
-function withAddedNotesByBar(states: Int32Array, chroma: SpanChroma, spans: Spans): Int32Array {
+function withAddedNotesByBar(
+  states: Int32Array,
+  chroma: SpanChroma,
+  spans: Spans,
+  accept: (decoded: number, richer: number) => boolean = () => true,
+): Int32Array {
   const decided = Int32Array.from(states);
   for (const run of chordRuns(states)) {
     let from = run.from;
     for (let span = run.from + 1; span <= run.to; span++) {
       if (span < run.to && spans.beat[span] !== 1) continue;
-      decided.fill(withAddedNotes(run.state, chroma, spans.weight, from, span), from, span);
+      const richer = withAddedNotes(run.state, chroma, spans.weight, from, span);
+      decided.fill(accept(run.state, richer) ? richer : run.state, from, span);
       from = span;
     }
   }

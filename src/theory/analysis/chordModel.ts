@@ -21,7 +21,7 @@ import { CHORD_MODEL, type ChordModel } from './data/chordModel.js';
 /** A beat's score for every chord, when nothing sounds in it, against "no chord" at 0. */
 const CHORD_IN_SILENCE = -10;
 /** The decoder follows this many of the best chords of each beat as the ones a change may come from. */
-const CHANGE_SOURCES = 16;
+const CHANGE_SOURCES = 12;
 /** Beats in a bar as the transition model counts them (positions 0–3). */
 export const MODEL_BAR = 4;
 
@@ -51,8 +51,11 @@ function stateTable(model: ChordModel): Int32Array {
 interface Prepared {
   model: ChordModel;
   states: Int32Array;
-  /** Log-probabilities: [stream][quality * 12 + step above the root]. */
-  logProfiles: Float64Array[];
+  /** Log-probabilities: [stream][quality * 24 + step above the root], the 12 steps twice over (no wrapping). */
+  doubledProfiles: Float64Array[];
+  /** Each model state's quality index and root. */
+  qualityOf: Int32Array;
+  rootOf: Int32Array;
   /** Log-probability of a change into quality q2, `step` semitones above q1's root: [(q1 * Q + q2) * 12 + step]. */
   logChange: Float64Array;
   logStay: Float64Array;
@@ -65,11 +68,18 @@ function prepare(model: ChordModel): Prepared {
   let prepared = PREPARED.get(model);
   if (prepared) return prepared;
   const qualities = model.qualities.length + 1;
-  const log = (values: number[][]): Float64Array => Float64Array.from(values.flat(), (p) => Math.log(p));
+  const log = (values: number[][]): Float64Array =>
+    Float64Array.from(
+      values.flatMap((row) => [...row, ...row]),
+      (p) => Math.log(p),
+    );
+  const states = stateTable(model);
   prepared = {
     model,
-    states: stateTable(model),
-    logProfiles: [log(model.accompaniment), log(model.melody), log(model.bass)],
+    states,
+    doubledProfiles: [log(model.accompaniment), log(model.melody), log(model.bass)],
+    qualityOf: Int32Array.from(states, (_, state) => Math.floor(state / PITCH_CLASSES)),
+    rootOf: Int32Array.from(states, (_, state) => state % PITCH_CLASSES),
     logChange: Float64Array.from(model.transitions.flat(2), (p) => (p > 0 ? Math.log(p) : -Infinity)),
     logStay: Float64Array.from(model.stay, (p) => Math.log(p)),
     logMove: Float64Array.from(model.stay, (p) => Math.log(1 - p)),
@@ -82,7 +92,7 @@ function prepare(model: ChordModel): Prepared {
 
 /** Every frame's score for every model state (quality × 12 roots, then no chord). */
 export function chordLikelihoods(features: ChordFeatures, model: ChordModel = CHORD_MODEL): Float64Array {
-  const { logProfiles } = prepare(model);
+  const { doubledProfiles } = prepare(model);
   const qualities = model.qualities.length;
   const states = qualities * PITCH_CLASSES + 1;
   const frames = features.accompaniment.length / PITCH_CLASSES;
@@ -90,24 +100,31 @@ export function chordLikelihoods(features: ChordFeatures, model: ChordModel = CH
   const streams = [features.accompaniment, features.melody, features.bass];
   const weights = [model.weights.accompaniment, model.weights.melody, model.weights.bass];
   const shares = new Float64Array(PITCH_CLASSES);
+  const heardPcs = new Int32Array(PITCH_CLASSES);
+  const heardShares = new Float64Array(PITCH_CLASSES);
   for (let frame = 0; frame < frames; frame++) {
     const row = frame * states;
     let heard = false;
-    streams.forEach((stream, s) => {
-      const sum = shareOf(stream, frame, shares);
-      if (sum === 0) return;
+    for (let s = 0; s < streams.length; s++) {
+      if (shareOf(streams[s], frame, shares) === 0) continue;
       heard = true;
-      const profile = logProfiles[s];
+      let count = 0;
+      for (let pc = 0; pc < PITCH_CLASSES; pc++) {
+        if (shares[pc] === 0) continue;
+        heardPcs[count] = pc + PITCH_CLASSES;
+        heardShares[count++] = shares[pc] * weights[s];
+      }
+      const profile = doubledProfiles[s];
       for (let q = 0; q <= qualities; q++) {
         const roots = q === qualities ? 1 : PITCH_CLASSES;
+        const base = q * 2 * PITCH_CLASSES;
         for (let root = 0; root < roots; root++) {
           let score = 0;
-          for (let pc = 0; pc < PITCH_CLASSES; pc++)
-            score += shares[pc] * profile[q * PITCH_CLASSES + ((pc - root + PITCH_CLASSES) % PITCH_CLASSES)];
-          scores[row + q * PITCH_CLASSES + root] += weights[s] * score;
+          for (let k = 0; k < count; k++) score += heardShares[k] * profile[base + heardPcs[k] - root];
+          scores[row + q * PITCH_CLASSES + root] += score;
         }
       }
-    });
+    }
     if (!heard) scores.fill(CHORD_IN_SILENCE, row, row + states - 1);
     else scores[row + states - 1] -= model.weights.noChord;
   }
@@ -130,7 +147,7 @@ export function decodeChords(
   positions: Int32Array,
   model: ChordModel = CHORD_MODEL,
 ): Int32Array {
-  const { states, logChange, logStay, logMove } = prepare(model);
+  const { states, logChange, logStay, logMove, qualityOf, rootOf } = prepare(model);
   const scores = chordLikelihoods(features, model);
   const qualities = model.qualities.length + 1;
   const count = states.length;
@@ -141,7 +158,6 @@ export function decodeChords(
   let previous = scores.slice(0, count);
   let current = new Float64Array(count);
   const sources = new Int32Array(Math.min(CHANGE_SOURCES, count));
-  const qualityOf = (state: number) => Math.floor(state / PITCH_CLASSES);
   for (let frame = 1; frame < frames; frame++) {
     bestStates(previous, sources);
     const position = positions[frame];
@@ -150,14 +166,15 @@ export function decodeChords(
     for (let to = 0; to < count; to++) {
       let best = previous[to] + stay;
       let from = to;
-      const toQuality = qualityOf(to);
-      for (const source of sources) {
+      const toQuality = qualityOf[to];
+      const toRoot = rootOf[to] + PITCH_CLASSES;
+      const noChord = toQuality === qualities - 1;
+      for (let k = 0; k < sources.length; k++) {
+        const source = sources[k];
         if (source === to) continue;
-        const step = (to - source + 2 * PITCH_CLASSES) % PITCH_CLASSES;
+        const step = noChord ? 0 : (toRoot - rootOf[source]) % PITCH_CLASSES;
         const value =
-          previous[source] +
-          move +
-          logChange[(qualityOf(source) * qualities + toQuality) * PITCH_CLASSES + (toQuality === qualities - 1 ? 0 : step)];
+          previous[source] + move + logChange[(qualityOf[source] * qualities + toQuality) * PITCH_CLASSES + step];
         if (value > best) {
           best = value;
           from = source;

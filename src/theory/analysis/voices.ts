@@ -9,6 +9,8 @@ import type { NoteEvent } from '../../types.js';
 const LOWEST_TUNE = 55;
 /** A note still sounding this close to its end does not hide a new note's being on top. */
 const RELEASE_SECONDS = 0.05;
+/** A top note struck and released with at least this many others is the top of a chord, not the tune. */
+const BLOCK_NOTES = 2;
 
 /** The notes (sorted by start) split into the top voice and the rest. */
 export function splitTopVoice(notes: NoteEvent[]): { melody: NoteEvent[]; accompaniment: NoteEvent[] } {
@@ -21,9 +23,16 @@ export function splitTopVoice(notes: NoteEvent[]): { melody: NoteEvent[]; accomp
       if (sounding[j].end <= note.start + RELEASE_SECONDS) sounding.splice(j, 1);
     let highest = note.pitch;
     for (const other of sounding) highest = Math.max(highest, other.pitch);
-    for (let j = i + 1; j < notes.length && notes[j].start - note.start < RELEASE_SECONDS; j++)
+    let together = 0;
+    const alongside = (other: NoteEvent) =>
+      Math.abs(other.start - note.start) < RELEASE_SECONDS && Math.abs(other.end - note.end) < RELEASE_SECONDS;
+    for (let j = i - 1; j >= 0 && note.start - notes[j].start < RELEASE_SECONDS; j--) if (alongside(notes[j])) together++;
+    for (let j = i + 1; j < notes.length && notes[j].start - note.start < RELEASE_SECONDS; j++) {
       highest = Math.max(highest, notes[j].pitch);
-    (note.pitch >= highest && note.pitch >= LOWEST_TUNE ? melody : accompaniment).push(note);
+      if (alongside(notes[j])) together++;
+    }
+    const tune = note.pitch >= highest && note.pitch >= LOWEST_TUNE && together < BLOCK_NOTES;
+    (tune ? melody : accompaniment).push(note);
     sounding.push(note);
   }
   return { melody, accompaniment };

@@ -1,0 +1,146 @@
+#!/usr/bin/env node
+// Fits jam's key model (src/theory/analysis/keyModel.ts) on the "fit" half of the POP909 development songs (even
+// song numbers, scripts/lib/pop909.js) and writes src/theory/analysis/data/keyModel.ts. It reads jam's own chords
+// (so it learns what jam's chords say about keys, errors included) and the notes of both MIDI files of each song,
+// against the song's key (its longest key segment). Then the weights of chords, first and last chords, and notes are
+// chosen by a grid search on the same half. Run after `npm run build` (the chord model must be fitted first), then
+// build again:
+//
+//   node scripts/fit-key-model.js
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { analyzeMidi, pieceFromMidi, Analysis } from '../dist/api/analysis.js';
+import { spanChroma } from '../dist/theory/analysis/chroma.js';
+import { parseHarte } from '../dist/theory/analysis/harte.js';
+import { keyModelScores, chordClass } from '../dist/theory/analysis/keyModel.js';
+import { keyOf, keyPitchClass } from '../dist/theory/analysis/key.js';
+import { pop909Songs } from './lib/pop909.js';
+
+void Analysis;
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const TARGET = path.join(ROOT, 'src', 'theory', 'analysis', 'data', 'keyModel.ts');
+const PC = 12;
+const PRIOR = 0.5;
+
+/** What the key model reads of an analysed file: its chords (root, triad, duration) and its notes' weights. */
+export function keyEvidence(file, analysis) {
+  const piece = pieceFromMidi(readFileSync(file), file);
+  const notes = [...piece.notes].sort((a, b) => a.start - b.start);
+  const weights = spanChroma(notes, [0, Math.max(piece.duration, 1e-3)]).notes;
+  const chords = analysis.chords
+    .filter((chord) => chord.label !== 'N')
+    .map((chord) => {
+      const { root, bitmap } = parseHarte(chord.label);
+      const triad = bitmap[7] && bitmap[4] ? 'major' : bitmap[7] && bitmap[3] ? 'minor' : null;
+      return { root, triad, pitchClasses: [], duration: chord.end - chord.start };
+    });
+  return { chords, weights };
+}
+
+function table(rows, cols) {
+  return Array.from({ length: rows }, () => new Array(cols).fill(0));
+}
+
+function normalised(counts, prior) {
+  const sum = counts.flat().reduce((a, b) => a + b + prior, 0);
+  return counts.map((row) => (Array.isArray(row) ? row.map((v) => round((v + prior) / sum)) : round((row + prior) / sum)));
+}
+
+function round(value) {
+  return Math.max(Number(value.toPrecision(4)), 1e-6);
+}
+
+function fit(samples, weights) {
+  const modes = [0, 1].map(() => ({ count: 0, chords: table(PC, 3), first: table(PC, 3), last: table(PC, 3), notes: new Array(PC).fill(0) }));
+  for (const { evidence, tonic, minor } of samples) {
+    const mode = modes[minor ? 1 : 0];
+    mode.count++;
+    const { chords, weights: notes } = evidence;
+    const time = chords.reduce((sum, c) => sum + c.duration, 0);
+    for (const chord of chords) mode.chords[(chord.root - tonic + PC) % PC][chordClass(chord)] += chord.duration / time;
+    if (chords.length > 0) {
+      mode.first[(chords[0].root - tonic + PC) % PC][chordClass(chords[0])]++;
+      mode.last[(chords.at(-1).root - tonic + PC) % PC][chordClass(chords.at(-1))]++;
+    }
+    const mass = notes.reduce((a, b) => a + b, 0);
+    for (let pc = 0; pc < PC; pc++) mode.notes[(pc - tonic + PC) % PC] += notes[pc] / mass;
+  }
+  const total = modes[0].count + modes[1].count;
+  const tables = modes.map((mode) => ({
+    prior: round(mode.count / total),
+    chords: normalised(mode.chords, PRIOR / 36),
+    first: normalised(mode.first, PRIOR),
+    last: normalised(mode.last, PRIOR),
+    notes: normalised(mode.notes, PRIOR / 12),
+  }));
+  return { major: tables[0], minor: tables[1], weights };
+}
+
+function score(samples, model) {
+  let sum = 0;
+  for (const { evidence, tonic, minor } of samples) {
+    const scores = keyModelScores(evidence.chords, evidence.weights, model);
+    let best = 0;
+    for (let k = 1; k < 24; k++) if (scores[k] > scores[best]) best = k;
+    const same = best % PC === tonic && best >= PC === minor;
+    const fifth = best >= PC === minor && ((best - tonic + PC) % PC === 7 || (best - tonic + PC) % PC === 5);
+    const relative = best >= PC !== minor && (best % PC) === (minor ? (tonic + 3) % PC : (tonic + 9) % PC);
+    const parallel = best >= PC !== minor && best % PC === tonic;
+    sum += same ? 1 : fifth ? 0.5 : relative ? 0.3 : parallel ? 0.2 : 0;
+  }
+  return sum / samples.length;
+}
+
+function modelSource(model) {
+  return `/**
+ * jam's key model (see keyModel.ts): fitted by scripts/fit-key-model.js on the POP909 development songs of even
+ * number. Do not edit by hand; fit again.
+ */
+export interface ModeTables {
+  /** Share of the songs in this mode. */
+  prior: number;
+  /** [step of the root above the tonic][0 major, 1 minor, 2 other]: share of the chord time. */
+  chords: number[][];
+  /** The same for the first chord and the last. */
+  first: number[][];
+  last: number[][];
+  /** Share of the note weight on each step above the tonic. */
+  notes: number[];
+}
+
+export interface KeyModel {
+  major: ModeTables;
+  minor: ModeTables;
+  /** How much the chords, the first and last chords, and the notes count. */
+  weights: { chords: number; ends: number; notes: number };
+}
+
+export const KEY_MODEL: KeyModel = ${JSON.stringify(model)};
+`;
+}
+
+const samples = [];
+for (const song of pop909Songs('even')) {
+  const [tonicName, modeName] = song.key().split(' ');
+  const key = { tonic: tonicName, mode: modeName };
+  const tonic = keyPitchClass(key);
+  for (const file of [song.midi, song.clMidi]) {
+    const analysis = analyzeMidi(readFileSync(file), file);
+    samples.push({ evidence: keyEvidence(file, analysis), tonic, minor: modeName === 'minor' });
+  }
+}
+void keyOf;
+let best = { score: -1 };
+for (const chords of [0, 2, 5, 10, 20])
+  for (const ends of [0, 0.5, 1, 2])
+    for (const notes of [0, 5, 10, 20, 40]) {
+      const weights = { chords, ends, notes };
+      const s = score(samples, fit(samples, weights));
+      if (s > best.score) {
+        best = { score: s, weights };
+        process.stderr.write(`${JSON.stringify(weights)} key ${s.toFixed(4)}\n`);
+      }
+    }
+writeFileSync(TARGET, modelSource(fit(samples, best.weights)));
+process.stderr.write(`wrote ${path.relative(ROOT, TARGET)}\n`);
