@@ -3,7 +3,7 @@
  */
 import type { NoteEvent } from '../../types.js';
 import { estimateBeatGrid } from './beats.js';
-import { PITCH_CLASSES, spanChroma, sumSpans, type SpanChroma } from './chroma.js';
+import { MAJOR_THIRD, MINOR_THIRD, PITCH_CLASSES, spanChroma, sumSpans, total, type SpanChroma } from './chroma.js';
 import {
   chordName,
   inversionBass,
@@ -57,6 +57,9 @@ export interface AnalyzeOptions {
   duration?: number;
 }
 
+/** A third with no more than this share of all the notes' weight over a chord is absent (a power chord). */
+const ABSENT_THIRD_SHARE = 0;
+const POWER_CHORD = '5';
 /** Pieces of at most this many chords are loops, whose key is heard from their ends (see key.ts), not songs. */
 const LOOP_CHORDS = 8;
 /** How much more the bass counts than other notes when weighing pitch classes for the key. */
@@ -79,9 +82,14 @@ export function analyzeNotes(input: NoteEvent[], options: AnalyzeOptions = {}): 
   }
   const frames = chordFrames(notes, given, tune, duration, options.grid);
   const states = decodeChords(frames.features, frames.positions);
-  const decided =
-    options.addedNotes === false ? states : withAddedNotesByBar(states, frames.chords, frames.spans, beyondModel);
   const chroma = spanChroma(notes, frames.spans.edges);
+  const decided =
+    options.addedNotes === false
+      ? states
+      : withAddedNotesByBar(states, frames.chords, frames.spans, (decoded, richer, from, to) =>
+          // The chord's whole run, and the beats either side of it, must agree.
+          beyondModel(decoded, richer, sumSpans(chroma.notes, Math.max(0, from - 1), Math.min(states.length, to + 1))),
+        );
   return finish(notes, decided, chroma, frames.spans, frames.grid, duration, profile, options.keyModel !== false);
 }
 
@@ -90,8 +98,15 @@ export function analyzeNotes(input: NoteEvent[], options: AnalyzeOptions = {}): 
  * read from the notes the accompaniment holds through the chord, and only those: a seventh or a suspension is the
  * model's to judge.
  */
-function beyondModel(decoded: number, richer: number): boolean {
-  return richer === decoded || !CHORD_MODEL.qualities.includes(stateQuality(richer).name);
+function beyondModel(decoded: number, richer: number, heard: Float64Array): boolean {
+  if (richer === decoded) return true;
+  const quality = stateQuality(richer).name;
+  if (CHORD_MODEL.qualities.includes(quality)) return false;
+  if (quality !== POWER_CHORD) return true;
+  // A power chord only where no third sounds at all over the chord and the beats either side, in the tune either.
+  const root = stateRoot(richer);
+  const third = heard[(root + MINOR_THIRD) % PITCH_CLASSES] + heard[(root + MAJOR_THIRD) % PITCH_CLASSES];
+  return third <= ABSENT_THIRD_SHARE * total(heard);
 }
 
 /** What the chord model reads of a piece: its beats as frames, where each falls in the bar, and each one's notes. */
@@ -186,7 +201,8 @@ function withAddedNotesByBar(
   states: Int32Array,
   chroma: SpanChroma,
   spans: Spans,
-  accept: (decoded: number, richer: number) => boolean = () => true,
+  /** Whether to take the richer chord read from a bar's notes, given the decoded chord and its whole run of spans. */
+  accept: (decoded: number, richer: number, from: number, to: number) => boolean = () => true,
 ): Int32Array {
   const decided = Int32Array.from(states);
   for (const run of chordRuns(states)) {
@@ -194,7 +210,7 @@ function withAddedNotesByBar(
     for (let span = run.from + 1; span <= run.to; span++) {
       if (span < run.to && spans.beat[span] !== 1) continue;
       const richer = withAddedNotes(run.state, chroma, spans.weight, from, span);
-      decided.fill(accept(run.state, richer) ? richer : run.state, from, span);
+      decided.fill(accept(run.state, richer, run.from, run.to) ? richer : run.state, from, span);
       from = span;
     }
   }
