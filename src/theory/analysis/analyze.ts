@@ -6,6 +6,8 @@ import { estimateBeatGrid } from './beats.js';
 import { MAJOR_THIRD, MINOR_THIRD, PITCH_CLASSES, spanChroma, sumSpans, total, type SpanChroma } from './chroma.js';
 import {
   chordName,
+  chordOfNotes,
+  chordState,
   inversionBass,
   NO_CHORD,
   recognizeChords,
@@ -57,7 +59,7 @@ export interface AnalyzeOptions {
   duration?: number;
 }
 
-/** A third with no more than this share of all the notes' weight over a chord is absent (a power chord). */
+/** A third with no more than this share of all the notes' weight over a chord and a beat either side is absent. */
 const ABSENT_THIRD_SHARE = 0;
 const POWER_CHORD = '5';
 /** Pieces of at most this many chords are loops, whose key is heard from their ends (see key.ts), not songs. */
@@ -86,27 +88,73 @@ export function analyzeNotes(input: NoteEvent[], options: AnalyzeOptions = {}): 
   const decided =
     options.addedNotes === false
       ? states
-      : withAddedNotesByBar(states, frames.chords, frames.spans, (decoded, richer, from, to) =>
-          // The chord's whole run, and the beats either side of it, must agree.
-          beyondModel(decoded, richer, sumSpans(chroma.notes, Math.max(0, from - 1), Math.min(states.length, to + 1))),
-        );
+      : refineByBar(states, frames.chords, chroma, frames.spans);
   return finish(notes, decided, chroma, frames.spans, frames.grid, duration, profile, options.keyModel !== false);
 }
 
+/** Suspended chords, which the model may choose where the third is quiet; a held third makes them triads again. */
+const SUSPENDED = new Set(['sus2', 'sus4', '7sus4']);
+const TRIADS = ['maj', 'min'];
+
 /**
- * The chord model tells apart the chords pop charts use; richer ones (ninths, sixths with ninths, power chords) are
- * read from the notes the accompaniment holds through the chord, and only those: a seventh or a suspension is the
- * model's to judge.
+ * The decoded chords made precise bar by bar from the notes the accompaniment holds (see withAddedNotes). The model
+ * tells apart the chords pop charts use, and its choice stands, except: a suspended chord whose third is held is the
+ * triad (Csus2 with E held is Cadd9); a chord one of whose notes is not heard at all is the chord of the notes that
+ * are (Bm7b5 without A is Bdim); the same notes over a clear bass are named from the bass (C E G A over C is C6, not
+ * Am7/C); and chords beyond the model's vocabulary (ninths, 6/9, power chords) are read from held notes alone, a
+ * power chord only where no third sounds near it, in the tune either.
  */
-function beyondModel(decoded: number, richer: number, heard: Float64Array): boolean {
-  if (richer === decoded) return true;
+function refineByBar(states: Int32Array, accompaniment: SpanChroma, all: SpanChroma, spans: Spans): Int32Array {
+  const decided = Int32Array.from(states);
+  for (const run of chordRuns(states)) {
+    if (run.state === NO_CHORD) continue;
+    const near = sumSpans(all.notes, Math.max(0, run.from - 1), Math.min(states.length, run.to + 1));
+    let from = run.from;
+    for (let span = run.from + 1; span <= run.to; span++) {
+      if (span < run.to && spans.beat[span] !== 1) continue;
+      decided.fill(refined(run.state, accompaniment, spans.weight, from, span, near), from, span);
+      from = span;
+    }
+  }
+  return decided;
+}
+
+function refined(
+  state: number,
+  chroma: SpanChroma,
+  weights: Float64Array,
+  from: number,
+  to: number,
+  near: Float64Array,
+): number {
+  const root = stateRoot(state);
+  const mask = pitchClassMask(state);
+  if (SUSPENDED.has(stateQuality(state).name)) {
+    for (const triad of TRIADS) {
+      const candidate = withAddedNotes(chordState(root, triad), chroma, weights, from, to);
+      const keepsThird = candidate !== NO_CHORD && stateTriad(candidate) !== null && stateRoot(candidate) === root;
+      if (keepsThird && (pitchClassMask(candidate) & mask) === mask) return candidate;
+    }
+  }
+  const richer = withAddedNotes(state, chroma, weights, from, to);
+  if (richer === state) {
+    const bass = sumSpans(chroma.bass, from, to);
+    const named = chordOfNotes(mask, bass);
+    const lowest = bass.indexOf(Math.max(...bass));
+    return named !== null && bass[lowest] > 0 && stateRoot(named) === lowest && stateRoot(state) !== lowest
+      ? named
+      : state;
+  }
+  const richerMask = pitchClassMask(richer);
   const quality = stateQuality(richer).name;
-  if (CHORD_MODEL.qualities.includes(quality)) return false;
-  if (quality !== POWER_CHORD) return true;
-  // A power chord only where no third sounds at all over the chord and the beats either side, in the tune either.
-  const root = stateRoot(richer);
-  const third = heard[(root + MINOR_THIRD) % PITCH_CLASSES] + heard[(root + MAJOR_THIRD) % PITCH_CLASSES];
-  return third <= ABSENT_THIRD_SHARE * total(heard);
+  if (CHORD_MODEL.qualities.includes(quality)) return (richerMask & mask) === richerMask ? richer : state;
+  if (quality !== POWER_CHORD) return richer;
+  const third = near[(root + MINOR_THIRD) % PITCH_CLASSES] + near[(root + MAJOR_THIRD) % PITCH_CLASSES];
+  return stateRoot(richer) === root && third <= ABSENT_THIRD_SHARE * total(near) ? richer : state;
+}
+
+function pitchClassMask(state: number): number {
+  return statePitchClasses(state).reduce((mask, pc) => mask | (1 << pc), 0);
 }
 
 /** What the chord model reads of a piece: its beats as frames, where each falls in the bar, and each one's notes. */
@@ -201,16 +249,13 @@ function withAddedNotesByBar(
   states: Int32Array,
   chroma: SpanChroma,
   spans: Spans,
-  /** Whether to take the richer chord read from a bar's notes, given the decoded chord and its whole run of spans. */
-  accept: (decoded: number, richer: number, from: number, to: number) => boolean = () => true,
 ): Int32Array {
   const decided = Int32Array.from(states);
   for (const run of chordRuns(states)) {
     let from = run.from;
     for (let span = run.from + 1; span <= run.to; span++) {
       if (span < run.to && spans.beat[span] !== 1) continue;
-      const richer = withAddedNotes(run.state, chroma, spans.weight, from, span);
-      decided.fill(accept(run.state, richer, run.from, run.to) ? richer : run.state, from, span);
+      decided.fill(withAddedNotes(run.state, chroma, spans.weight, from, span), from, span);
       from = span;
     }
   }
