@@ -31,6 +31,7 @@ import { DEFAULT_PROFILE } from './keyProfiles.js';
 import { romanNumeral } from './roman.js';
 import { decodeChords, MODEL_BAR, type ChordFeatures } from './chordModel.js';
 import { CHORD_MODEL } from './data/chordModel.js';
+import { KEY_MODEL } from './data/keyModel.js';
 import { alignedGrid } from './meter.js';
 import { keyModelScores } from './keyModel.js';
 import { splitTopVoice } from './voices.js';
@@ -51,6 +52,8 @@ export interface AnalyzeOptions {
   decoder?: 'model' | 'legacy';
   /** @internal Whether a song's key is judged by the fitted key model (else by profiles and cadences, as before). */
   keyModel?: boolean;
+  /** @internal Receives what the key is judged on (for scripts/fit-key-model.js). */
+  keyEvidence?: (evidence: KeyEvidence) => void;
   /** @internal Whether richer chords (sevenths, sixths, ninths) are read from held notes after decoding. */
   addedNotes?: boolean;
   /** The beat grid (from a MIDI file); estimated from the notes' onsets when absent. */
@@ -89,6 +92,14 @@ export function analyzeNotes(input: NoteEvent[], options: AnalyzeOptions = {}): 
     options.addedNotes === false
       ? states
       : refineByBar(states, frames.chords, chroma, frames.spans);
+  if (options.keyEvidence) {
+    const harmony = harmonyOf(chordRuns(decided), frames.spans.edges);
+    options.keyEvidence({
+      harmony,
+      weights: sumSpans(chroma.notes, 0, chroma.notes.length / PITCH_CLASSES),
+      profileScores: pieceKeyScores(chroma, harmony, profile),
+    });
+  }
   return finish(notes, decided, chroma, frames.spans, frames.grid, duration, profile, options.keyModel !== false);
 }
 
@@ -147,7 +158,10 @@ function refined(
   }
   const richerMask = pitchClassMask(richer);
   const quality = stateQuality(richer).name;
-  if (CHORD_MODEL.qualities.includes(quality)) return (richerMask & mask) === richerMask ? richer : state;
+  if (CHORD_MODEL.qualities.includes(quality)) {
+    if ((richerMask & mask) === richerMask) return richer;
+    return stateRoot(richer) === root && (richerMask & mask) === mask ? richer : state;
+  }
   if (quality !== POWER_CHORD) return richer;
   const third = near[(root + MINOR_THIRD) % PITCH_CLASSES] + near[(root + MAJOR_THIRD) % PITCH_CLASSES];
   return stateRoot(richer) === root && third <= ABSENT_THIRD_SHARE * total(near) ? richer : state;
@@ -205,8 +219,8 @@ function finish(
     notes.length === 0
       ? null
       : keyFromModel && harmony.length > LOOP_CHORDS
-        ? keyFromScores(keyModelScores(harmony, sumSpans(chroma.notes, 0, chroma.notes.length / PITCH_CLASSES)))
-        : pieceKey(chroma, harmony, profile);
+        ? keyFromScores(songKeyScores(chroma, harmony, profile))
+        : keyFromScores(pieceKeyScores(chroma, harmony, profile));
   const keyChanges = key ? keySegments(notes, runs, boundaries, barSpans(grid, duration), key, profile) : [];
 
   const chords = runs.map((run, i): ChordSegment => {
@@ -272,13 +286,30 @@ function chordRuns(states: Int32Array): ChordRun[] {
   return runs;
 }
 
-/** The key of the whole piece from all its notes (the bass counted more) and its chords. */
-function pieceKey(chroma: SpanChroma, harmony: HarmonyEvent[], profile: ProfileName): KeyEstimate {
+/** What a song's key is judged on: its chords, its notes' pitch-class weights, and the profile and cadence scores. */
+export interface KeyEvidence {
+  harmony: HarmonyEvent[];
+  weights: Float64Array;
+  profileScores: Float64Array;
+}
+
+/** Key scores of the whole piece from all its notes (the bass counted more) and its chords. */
+function pieceKeyScores(chroma: SpanChroma, harmony: HarmonyEvent[], profile: ProfileName): Float64Array {
   const spans = chroma.notes.length / PITCH_CLASSES;
   const weights = sumSpans(chroma.notes, 0, spans);
   const bass = sumSpans(chroma.bass, 0, spans);
   for (let pc = 0; pc < PITCH_CLASSES; pc++) weights[pc] += BASS_KEY_EMPHASIS * bass[pc];
-  return keyFromScores(homeKeyScores(keyCorrelations(weights, profile), harmony));
+  return homeKeyScores(keyCorrelations(weights, profile), harmony);
+}
+
+/**
+ * A song's key scores: the fitted key model's (chords, first and last chords, notes), plus the profile correlation
+ * and cadence evidence of pieceKeyScores, weighted as the model was fitted with.
+ */
+function songKeyScores(chroma: SpanChroma, harmony: HarmonyEvent[], profile: ProfileName): Float64Array {
+  const scores = keyModelScores(harmony, sumSpans(chroma.notes, 0, chroma.notes.length / PITCH_CLASSES));
+  const profiles = pieceKeyScores(chroma, harmony, profile);
+  return scores.map((score, key) => score + KEY_MODEL.weights.profiles * profiles[key]);
 }
 
 /** The chords that start in each bar. */
