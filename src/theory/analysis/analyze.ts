@@ -62,11 +62,14 @@ export interface AnalyzeOptions {
   duration?: number;
 }
 
-/** A third with no more than this share of all the notes' weight over a chord and a beat either side is absent. */
+/** A third with no more than this share of all the notes' weight over the whole of a chord is absent. */
 const ABSENT_THIRD_SHARE = 0;
 const POWER_CHORD = '5';
-/** Pieces of at most this many chords are loops, whose key is heard from their ends (see key.ts), not songs. */
-const LOOP_CHORDS = 8;
+/**
+ * Pieces of more than this many chords are songs, whose key the fitted key model judges; shorter ones are
+ * progressions and loops (a pack's files, repeated a few times), whose key is heard from their ends (see key.ts).
+ */
+const SONG_CHORDS = 16;
 /** How much more the bass counts than other notes when weighing pitch classes for the key. */
 const BASS_KEY_EMPHASIS = 1;
 
@@ -113,13 +116,13 @@ const TRIADS = ['maj', 'min'];
  * triad (Csus2 with E held is Cadd9); a chord one of whose notes is not heard at all is the chord of the notes that
  * are (Bm7b5 without A is Bdim); the same notes over a clear bass are named from the bass (C E G A over C is C6, not
  * Am7/C); and chords beyond the model's vocabulary (ninths, 6/9, power chords) are read from held notes alone, a
- * power chord only where no third sounds near it, in the tune either.
+ * power chord only where no third sounds anywhere in the chord's run, in the tune either.
  */
 function refineByBar(states: Int32Array, accompaniment: SpanChroma, all: SpanChroma, spans: Spans): Int32Array {
   const decided = Int32Array.from(states);
   for (const run of chordRuns(states)) {
     if (run.state === NO_CHORD) continue;
-    const near = sumSpans(all.notes, Math.max(0, run.from - 1), Math.min(states.length, run.to + 1));
+    const near = sumSpans(all.notes, run.from, run.to);
     let from = run.from;
     for (let span = run.from + 1; span <= run.to; span++) {
       if (span < run.to && spans.beat[span] !== 1) continue;
@@ -138,6 +141,18 @@ function refined(
   to: number,
   near: Float64Array,
 ): number {
+  const bass = sumSpans(chroma.bass, from, to);
+  return namedFromBass(richerChord(state, chroma, weights, from, to, near), bass);
+}
+
+function richerChord(
+  state: number,
+  chroma: SpanChroma,
+  weights: Float64Array,
+  from: number,
+  to: number,
+  near: Float64Array,
+): number {
   const root = stateRoot(state);
   const mask = pitchClassMask(state);
   if (SUSPENDED.has(stateQuality(state).name)) {
@@ -148,14 +163,7 @@ function refined(
     }
   }
   const richer = withAddedNotes(state, chroma, weights, from, to);
-  if (richer === state) {
-    const bass = sumSpans(chroma.bass, from, to);
-    const named = chordOfNotes(mask, bass);
-    const lowest = bass.indexOf(Math.max(...bass));
-    return named !== null && bass[lowest] > 0 && stateRoot(named) === lowest && stateRoot(state) !== lowest
-      ? named
-      : state;
-  }
+  if (richer === state) return state;
   const richerMask = pitchClassMask(richer);
   const quality = stateQuality(richer).name;
   if (CHORD_MODEL.qualities.includes(quality)) {
@@ -165,6 +173,15 @@ function refined(
   if (quality !== POWER_CHORD) return richer;
   const third = near[(root + MINOR_THIRD) % PITCH_CLASSES] + near[(root + MAJOR_THIRD) % PITCH_CLASSES];
   return stateRoot(richer) === root && third <= ABSENT_THIRD_SHARE * total(near) ? richer : state;
+}
+
+/** The chord of the same notes rooted on the bass, when the bass is on one of them but not on this chord's root. */
+function namedFromBass(state: number, bass: Float64Array): number {
+  const named = chordOfNotes(pitchClassMask(state), bass);
+  const lowest = bass.indexOf(Math.max(...bass));
+  return named !== null && bass[lowest] > 0 && stateRoot(named) === lowest && stateRoot(state) !== lowest
+    ? named
+    : state;
 }
 
 function pitchClassMask(state: number): number {
@@ -218,7 +235,7 @@ function finish(
   const key =
     notes.length === 0
       ? null
-      : keyFromModel && harmony.length > LOOP_CHORDS
+      : keyFromModel && harmony.length > SONG_CHORDS
         ? keyFromScores(songKeyScores(chroma, harmony, profile))
         : keyFromScores(pieceKeyScores(chroma, harmony, profile));
   const keyChanges = key ? keySegments(notes, runs, boundaries, barSpans(grid, duration), key, profile) : [];
