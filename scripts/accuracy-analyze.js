@@ -67,7 +67,8 @@ function baselineChords(notes, duration) {
     if (norm > 0) {
       for (let root = 0; root < 12; root++) {
         for (const [quality, intervals] of Object.entries(TRIADS)) {
-          const score = intervals.reduce((sum, interval) => sum + all[(root + interval) % 12], 0) / (norm * Math.sqrt(3));
+          const score =
+            intervals.reduce((sum, interval) => sum + all[(root + interval) % 12], 0) / (norm * Math.sqrt(3));
           if (score > best) [best, label] = [score, `${PITCH_NAMES[root]}:${quality}`];
         }
       }
@@ -91,7 +92,10 @@ function scoreFile(bytes, name, reference, key) {
     let estimatedKey;
     if (options === null) {
       const notes = midiNotes(bytes, name);
-      const duration = Math.max(reference.at(-1).end, notes.reduce((end, note) => Math.max(end, note.end), 0));
+      const duration = Math.max(
+        reference.at(-1).end,
+        notes.reduce((end, note) => Math.max(end, note.end), 0),
+      );
       chords = baselineChords(notes, duration);
       estimatedKey = baselineKey(notes, duration);
     } else {
@@ -123,7 +127,8 @@ function table(title, rows) {
   console.log(`\n${title}\n`);
   console.log(`| system | ${FIGURES.join(' | ')} |`);
   console.log(`| --- | ${FIGURES.map(() => '---:').join(' | ')} |`);
-  for (const [name, figures] of rows) console.log(`| ${name} | ${FIGURES.map((f) => format(figures[f])).join(' | ')} |`);
+  for (const [name, figures] of rows)
+    console.log(`| ${name} | ${FIGURES.map((f) => format(figures[f])).join(' | ')} |`);
 }
 
 const started = performance.now();
@@ -158,8 +163,11 @@ for (const [set, bySystem] of Object.entries(real)) {
     for (const system of Object.keys(SYSTEMS)) {
       const list = bySystem[`${system}|${half}`] ?? [];
       const figures = Object.fromEntries(FIGURES.map((f) => [f, mean(list, f)]));
-      if (system === 'naive') (figures.root = NaN), (figures.sevenths = NaN);
-      rows.push([`${system}, ${half} half (${list.length} songs${half === 'even' ? ', fitted on' : ', held out'})`, figures]);
+      if (system === 'naive') Object.assign(figures, { root: NaN, sevenths: NaN });
+      rows.push([
+        `${system}, ${half} half (${list.length} songs${half === 'even' ? ', fitted on' : ', held out'})`,
+        figures,
+      ]);
     }
   }
   table(`Real songs, ${set}`, rows);
@@ -179,8 +187,11 @@ const weighted = (list, figure) =>
 table(
   `Generated songs (${generatedSongs.length} held-out arrangements; chords weighted by duration over all songs)`,
   Object.entries(generated).map(([system, list]) => {
-    const figures = { ...Object.fromEntries(['root', 'majmin', 'sevenths'].map((f) => [f, weighted(list, f)])), key: mean(list, 'key') };
-    if (system === 'naive') (figures.root = NaN), (figures.sevenths = NaN);
+    const figures = {
+      ...Object.fromEntries(['root', 'majmin', 'sevenths'].map((f) => [f, weighted(list, f)])),
+      key: mean(list, 'key'),
+    };
+    if (system === 'naive') Object.assign(figures, { root: NaN, sevenths: NaN });
     return [system, figures];
   }),
 );
@@ -197,7 +208,8 @@ for (const [set, bySystem] of Object.entries(qualities)) {
     const sum = counts.reduce((s, [, seconds]) => s + seconds, 0);
     return counts.sort((a, b) => b[1] - a[1]).map(([q, seconds]) => `${q} ${((100 * seconds) / sum).toFixed(1)} %`);
   });
-  for (let rank = 0; rank < TOP; rank++) console.log(`| ${rank + 1} | ${ranked.map((list) => list[rank] ?? '').join(' | ')} |`);
+  for (let rank = 0; rank < TOP; rank++)
+    console.log(`| ${rank + 1} | ${ranked.map((list) => list[rank] ?? '').join(' | ')} |`);
 }
 console.log(
   `\n${songs.length} real songs × 2 files in ${realSeconds.toFixed(1)} s, ${generatedSongs.length} generated songs in ${((performance.now() - generatedStarted) / 1000).toFixed(1)} s (three systems each)`,

@@ -30,6 +30,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TARGET = path.join(ROOT, 'src', 'theory', 'analysis', 'data', 'chordModel.ts');
 const PC = 12;
 const BAR = 4;
+/** Positions: the beats of the bar, then off the beat. */
+const POSITIONS = BAR + 1;
 
 /** The qualities the model tells apart, with their notes above the root. */
 export const MODEL_QUALITIES = {
@@ -114,8 +116,8 @@ function rotatedShares(stream, frame, root, into) {
 
 function fit(songs, weights) {
   const profiles = ['accompaniment', 'melody', 'bass'].map(() => Array.from({ length: Q + 1 }, () => new Array(PC).fill(0)));
-  const stays = new Array(BAR).fill(0);
-  const moves = new Array(BAR).fill(0);
+  const stays = new Array(POSITIONS).fill(0);
+  const moves = new Array(POSITIONS).fill(0);
   const changes = Array.from({ length: Q + 1 }, () => Array.from({ length: Q + 1 }, () => new Array(PC).fill(0)));
   for (const song of songs) {
     const { features, classes, positions } = song;

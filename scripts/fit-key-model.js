@@ -17,7 +17,6 @@ import { pop909Songs } from './lib/pop909.js';
 import { songMidi } from './songs/common.js';
 import { devSongs } from './songs/dev.js';
 
-
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TARGET = path.join(ROOT, 'src', 'theory', 'analysis', 'data', 'keyModel.ts');
 const PC = 12;
@@ -39,7 +38,9 @@ function table(rows, cols) {
 
 function normalised(counts, prior) {
   const sum = counts.flat().reduce((a, b) => a + b + prior, 0);
-  return counts.map((row) => (Array.isArray(row) ? row.map((v) => round((v + prior) / sum)) : round((row + prior) / sum)));
+  return counts.map((row) =>
+    Array.isArray(row) ? row.map((v) => round((v + prior) / sum)) : round((row + prior) / sum),
+  );
 }
 
 function round(value) {
@@ -47,7 +48,13 @@ function round(value) {
 }
 
 function fit(samples, weights) {
-  const modes = [0, 1].map(() => ({ count: 0, chords: table(PC, 3), first: table(PC, 3), last: table(PC, 3), notes: new Array(PC).fill(0) }));
+  const modes = [0, 1].map(() => ({
+    count: 0,
+    chords: table(PC, 3),
+    first: table(PC, 3),
+    last: table(PC, 3),
+    notes: new Array(PC).fill(0),
+  }));
   for (const { evidence, tonic, minor } of samples) {
     const mode = modes[minor ? 1 : 0];
     mode.count++;
@@ -85,7 +92,7 @@ function score(samples, model) {
     for (let k = 1; k < 24; k++) if (scores[k] > scores[best]) best = k;
     const same = best % PC === tonic && best >= PC === minor;
     const fifth = best >= PC === minor && ((best - tonic + PC) % PC === 7 || (best - tonic + PC) % PC === 5);
-    const relative = best >= PC !== minor && (best % PC) === (minor ? (tonic + 3) % PC : (tonic + 9) % PC);
+    const relative = best >= PC !== minor && best % PC === (minor ? (tonic + 3) % PC : (tonic + 9) % PC);
     const parallel = best >= PC !== minor && best % PC === tonic;
     sum += same ? 1 : fifth ? 0.5 : relative ? 0.3 : parallel ? 0.2 : 0;
   }
@@ -126,7 +133,12 @@ for (const song of pop909Songs('even')) {
   const key = { tonic: tonicName, mode: modeName };
   const tonic = keyPitchClass(key);
   for (const file of [song.midi, song.clMidi]) {
-    samples.push({ evidence: keyEvidence(readFileSync(file), file), tonic, minor: modeName === 'minor', fold: song.number % 4 });
+    samples.push({
+      evidence: keyEvidence(readFileSync(file), file),
+      tonic,
+      minor: modeName === 'minor',
+      fold: song.number % 4,
+    });
   }
 }
 // The development song generator's songs (never the held-out generator's) check that the weights suit arrangements
@@ -140,18 +152,20 @@ for (const chords of [0, 2, 5, 10, 20])
   for (const ends of [0, 0.5, 1])
     for (const notes of [0, 5, 10, 20, 40])
       for (const profiles of [0, 2, 5, 10, 20, 40]) {
-      const weights = { chords, ends, notes, profiles };
-      // Scored across two folds of the fit half (song number mod 4), tables fitted on one fold and scored on the
-      // other, so that the weights are not chosen for tables that have seen the songs they score.
-      const folds = [0, 2].map((fold) => samples.filter((sample) => sample.fold === fold));
-      const real = (score(folds[1], fit(folds[0], weights)) + score(folds[0], fit(folds[1], weights))) / 2;
-      const onGenerated = score(generated, fit(samples, weights));
-      // The POP909 figure decides, among weights that keep the generated songs' keys (at least GENERATED_FLOOR).
-      const s = onGenerated >= GENERATED_FLOOR ? (real + onGenerated) / 2 : real - 1;
-      if (s > best.score) {
-        best = { score: s, weights };
-        process.stderr.write(`${JSON.stringify(weights)} key ${real.toFixed(4)}, generated ${onGenerated.toFixed(4)}\n`);
+        const weights = { chords, ends, notes, profiles };
+        // Scored across two folds of the fit half (song number mod 4), tables fitted on one fold and scored on the
+        // other, so that the weights are not chosen for tables that have seen the songs they score.
+        const folds = [0, 2].map((fold) => samples.filter((sample) => sample.fold === fold));
+        const real = (score(folds[1], fit(folds[0], weights)) + score(folds[0], fit(folds[1], weights))) / 2;
+        const onGenerated = score(generated, fit(samples, weights));
+        // The POP909 figure decides, among weights that keep the generated songs' keys (at least GENERATED_FLOOR).
+        const s = onGenerated >= GENERATED_FLOOR ? (real + onGenerated) / 2 : real - 1;
+        if (s > best.score) {
+          best = { score: s, weights };
+          process.stderr.write(
+            `${JSON.stringify(weights)} key ${real.toFixed(4)}, generated ${onGenerated.toFixed(4)}\n`,
+          );
+        }
       }
-    }
 writeFileSync(TARGET, modelSource(fit(samples, best.weights)));
 process.stderr.write(`wrote ${path.relative(ROOT, TARGET)}\n`);

@@ -157,7 +157,14 @@ function readTrack(
   const release = (channel: number, pitch: number): void => {
     const pending = sounding.get(channel * 128 + pitch)?.shift();
     if (pending)
-      into.notes.push({ pitch, channel, track, velocity: pending.velocity, startTicks: pending.ticks, endTicks: ticks });
+      into.notes.push({
+        pitch,
+        channel,
+        track,
+        velocity: pending.velocity,
+        startTicks: pending.ticks,
+        endTicks: ticks,
+      });
   };
   while (offset < end) {
     ticks += number();

@@ -29,7 +29,7 @@ import {
 } from './key.js';
 import { DEFAULT_PROFILE } from './keyProfiles.js';
 import { romanNumeral } from './roman.js';
-import { decodeChords, MODEL_BAR, type ChordFeatures } from './chordModel.js';
+import { decodeChords, MODEL_BAR, OFF_BEAT, type ChordFeatures } from './chordModel.js';
 import { CHORD_MODEL } from './data/chordModel.js';
 import { KEY_MODEL } from './data/keyModel.js';
 import { alignedGrid } from './meter.js';
@@ -91,10 +91,7 @@ export function analyzeNotes(input: NoteEvent[], options: AnalyzeOptions = {}): 
   const frames = chordFrames(notes, given, tune, duration, options.grid);
   const states = decodeChords(frames.features, frames.positions);
   const chroma = spanChroma(notes, frames.spans.edges);
-  const decided =
-    options.addedNotes === false
-      ? states
-      : refineByBar(states, frames.chords, chroma, frames.spans);
+  const decided = options.addedNotes === false ? states : refineByBar(states, frames.chords, chroma, frames.spans);
   if (options.keyEvidence) {
     const harmony = harmonyOf(chordRuns(decided), frames.spans.edges);
     options.keyEvidence({
@@ -195,7 +192,7 @@ export interface ChordFrames {
   /** The accompaniment's chroma over the frames. */
   chords: SpanChroma;
   features: ChordFeatures;
-  /** Each frame's beat in the bar, from 0 (as the chord model counts, MODEL_BAR to a bar). */
+  /** Each frame's beat in the bar, from 0 (as the chord model counts, MODEL_BAR to a bar), or OFF_BEAT. */
   positions: Int32Array;
 }
 
@@ -212,10 +209,12 @@ export function chordFrames(
 ): ChordFrames {
   const { melody, accompaniment } = tune ? { melody: tune, accompaniment: given } : splitTopVoice(notes);
   const grid = fileGrid ? alignedGrid(fileGrid, notes, duration) : estimateBeatGrid(notes, duration);
-  const spans = pieceSpans(grid, [], duration);
+  const spans = pieceSpans(grid, accompaniment, duration);
   const chords = spanChroma(accompaniment, spans.edges);
   const features = { accompaniment: chords.notes, melody: spanChroma(melody, spans.edges).notes, bass: chords.bass };
-  const positions = Int32Array.from(spans.beat, (beat) => (Math.floor(beat) - 1 + MODEL_BAR) % MODEL_BAR);
+  const positions = Int32Array.from(spans.beat, (beat) =>
+    Number.isInteger(beat) ? (beat - 1 + MODEL_BAR) % MODEL_BAR : OFF_BEAT,
+  );
   return { grid, spans, chords, features, positions };
 }
 
@@ -276,11 +275,7 @@ interface ChordRun {
  * The chords with their added notes decided bar by bar: within a run of one triad, each bar's part gets
  * its own sevenths and sixths (Cmaj7 | C6 are two chords on a chart, though one triad).
  */
-function withAddedNotesByBar(
-  states: Int32Array,
-  chroma: SpanChroma,
-  spans: Spans,
-): Int32Array {
+function withAddedNotesByBar(states: Int32Array, chroma: SpanChroma, spans: Spans): Int32Array {
   const decided = Int32Array.from(states);
   for (const run of chordRuns(states)) {
     let from = run.from;

@@ -24,6 +24,8 @@ const CHORD_IN_SILENCE = -10;
 const CHANGE_SOURCES = 12;
 /** Beats in a bar as the transition model counts them (positions 0–3). */
 export const MODEL_BAR = 4;
+/** The position of a frame that starts off the beat, where a chord is struck between beats. */
+export const OFF_BEAT = MODEL_BAR;
 
 /** Each frame's twelve weights of each stream, frame after frame. */
 export interface ChordFeatures {
@@ -140,7 +142,7 @@ function shareOf(stream: Float64Array, frame: number, into: Float64Array): numbe
 
 /**
  * The likeliest chord of every frame (chord states of chords.ts), decoded jointly; `positions[frame]` is the beat
- * of the bar the frame starts on (0 the downbeat, as MODEL_BAR counts).
+ * of the bar the frame starts on (0 the downbeat, as MODEL_BAR counts), or OFF_BEAT.
  */
 export function decodeChords(
   features: ChordFeatures,

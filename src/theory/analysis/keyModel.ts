@@ -28,7 +28,11 @@ export function chordClass(event: Pick<HarmonyEvent, 'triad'>): number {
  * Log-likelihood scores of the 24 keys (index: tonic pitch class, minor from 12) for chords in order and the piece's
  * pitch-class weights.
  */
-export function keyModelScores(chords: HarmonyEvent[], weights: ArrayLike<number>, model: KeyModel = KEY_MODEL): Float64Array {
+export function keyModelScores(
+  chords: HarmonyEvent[],
+  weights: ArrayLike<number>,
+  model: KeyModel = KEY_MODEL,
+): Float64Array {
   const scores = new Float64Array(KEYS);
   const time = chords.reduce((sum, event) => sum + event.duration, 0);
   let mass = 0;
@@ -55,7 +59,8 @@ export function keyModelScores(chords: HarmonyEvent[], weights: ArrayLike<number
     }
     if (mass > 0) {
       let noteScore = 0;
-      for (let pc = 0; pc < PITCH_CLASSES; pc++) noteScore += (weights[pc] / mass) * Math.log(mode.notes[step(pc, tonic)]);
+      for (let pc = 0; pc < PITCH_CLASSES; pc++)
+        noteScore += (weights[pc] / mass) * Math.log(mode.notes[step(pc, tonic)]);
       score += model.weights.notes * noteScore;
     }
     scores[key] = score;

@@ -26,7 +26,8 @@ export function splitTopVoice(notes: NoteEvent[]): { melody: NoteEvent[]; accomp
     let together = 0;
     const alongside = (other: NoteEvent) =>
       Math.abs(other.start - note.start) < RELEASE_SECONDS && Math.abs(other.end - note.end) < RELEASE_SECONDS;
-    for (let j = i - 1; j >= 0 && note.start - notes[j].start < RELEASE_SECONDS; j--) if (alongside(notes[j])) together++;
+    for (let j = i - 1; j >= 0 && note.start - notes[j].start < RELEASE_SECONDS; j--)
+      if (alongside(notes[j])) together++;
     for (let j = i + 1; j < notes.length && notes[j].start - note.start < RELEASE_SECONDS; j++) {
       highest = Math.max(highest, notes[j].pitch);
       if (alongside(notes[j])) together++;

@@ -102,7 +102,9 @@ describe('the Harte labels jam writes', () => {
         return;
       }
       const [root, bitmap, bass] = result;
-      const pitchClasses = bitmap.flatMap((bit, step) => (bit ? [(root + step) % PITCH_CLASSES] : [])).sort((a, b) => a - b);
+      const pitchClasses = bitmap
+        .flatMap((bit, step) => (bit ? [(root + step) % PITCH_CLASSES] : []))
+        .sort((a, b) => a - b);
       if (
         root !== meant.root ||
         (root + bass) % PITCH_CLASSES !== meant.bass ||
