@@ -90,7 +90,11 @@ export function analyzeNotes(input: NoteEvent[], options: AnalyzeOptions = {}): 
   }
   const frames = chordFrames(notes, given, tune, duration, options.grid);
   const states = decodeChords(frames.features, frames.positions);
-  const chroma = spanChroma(notes, frames.spans.edges);
+  // All the notes' weights are the two streams' together; the bass is the accompaniment's.
+  const chroma = {
+    ...frames.chords,
+    notes: frames.chords.notes.map((weight, i) => weight + frames.features.melody[i]),
+  };
   const decided = options.addedNotes === false ? states : refineByBar(states, frames.chords, chroma, frames.spans);
   if (options.keyEvidence) {
     const harmony = harmonyOf(chordRuns(decided), frames.spans.edges);
@@ -211,7 +215,7 @@ export function chordFrames(
   const grid = fileGrid ? alignedGrid(fileGrid, notes, duration) : estimateBeatGrid(notes, duration);
   const spans = pieceSpans(grid, accompaniment, duration);
   const chords = spanChroma(accompaniment, spans.edges);
-  const features = { accompaniment: chords.notes, melody: spanChroma(melody, spans.edges).notes, bass: chords.bass };
+  const features = { accompaniment: chords.notes, melody: spanChroma(melody, spans.edges, false).notes, bass: chords.bass };
   const positions = Int32Array.from(spans.beat, (beat) =>
     Number.isInteger(beat) ? (beat - 1 + MODEL_BAR) % MODEL_BAR : OFF_BEAT,
   );

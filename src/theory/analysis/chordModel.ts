@@ -21,7 +21,7 @@ import { CHORD_MODEL, type ChordModel } from './data/chordModel.js';
 /** A beat's score for every chord, when nothing sounds in it, against "no chord" at 0. */
 const CHORD_IN_SILENCE = -10;
 /** The decoder follows this many of the best chords of each beat as the ones a change may come from. */
-const CHANGE_SOURCES = 12;
+const CHANGE_SOURCES = 6;
 /** Beats in a bar as the transition model counts them (positions 0–3). */
 export const MODEL_BAR = 4;
 /** The position of a frame that starts off the beat, where a chord is struck between beats. */
@@ -160,11 +160,14 @@ export function decodeChords(
   let previous = scores.slice(0, count);
   let current = new Float64Array(count);
   const sources = new Int32Array(Math.min(CHANGE_SOURCES, count));
+  const bestChange = logChange.reduce((best, value) => Math.max(best, value), -Infinity);
   for (let frame = 1; frame < frames; frame++) {
     bestStates(previous, sources);
     const position = positions[frame];
     const stay = logStay[position];
     const move = logMove[position];
+    // No change can score above this from the k-th best source on (sources are best first), so the search stops there.
+    const ceiling = move + bestChange;
     for (let to = 0; to < count; to++) {
       let best = previous[to] + stay;
       let from = to;
@@ -173,6 +176,7 @@ export function decodeChords(
       const noChord = toQuality === qualities - 1;
       for (let k = 0; k < sources.length; k++) {
         const source = sources[k];
+        if (previous[source] + ceiling <= best) break;
         if (source === to) continue;
         const step = noChord ? 0 : (toRoot - rootOf[source]) % PITCH_CLASSES;
         const value =
