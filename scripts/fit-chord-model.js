@@ -115,7 +115,9 @@ function rotatedShares(stream, frame, root, into) {
 }
 
 function fit(songs, weights) {
-  const profiles = ['accompaniment', 'melody', 'bass'].map(() => Array.from({ length: Q + 1 }, () => new Array(PC).fill(0)));
+  const profiles = ['accompaniment', 'melody', 'bass'].map(() =>
+    Array.from({ length: Q + 1 }, () => new Array(PC).fill(0)),
+  );
   const stays = new Array(POSITIONS).fill(0);
   const moves = new Array(POSITIONS).fill(0);
   const changes = Array.from({ length: Q + 1 }, () => Array.from({ length: Q + 1 }, () => new Array(PC).fill(0)));
@@ -179,7 +181,8 @@ function round(value) {
 export function frameScores(songs, model) {
   const state = (cls) => (cls[0] === N ? NO_CHORD : chordState(cls[1], QUALITIES[cls[0]]));
   const stateClass = new Map();
-  for (let q = 0; q < Q; q++) for (let root = 0; root < PC; root++) stateClass.set(chordState(root, QUALITIES[q]), [q, root]);
+  for (let q = 0; q < Q; q++)
+    for (let root = 0; root < PC; root++) stateClass.set(chordState(root, QUALITIES[q]), [q, root]);
   stateClass.set(NO_CHORD, [N, 0]);
   const triad = (q) => (q === N ? 'N' : MODEL_QUALITIES[QUALITIES[q]].slice(0, 3).join());
   const seventhSet = new Set([0, 1, 2, 3, 4, N]);
@@ -260,7 +263,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
           if (s.total > best.total) {
             best = s;
             weights = candidate;
-            process.stderr.write(`${JSON.stringify(weights)} majmin ${s.majmin.toFixed(4)} sevenths ${s.sevenths.toFixed(4)}\n`);
+            process.stderr.write(
+              `${JSON.stringify(weights)} majmin ${s.majmin.toFixed(4)} sevenths ${s.sevenths.toFixed(4)}\n`,
+            );
           }
         }
   }

@@ -215,7 +215,11 @@ export function chordFrames(
   const grid = fileGrid ? alignedGrid(fileGrid, notes, duration) : estimateBeatGrid(notes, duration);
   const spans = pieceSpans(grid, accompaniment, duration);
   const chords = spanChroma(accompaniment, spans.edges);
-  const features = { accompaniment: chords.notes, melody: spanChroma(melody, spans.edges, false).notes, bass: chords.bass };
+  const features = {
+    accompaniment: chords.notes,
+    melody: spanChroma(melody, spans.edges, false).notes,
+    bass: chords.bass,
+  };
   const positions = Int32Array.from(spans.beat, (beat) =>
     Number.isInteger(beat) ? (beat - 1 + MODEL_BAR) % MODEL_BAR : OFF_BEAT,
   );

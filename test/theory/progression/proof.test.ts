@@ -109,7 +109,6 @@ describe('every generated progression analyses back to what its name says', () =
       }
     }
     console.log(`progressionProof: ${mode}: ${files - problems.length} of ${files} files analyse back to their names`);
-    if (process.env.SHOW) console.log(problems.join("\n"));
     expect(problems).toEqual([]);
   });
 });
