@@ -161,29 +161,35 @@ export function decodeChords(
   let current = new Float64Array(count);
   const sources = new Int32Array(Math.min(CHANGE_SOURCES, count));
   const bestChange = logChange.reduce((best, value) => Math.max(best, value), -Infinity);
+  const sourceBase = new Float64Array(sources.length);
+  const sourceRow = new Int32Array(sources.length);
+  const sourceRoot = new Int32Array(sources.length);
   for (let frame = 1; frame < frames; frame++) {
     bestStates(previous, sources);
     const position = positions[frame];
     const stay = logStay[position];
     const move = logMove[position];
-    // No change can score above this from the k-th best source on (sources are best first), so the search stops there.
-    const ceiling = move + bestChange;
+    for (let k = 0; k < sources.length; k++) {
+      sourceBase[k] = previous[sources[k]] + move;
+      sourceRow[k] = qualityOf[sources[k]] * qualities * PITCH_CLASSES;
+      sourceRoot[k] = rootOf[sources[k]];
+    }
     for (let to = 0; to < count; to++) {
       let best = previous[to] + stay;
       let from = to;
       const toQuality = qualityOf[to];
+      const column = toQuality * PITCH_CLASSES;
       const toRoot = rootOf[to] + PITCH_CLASSES;
       const noChord = toQuality === qualities - 1;
       for (let k = 0; k < sources.length; k++) {
-        const source = sources[k];
-        if (previous[source] + ceiling <= best) break;
-        if (source === to) continue;
-        const step = noChord ? 0 : (toRoot - rootOf[source]) % PITCH_CLASSES;
-        const value =
-          previous[source] + move + logChange[(qualityOf[source] * qualities + toQuality) * PITCH_CLASSES + step];
+        // No change can score above this from the k-th best source on (sources are best first): stop there.
+        if (sourceBase[k] + bestChange <= best) break;
+        if (sources[k] === to) continue;
+        const step = noChord ? 0 : (toRoot - sourceRoot[k]) % PITCH_CLASSES;
+        const value = sourceBase[k] + logChange[sourceRow[k] + column + step];
         if (value > best) {
           best = value;
-          from = source;
+          from = sources[k];
         }
       }
       current[to] = best + scores[frame * count + to];

@@ -73,11 +73,9 @@ function shiftBeats(beats: number[], share: number, duration: number): number[] 
 
 /** Which of every `perBar` beats starts the bar: the one where the pitch classes change most. */
 function downbeatPhase(notes: NoteEvent[], beats: number[], end: number, perBar: number): number {
-  const { notes: chroma, bass } = spanChroma(notes, [...beats, end]);
+  const chroma = spanChroma(notes, [...beats, end], false).notes;
   const strength = new Float64Array(perBar);
-  for (let beat = 1; beat < beats.length; beat++) {
-    strength[beat % perBar] += 1 - cosine(chroma, beat - 1, beat) + (1 - cosine(bass, beat - 1, beat));
-  }
+  for (let beat = 1; beat < beats.length; beat++) strength[beat % perBar] += 1 - cosine(chroma, beat - 1, beat);
   let best = 0;
   for (let phase = 1; phase < perBar; phase++) if (strength[phase] > strength[best]) best = phase;
   return best;
