@@ -195,7 +195,9 @@ export function decodeChords(
       current[to] = best + scores[frame * count + to];
       cameFrom[frame * count + to] = from;
     }
-    [previous, current] = [current, previous];
+    const swap = previous;
+    previous = current;
+    current = swap;
   }
   let last = 0;
   for (let state = 1; state < count; state++) if (previous[state] > previous[last]) last = state;
