@@ -13,7 +13,7 @@
 // - transitions: how often the chord stays into each beat of the bar, and, when it changes, to which quality and how
 //   far the root moves.
 // Both label sets teach it: the human-corrected labels of the one-track files and the dataset's extracted labels of
-// the three-track files. Then the streams' weights and the cost of "no chord" are chosen by a grid search on the
+// the three-track files. Then the streams' weights and the cost of "no chord" are chosen by coordinate ascent on the
 // same half, scored frame by frame (majmin and sevenths). The other half ("check") is never read here.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -23,7 +23,6 @@ import { chordFrames } from '../dist/theory/analysis/analyze.js';
 import { decodeChords } from '../dist/theory/analysis/chordModel.js';
 import { parseHarte } from '../dist/theory/analysis/harte.js';
 import { chordState, NO_CHORD } from '../dist/theory/analysis/chords.js';
-import { splitTopVoice } from '../dist/theory/analysis/voices.js';
 import { pop909Songs } from './lib/pop909.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -114,7 +113,7 @@ function rotatedShares(stream, frame, root, into) {
   return true;
 }
 
-function fit(songs, weights) {
+function fit(songs) {
   const profiles = ['accompaniment', 'melody', 'bass'].map(() =>
     Array.from({ length: Q + 1 }, () => new Array(PC).fill(0)),
   );
@@ -169,7 +168,6 @@ function fit(songs, weights) {
     bass: emission[2],
     stay: stays.map((count, p) => round((count + 1) / (count + moves[p] + 2))),
     transitions,
-    weights,
   };
 }
 
@@ -179,7 +177,6 @@ function round(value) {
 
 /** Frame-level majmin and sevenths of the model's decoding of `songs` (time-weighted, mean over songs). */
 export function frameScores(songs, model) {
-  const state = (cls) => (cls[0] === N ? NO_CHORD : chordState(cls[1], QUALITIES[cls[0]]));
   const stateClass = new Map();
   for (let q = 0; q < Q; q++)
     for (let root = 0; root < PC; root++) stateClass.set(chordState(root, QUALITIES[q]), [q, root]);
@@ -196,7 +193,6 @@ export function frameScores(songs, model) {
       if (!cls) return;
       const est = stateClass.get(path[f]) ?? [-1, -1];
       const w = song.lengths[f];
-      void state;
       if (cls[0] <= 1 || cls[0] === N) {
         mm[1] += w;
         if (est[1] === cls[1] && triad(est[0]) === triad(cls[0]) && (cls[0] === N) === (est[0] === N)) mm[0] += w;
@@ -246,7 +242,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   }
   process.stderr.write(`${songs.length} files read in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   // The tables do not depend on the weights; the weights are chosen one at a time (coordinate ascent), twice round.
-  const tables = fit(songs, {});
+  const tables = fit(songs);
   let weights = { accompaniment: 6, melody: 1, bass: 2, noChord: 3 };
   const evaluate = (candidate) => {
     const s = frameScores(songs, { ...tables, weights: candidate });
@@ -272,4 +268,3 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   writeFileSync(TARGET, modelSource({ ...tables, weights }));
   process.stderr.write(`wrote ${path.relative(ROOT, TARGET)} with ${JSON.stringify(weights)}\n`);
 }
-void splitTopVoice;
