@@ -18,5 +18,8 @@ export function analyzeMidi(bytes: Uint8Array, name: string, options: AnalyzeOpt
 }
 
 export function analyzePiece(piece: Piece, options: AnalyzeOptions = {}): Analysis {
-  return analyzeNotes(piece.notes, { grid: piece.grid, duration: piece.duration, ...options });
+  const context = { grid: piece.grid, duration: piece.duration, ...options };
+  return piece.parts
+    ? analyzeNotes(piece.parts.accompaniment, { melody: piece.parts.melody, ...context })
+    : analyzeNotes(piece.notes, context);
 }

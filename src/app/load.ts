@@ -24,6 +24,11 @@ export interface Piece {
   grid?: BeatGrid;
   /** Seconds: the end of the last event, drums included. */
   duration: number;
+  /**
+   * The notes again, split by role when the MIDI file's track names tell it (a track named melody, vocal, lead or
+   * bridge carries the tune; the rest accompanies): chords are read from the accompaniment.
+   */
+  parts?: { melody: NoteEvent[]; accompaniment: NoteEvent[] };
   /** The MIDI file as @tonejs/midi reads it (for its pitch bends, or an annotated copy), read when first asked for. */
   readonly midi?: Midi;
   /** Things to tell the user that are not errors. */
@@ -31,6 +36,8 @@ export interface Piece {
 }
 
 const MIDI_MAGIC = 'MThd';
+/** Track names that say a track carries a tune rather than the harmony. */
+const MELODY_TRACK = /melody|vocal|voice|lead|bridge|sing|tune/i;
 const MIDI_EXTENSIONS = /\.(mid|midi|smf|kar)$/i;
 
 function startsWith(bytes: Uint8Array, text: string): boolean {
@@ -80,9 +87,12 @@ export async function pieceFromBytes(bytes: Uint8Array, name: string, options: T
 /** A Standard MIDI File: its pitched notes (channel 10 is drums and is left out), grid and length. */
 export function pieceFromMidi(bytes: Uint8Array, name: string): Piece {
   const file = readMidiFile(bytes, name);
-  const notes = file.notes
-    .filter((note) => note.channel !== DRUM_CHANNEL)
-    .map(({ pitch, start, end, velocity }) => ({ pitch, start, end, velocity }));
+  const pitched = file.notes.filter((note) => note.channel !== DRUM_CHANNEL);
+  const notes = pitched.map(({ pitch, start, end, velocity }) => ({ pitch, start, end, velocity }));
+  const isMelody = pitched.map((note) => MELODY_TRACK.test(file.trackNames[note.track] ?? ''));
+  const melody = notes.filter((_, i) => isMelody[i]);
+  const accompaniment = notes.filter((_, i) => !isMelody[i]);
+  const parts = melody.length > 0 && accompaniment.length > 0 ? { melody, accompaniment } : undefined;
   const grid = beatGridFromMidi(file.header, file.duration) ?? undefined;
   const warnings = grid
     ? []
@@ -91,6 +101,7 @@ export function pieceFromMidi(bytes: Uint8Array, name: string): Piece {
   return {
     kind: 'midi',
     notes,
+    ...(parts && { parts }),
     grid,
     duration: file.duration,
     warnings,

@@ -10,6 +10,7 @@ import {
   META,
   META_TEMPO,
   META_TIME_SIGNATURE,
+  META_TRACK_NAME,
   MICROSECONDS_PER_MINUTE,
   TRACK_CHUNK,
 } from './constants.js';
@@ -27,6 +28,8 @@ export interface FileNote {
   velocity: number;
   /** 0–15; 9 is the drums. */
   channel: number;
+  /** The track chunk it came from, counted from 0. */
+  track: number;
 }
 
 export interface MidiFileContents {
@@ -34,6 +37,8 @@ export interface MidiFileContents {
   notes: FileNote[];
   /** Seconds: the end of the last note, drums included. */
   duration: number;
+  /** Each track chunk's name (its first track-name event), '' when it has none; indexed as `FileNote.track`. */
+  trackNames: string[];
 }
 
 const SEQUENCES_FORMAT = 2;
@@ -51,6 +56,7 @@ interface Pending {
 interface TickNote {
   pitch: number;
   channel: number;
+  track: number;
   velocity: number;
   startTicks: number;
   endTicks: number;
@@ -79,6 +85,7 @@ export function readMidiFile(bytes: Uint8Array, name: string): MidiFileContents 
   const tempos: Array<{ ticks: number; bpm: number }> = [];
   const timeSignatures: Array<{ ticks: number; timeSignature: number[] }> = [];
   const notes: TickNote[] = [];
+  const trackNames: string[] = [];
   for (
     let offset = CHUNK_HEADER_BYTES + view.getUint32(4);
     offset + CHUNK_HEADER_BYTES <= bytes.length;
@@ -89,7 +96,7 @@ export function readMidiFile(bytes: Uint8Array, name: string): MidiFileContents 
       bytes,
       offset + CHUNK_HEADER_BYTES,
       offset + CHUNK_HEADER_BYTES + view.getUint32(offset + 4),
-      { tempos, timeSignatures, notes },
+      { tempos, timeSignatures, notes, trackNames },
       fail,
     );
   }
@@ -99,12 +106,18 @@ export function readMidiFile(bytes: Uint8Array, name: string): MidiFileContents 
     .map((note) => ({
       pitch: note.pitch,
       channel: note.channel,
+      track: note.track,
       velocity: note.velocity,
       start: header.ticksToSeconds(note.startTicks),
       end: header.ticksToSeconds(note.endTicks),
     }))
     .sort((a, b) => a.start - b.start || a.pitch - b.pitch);
-  return { header, notes: inSeconds, duration: inSeconds.reduce((end, note) => Math.max(end, note.end), 0) };
+  return {
+    header,
+    notes: inSeconds,
+    duration: inSeconds.reduce((end, note) => Math.max(end, note.end), 0),
+    trackNames,
+  };
 }
 
 function chunkType(bytes: Uint8Array, offset: number): string {
@@ -115,6 +128,7 @@ interface Collected {
   tempos: Array<{ ticks: number; bpm: number }>;
   timeSignatures: Array<{ ticks: number; timeSignature: number[] }>;
   notes: TickNote[];
+  trackNames: string[];
 }
 
 /** One track's events from `start` to `end`: notes paired first-on first-off per channel and pitch. */
@@ -128,6 +142,8 @@ function readTrack(
   let offset = start;
   let ticks = 0;
   let status = 0;
+  const track = into.trackNames.length;
+  into.trackNames.push('');
   const sounding = new Map<number, Pending[]>();
   const byte = (): number => (offset < end ? bytes[offset++] : fail('a track ends inside an event'));
   const number = (): number => {
@@ -142,7 +158,14 @@ function readTrack(
   const release = (channel: number, pitch: number): void => {
     const pending = sounding.get(channel * 128 + pitch)?.shift();
     if (pending)
-      into.notes.push({ pitch, channel, velocity: pending.velocity, startTicks: pending.ticks, endTicks: ticks });
+      into.notes.push({
+        pitch,
+        channel,
+        track,
+        velocity: pending.velocity,
+        startTicks: pending.ticks,
+        endTicks: ticks,
+      });
   };
   while (offset < end) {
     ticks += number();
@@ -158,6 +181,8 @@ function readTrack(
           if (microseconds > 0) into.tempos.push({ ticks, bpm: MICROSECONDS_PER_MINUTE / microseconds });
         } else if (type === META_TIME_SIGNATURE && length >= 2) {
           into.timeSignatures.push({ ticks, timeSignature: [bytes[offset], 2 ** bytes[offset + 1]] });
+        } else if (type === META_TRACK_NAME && into.trackNames[track] === '') {
+          into.trackNames[track] = new TextDecoder().decode(bytes.subarray(offset, offset + length));
         }
         offset += length;
         continue;
@@ -189,6 +214,7 @@ function readTrack(
       into.notes.push({
         pitch: key % 128,
         channel: Math.floor(key / 128),
+        track,
         velocity: note.velocity,
         startTicks: note.ticks,
         endTicks: ticks,

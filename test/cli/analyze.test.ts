@@ -243,8 +243,8 @@ describe.concurrent('jam analyze: outputs', { timeout: TIMEOUT }, () => {
     expect(fromAudio.key.name).toBe('C major');
     const roots = (analysis: { chords: Array<{ root: string | null }> }) =>
       analysis.chords.map((chord) => chord.root).filter((root) => root !== null);
-    // The Am is voiced C–E–A–C with nothing below it, and jam hears it as part of the C before it.
-    expect(roots(fromAudio)).toEqual(['C', 'F', 'G', 'C']);
+    // The chords start every two and a half beats, off the beat half the time; the Am is voiced C–E–A–C.
+    expect(roots(fromAudio)).toEqual(['C', 'A', 'F', 'G', 'C']);
     expect(roots(fromAudio)).toEqual(roots(fromMidi));
   });
 });

@@ -276,7 +276,7 @@ const STATE_MASKS: Int32Array = Int32Array.from({ length: CHORD_STATES }, (_, st
  * bass on its third, fifth or seventh rather than on an added note (E G A C D over E is C6/9, not D9sus4),
  * then the likeliest quality.
  */
-function chordOfNotes(mask: number, bass: Float64Array): number | null {
+export function chordOfNotes(mask: number, bass: Float64Array): number | null {
   let best: number | null = null;
   const rank = (state: number): number[] => [
     bass[stateRoot(state)],

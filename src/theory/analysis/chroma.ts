@@ -38,7 +38,7 @@ export function pitchClass(pitch: number): number {
  * Chroma of the spans between consecutive `boundaries` (ascending seconds): span i runs from
  * boundaries[i] to boundaries[i + 1]. `notes` must be sorted by start.
  */
-export function spanChroma(notes: NoteEvent[], boundaries: number[]): SpanChroma {
+export function spanChroma(notes: NoteEvent[], boundaries: number[], withBass = true): SpanChroma {
   const spans = Math.max(0, boundaries.length - 1);
   const chroma = {
     notes: new Float64Array(spans * PITCH_CLASSES),
@@ -55,7 +55,8 @@ export function spanChroma(notes: NoteEvent[], boundaries: number[]): SpanChroma
       sounding[span].push(note);
     }
   }
-  sounding.forEach((inSpan, span) => addBass(chroma, span, inSpan, boundaries[span], boundaries[span + 1]));
+  if (withBass)
+    sounding.forEach((inSpan, span) => addBass(chroma, span, inSpan, boundaries[span], boundaries[span + 1]));
   return chroma;
 }
 

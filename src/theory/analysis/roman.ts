@@ -9,7 +9,7 @@ import { PITCH_CLASSES } from './chroma.js';
 import { NO_CHORD, statePitchClasses, stateQuality, stateRoot } from './chords.js';
 import type { ChordQuality } from '../chordVocabulary.js';
 import { keyPitchClass } from './key.js';
-import { degreeInterval, plainSpelling } from './spelling.js';
+import { chartSpelling, degreeInterval, plainSpelling } from './spelling.js';
 import type { ChordRole, KeyEstimate, Mode } from './types.js';
 
 /** Each mode's scale as intervals above the tonic, degree by degree. */
@@ -75,7 +75,7 @@ function plain(key: KeyEstimate, root: number, quality: ChordQuality, role: Chor
   return {
     numeral: degreeNumeral(key.mode, interval, quality),
     role,
-    root: plainSpelling(Note.transpose(key.tonic, interval)),
+    root: (role === 'diatonic' ? plainSpelling : chartSpelling)(Note.transpose(key.tonic, interval)),
   };
 }
 
@@ -109,7 +109,7 @@ function secondaryNumeral(
   const targetRoot = Note.transpose(key.tonic, targetInterval);
   const numeral = `${function_.roman}${quality.numeralSuffix}/${targetNumeral}`;
   return {
-    numeral: { numeral, role: 'secondary', root: plainSpelling(Note.transpose(targetRoot, function_.interval)) },
+    numeral: { numeral, role: 'secondary', root: chartSpelling(Note.transpose(targetRoot, function_.interval)) },
     target,
   };
 }

@@ -52,6 +52,15 @@ export function plainSpelling(note: string): string {
   return /##|bb/.test(note) ? Note.enharmonic(note) : note;
 }
 
+/**
+ * A chord root outside the key's own chords, as chord charts and .lab files spell it: without double accidentals, and
+ * with white keys by their own names (E, not Fb, for bIII of Db major; C, not B#, for V/vi of E major).
+ */
+export function chartSpelling(note: string): string {
+  const plain = plainSpelling(note);
+  return /^(Cb|Fb|E#|B#)$/.test(plain) ? Note.enharmonic(plain) : plain;
+}
+
 /** Semitones of an interval name, e.g. "3m" → 3. */
 export function semitones(interval: string): number {
   return Interval.semitones(interval) ?? 0;
