@@ -220,10 +220,10 @@ async function chooseSource(args: LiveArgs): Promise<LiveSource> {
   if (args.stdin) {
     const layout = { rate: args.rate, format: args.format, channels: args.channels };
     checkPcmLayout(layout);
-    return pcmSource(process.stdin, layout);
+    return pcmSource(process.stdin, layout, 'standard input', warn);
   }
   if (args.input !== undefined) return inputSource(findInputDevice(await listInputDevices(), args.input));
-  return openFileSource(args.file!, { realtime: args.realtime });
+  return openFileSource(args.file!, { realtime: args.realtime, onWarning: warn });
 }
 
 export const liveCommand: CommandModule<object, LiveArgs> = {

@@ -53,13 +53,16 @@ export async function transcribe(input: AudioInput, options: TranscribeOptions =
   const engineLoaded =
     typeof options.engine === 'object' ? Promise.resolve(options.engine) : loadEngine(options.engine, options.threads);
   const [audio, engine] = await Promise.all([audioOf(input, name), engineLoaded]);
-  const duration = audio.length / AUDIO_SAMPLE_RATE;
   const minimumSeconds = (options.minNoteLengthMs ?? DEFAULT_MIN_NOTE_LENGTH_MS) / 1000;
-  if (duration < minimumSeconds) {
-    throw new JamError(
-      `${name}: only ${duration.toFixed(3)} s of audio, shorter than the shortest note jam keeps (${minimumSeconds} s); give a longer recording`,
-    );
-  }
+  const checkLength = (samples: number): void => {
+    const seconds = samples / AUDIO_SAMPLE_RATE;
+    if (seconds < minimumSeconds)
+      throw new JamError(
+        `${name}: only ${seconds.toFixed(3)} s of audio, shorter than the shortest note jam keeps (${minimumSeconds} s); give a longer recording`,
+      );
+  };
+  // A header that gives the length is checked before the model starts; a stream's length is known at its end.
+  if (audio.length !== undefined) checkLength(audio.length);
   const level = peakLevel(audio);
   const modelOutput = await runModel(level.audio, engine, {
     batchSize: options.batchSize,
@@ -67,12 +70,15 @@ export async function transcribe(input: AudioInput, options: TranscribeOptions =
     notesFor: options,
     onProgress: options.onProgress,
   });
+  checkLength(level.samples());
+  const duration = level.samples() / AUDIO_SAMPLE_RATE;
   const notes = outputToNotes(modelOutput, options);
   const midi = notesToMidiBytes(notes, {
     tempo: options.midiTempo ?? DEFAULT_MIDI_TEMPO,
     multiplePitchBends: options.multiplePitchBends,
   });
-  return { notes, midi, modelOutput, duration, warnings: warningsFor(name, level.peak(), notes) };
+  const warnings = [...(audio.warnings ?? []), ...warningsFor(name, level.peak(), notes)];
+  return { notes, midi, modelOutput, duration, warnings };
 }
 
 async function audioOf(input: AudioInput, name: string): Promise<AudioStream> {
@@ -84,15 +90,17 @@ async function audioOf(input: AudioInput, name: string): Promise<AudioStream> {
  * Passes the audio through, measuring its peak level on the way (to tell silence from no notes found): each chunk
  * once it has gone on, so that measuring does not hold up the model's first windows.
  */
-function peakLevel(audio: AudioStream): { audio: AudioStream; peak: () => number } {
+function peakLevel(audio: AudioStream): { audio: AudioStream; peak: () => number; samples: () => number } {
   let peak = 0;
+  let samples = 0;
   async function* measured(): AsyncGenerator<Float32Array> {
     for await (const chunk of audio.chunks) {
+      samples += chunk.length;
       yield chunk;
       peak = Math.max(peak, peakOf(chunk));
     }
   }
-  return { audio: { ...audio, chunks: measured() }, peak: () => peak };
+  return { audio: { ...audio, chunks: measured() }, peak: () => peak, samples: () => samples };
 }
 
 /** An indexed loop in a plain function: V8 runs it far faster than a for…of inside the generator above. */
