@@ -34,7 +34,8 @@ export async function decodeAiff(
   unsupported: (compression: string) => Promise<DecodedStream>,
 ): Promise<DecodedStream> {
   const form = await reader.take(12);
-  if (form.length < 12) throw new JamError(`${name}: the AIFF file is truncated in its header; export or copy it again`);
+  if (form.length < 12)
+    throw new JamError(`${name}: the AIFF file is truncated in its header; export or copy it again`);
   const aifc = fourCC(form, 8) === 'AIFC';
   let comm: { channels: number; frames: number; bits: number; rate: number; compression: string } | undefined;
   for (;;) {
@@ -72,10 +73,7 @@ export async function decodeAiff(
     if (skipped < size) throw new JamError(`${name}: the AIFF file has no audio data (no SSND chunk); export it again`);
   }
 
-  async function stream(
-    header: NonNullable<typeof comm>,
-    dataBytes: number,
-  ): Promise<DecodedStream> {
+  async function stream(header: NonNullable<typeof comm>, dataBytes: number): Promise<DecodedStream> {
     const { channels, compression } = header;
     const rate = Math.round(header.rate);
     if (channels === 0) throw new JamError(`${name}: the AIFF header says the audio has 0 channels; export it again`);

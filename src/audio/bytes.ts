@@ -94,9 +94,13 @@ export class ByteReader {
   }
 }
 
+/** Where audio bytes come from: a path, `-` (standard input), bytes in memory or a stream of them (a Readable). */
+export type AudioBytes = string | Uint8Array | AsyncIterable<Uint8Array>;
+
 /** A file, `-` (standard input) or bytes in memory, opened for reading; errors name the input. */
-export async function openBytes(input: string | Uint8Array): Promise<ByteReader> {
-  if (typeof input !== 'string') return new ByteReader(memoryChunks(input), input.length);
+export async function openBytes(input: AudioBytes): Promise<ByteReader> {
+  if (input instanceof Uint8Array) return new ByteReader(memoryChunks(input), input.length);
+  if (typeof input !== 'string') return new ByteReader(input);
   if (input === '-') return new ByteReader(stdinChunks());
   const size = await checkedFileSize(input);
   return new ByteReader(fileChunks(input), size);

@@ -83,7 +83,10 @@ async function* blocks(
     frames += decoded.samplesDecoded;
     onChannels(decoded.channelData.length);
     rate = decoded.sampleRate;
-    return { samples: downmix(decoded.channelData.map((c) => c.subarray(0, decoded.samplesDecoded))), sampleRate: rate };
+    return {
+      samples: downmix(decoded.channelData.map((c) => c.subarray(0, decoded.samplesDecoded))),
+      sampleRate: rate,
+    };
   };
   try {
     for await (const chunk of reader.rest()) {
@@ -99,20 +102,25 @@ async function* blocks(
       if (block) yield block;
     }
     if (decoder.flush) {
-      const block = take(await decoder.flush().catch((error: Error) => ({ errors: [error], samplesDecoded: 0, channelData: [], sampleRate: 0 })));
+      const block = take(
+        await decoder
+          .flush()
+          .catch((error: Error) => ({ errors: [error], samplesDecoded: 0, channelData: [], sampleRate: 0 })),
+      );
       if (block) yield block;
     }
   } finally {
     decoder.free();
     await reader.close();
   }
-  if (frames === 0)
-    throw undecodable(name, format, firstError ?? `no ${format} audio in its ${bytesIn} bytes`);
+  if (frames === 0) throw undecodable(name, format, firstError ?? `no ${format} audio in its ${bytesIn} bytes`);
   const got = frames / rate;
   if (expectation.frames !== undefined && frames + (expectation.slack ?? 0) < expectation.frames)
     warn(truncatedWarning(name, got, expectation.frames / rate));
   else if ((format === 'Ogg Vorbis' || format === 'Opus') && !oggEndsWithLastPage(tail))
-    warn(`${name}: the file is truncated: the Ogg stream stops without its last page after ${seconds(got)} (${bytesIn} bytes); the notes stop there`);
+    warn(
+      `${name}: the file is truncated: the Ogg stream stops without its last page after ${seconds(got)} (${bytesIn} bytes); the notes stop there`,
+    );
   else if (firstError !== undefined && format !== 'MP3')
     warn(`${name}: parts of the ${format} stream could not be decoded (${firstError}); read ${seconds(got)}`);
 }

@@ -5,7 +5,7 @@
  */
 import { JamError } from '../errors.js';
 import { decodeAiff } from './aiffDecoder.js';
-import { openBytes, SUPPORTED_FORMATS } from './bytes.js';
+import { openBytes, SUPPORTED_FORMATS, type AudioBytes } from './bytes.js';
 import { decodeCompressed } from './compressedDecoders.js';
 import { sanitize, sanitizedWarning } from './downmix.js';
 import { decodeWithFfmpeg } from './ffmpeg.js';
@@ -14,7 +14,7 @@ import { Resampler } from './resample.js';
 import { sniff, SNIFF_BYTES } from './sniff.js';
 import { decodeWav } from './wavDecoder.js';
 
-export { SUPPORTED_FORMATS } from './bytes.js';
+export { SUPPORTED_FORMATS, type AudioBytes } from './bytes.js';
 export { downmix } from './downmix.js';
 
 export interface DecodedAudio {
@@ -51,15 +51,14 @@ export interface OpenAudioOptions {
 
 /** Opens a file, `-` (standard input) or file bytes as a stream of mono samples at `sampleRate`. */
 export async function openAudio(
-  input: string | Uint8Array,
+  input: AudioBytes,
   name: string,
   sampleRate: number,
   options: OpenAudioOptions = {},
 ): Promise<AudioStream> {
   const reader = await openBytes(input);
   const head = await reader.peek(SNIFF_BYTES);
-  if (head.length === 0)
-    throw new JamError(`${name}: the input is empty; give an audio file (${SUPPORTED_FORMATS})`);
+  if (head.length === 0) throw new JamError(`${name}: the input is empty; give an audio file (${SUPPORTED_FORMATS})`);
   const warnings: string[] = [];
   const warn = (message: string): void => {
     warnings.push(message);
@@ -150,11 +149,7 @@ async function* atRate(
 }
 
 /** Decodes a whole input to `sampleRate` mono at once. `name` is only for messages. */
-export async function decodeAudio(
-  input: string | Uint8Array,
-  name: string,
-  sampleRate: number,
-): Promise<DecodedAudio> {
+export async function decodeAudio(input: AudioBytes, name: string, sampleRate: number): Promise<DecodedAudio> {
   const stream = await openAudio(input, name, sampleRate);
   const chunks: Float32Array[] = [];
   for await (const chunk of stream.chunks) chunks.push(chunk);

@@ -13,13 +13,31 @@ import { decodeWav } from './wavDecoder.js';
 /** Keeps the end of ffmpeg's messages, for an error and the stream's duration. */
 const STDERR_KEPT = 1 << 14;
 
-export const FFMPEG_INSTALL = 'install ffmpeg (apt install ffmpeg, brew install ffmpeg, or ffmpeg.org) or convert it to WAV';
+export const FFMPEG_INSTALL =
+  'install ffmpeg (apt install ffmpeg, brew install ffmpeg, or ffmpeg.org) or convert it to WAV';
 
-export async function decodeWithFfmpeg(format: string, { name, reader, path, warn }: DecoderInput): Promise<DecodedStream> {
+export async function decodeWithFfmpeg(
+  format: string,
+  { name, reader, path, warn }: DecoderInput,
+): Promise<DecodedStream> {
   const fromFile = path !== undefined;
   const child = spawn(
     process.env.JAM_FFMPEG ?? 'ffmpeg',
-    ['-hide_banner', '-nostats', '-nostdin', '-i', fromFile ? path : 'pipe:0', '-vn', '-map', '0:a:0', '-c:a', 'pcm_f32le', '-f', 'wav', 'pipe:1'],
+    [
+      '-hide_banner',
+      '-nostats',
+      '-nostdin',
+      '-i',
+      fromFile ? path : 'pipe:0',
+      '-vn',
+      '-map',
+      '0:a:0',
+      '-c:a',
+      'pcm_f32le',
+      '-f',
+      'wav',
+      'pipe:1',
+    ],
     { stdio: [fromFile ? 'ignore' : 'pipe', 'pipe', 'pipe'] },
   );
   const spawned = new Promise<void>((resolve, reject) => {
@@ -45,7 +63,13 @@ export async function decodeWithFfmpeg(format: string, { name, reader, path, war
   const failed = async (): Promise<JamError> => {
     await exited;
     const reason = lastLine(stderr) ?? 'no audio came out';
-    return new JamError(`${name}: ffmpeg could not decode the ${format} audio (${reason}); check that the file is whole`);
+    if (!fromFile && format === 'M4A' && /moov atom not found|Output file is empty/.test(stderr))
+      return new JamError(
+        `${name}: this M4A keeps its index at its end, so it cannot be read from standard input; give the file's path, or remux it with ffmpeg -i in.m4a -c copy -movflags +faststart out.m4a`,
+      );
+    return new JamError(
+      `${name}: ffmpeg could not decode the ${format} audio (${reason}); check that the file is whole`,
+    );
   };
   let wav: DecodedStream;
   try {
@@ -83,7 +107,9 @@ export async function decodeWithFfmpeg(format: string, { name, reader, path, war
 }
 
 function lastLine(text: string): string | undefined {
-  const lines = text.split(/[\r\n]+/).filter((line) => line.trim() && !/^(\s|Input #|Output #|Stream mapping|Press )/.test(line));
+  const lines = text
+    .split(/[\r\n]+/)
+    .filter((line) => line.trim() && !/^(\s|Input #|Output #|Stream mapping|Press )/.test(line));
   return lines.at(-1)?.trim().slice(0, 200);
 }
 

@@ -2,18 +2,7 @@
 import { fourCC } from './format.js';
 
 export type AudioFormat =
-  | 'WAV'
-  | 'AIFF'
-  | 'MP3'
-  | 'FLAC'
-  | 'Ogg Vorbis'
-  | 'Opus'
-  | 'Ogg FLAC'
-  | 'M4A'
-  | 'WebM'
-  | 'AAC'
-  | 'CAF'
-  | 'unknown';
+  'WAV' | 'AIFF' | 'MP3' | 'FLAC' | 'Ogg Vorbis' | 'Opus' | 'Ogg FLAC' | 'M4A' | 'WebM' | 'AAC' | 'CAF' | 'unknown';
 
 /** Bytes `sniff` looks at. */
 export const SNIFF_BYTES = 64;

@@ -54,7 +54,8 @@ export async function readWavHeader(
       continue;
     }
     if (id === 'data') {
-      if (!fmt) throw new JamError(`${name}: the WAV header is damaged (audio data before its format); export it again`);
+      if (!fmt)
+        throw new JamError(`${name}: the WAV header is damaged (audio data before its format); export it again`);
       const dataBytes = large && size === 0xffffffff ? dataSize64 : UNKNOWN_SIZES.has(size) ? undefined : size;
       const layout = pcmLayout(fmt);
       return { fmt, layout, dataBytes, dataOffset: reader.consumed };
@@ -109,7 +110,8 @@ export async function decodeWav(
   }
   const promised = dataBytes === undefined ? undefined : Math.floor(dataBytes / layout.blockAlign);
   const available = reader.size === undefined ? undefined : Math.floor((reader.size - dataOffset) / layout.blockAlign);
-  const frames = promised === undefined ? available : available === undefined ? promised : Math.min(promised, available);
+  const frames =
+    promised === undefined ? available : available === undefined ? promised : Math.min(promised, available);
   const rate = fmt.sampleRate;
   return {
     format: 'WAV',

@@ -78,22 +78,43 @@ export async function openFileSource(
     async *chunks(signal) {
       const started = clock.now();
       let fed = 0;
-      for await (const block of audio.chunks) {
-        for (let offset = 0; offset < block.length; offset += size) {
-          const chunk = block.subarray(offset, offset + size);
-          fed += chunk.length;
-          if (realtime) {
-            try {
-              await clock.sleepUntil(started + (fed / AUDIO_SAMPLE_RATE) * 1000, signal);
-            } catch (error) {
-              if (isAbort(error, signal)) return;
-              throw error;
-            }
+      for await (const chunk of rechunked(audio.chunks, size)) {
+        fed += chunk.length;
+        if (realtime) {
+          try {
+            await clock.sleepUntil(started + (fed / AUDIO_SAMPLE_RATE) * 1000, signal);
+          } catch (error) {
+            if (isAbort(error, signal)) return;
+            throw error;
           }
-          if (signal.aborted) return;
-          yield chunk;
         }
+        if (signal.aborted) return;
+        yield chunk;
       }
     },
   };
+}
+
+/** The decoder's blocks as chunks of `size` samples (the last one shorter). */
+async function* rechunked(
+  blocks: AsyncIterable<Float32Array> | Iterable<Float32Array>,
+  size: number,
+): AsyncGenerator<Float32Array> {
+  let pending = new Float32Array(0);
+  for await (const block of blocks) {
+    let offset = 0;
+    if (pending.length > 0) {
+      const joined = new Float32Array(Math.min(size, pending.length + block.length));
+      joined.set(pending);
+      offset = joined.length - pending.length;
+      joined.set(block.subarray(0, offset), pending.length);
+      pending = joined;
+      if (pending.length < size) continue;
+      yield pending;
+      pending = new Float32Array(0);
+    }
+    for (; offset + size <= block.length; offset += size) yield block.subarray(offset, offset + size);
+    pending = block.slice(offset);
+  }
+  if (pending.length > 0) yield pending;
 }
