@@ -44,7 +44,8 @@ export interface Transcription {
 /** Peak level below which a recording counts as silent (about -80 dBFS). */
 const SILENCE_PEAK = 1e-4;
 
-export type AudioInput = string | Uint8Array | Float32Array;
+/** A path, `-` (standard input), file bytes, a stream of file bytes (a Readable), or 22 050 Hz mono samples. */
+export type AudioInput = string | Uint8Array | Float32Array | AsyncIterable<Uint8Array>;
 
 export async function transcribe(input: AudioInput, options: TranscribeOptions = {}): Promise<Transcription> {
   checkTranscribeOptions(options);
