@@ -4,7 +4,7 @@
  * few frames at a time. Each decoder module loads when first needed.
  */
 import { JamError } from '../errors.js';
-import { downmix } from './downmix.js';
+import { downmixInPlace } from './downmix.js';
 import { fourCC, seconds, truncatedWarning, type DecodedStream, type DecoderInput, type MonoBlock } from './format.js';
 
 interface Decoded {
@@ -21,6 +21,8 @@ interface WasmDecoder {
   free(): void;
 }
 
+/** Bytes handed to a decoder at a time. */
+const DECODE_BYTES = 1 << 16;
 /** Bytes kept from the end of the stream, to check that an Ogg stream ends with its last page. */
 const TAIL_BYTES = 1 << 16;
 
@@ -84,7 +86,7 @@ async function* blocks(
     onChannels(decoded.channelData.length);
     rate = decoded.sampleRate;
     return {
-      samples: downmix(decoded.channelData.map((c) => c.subarray(0, decoded.samplesDecoded))),
+      samples: downmixInPlace(decoded.channelData.map((c) => c.subarray(0, decoded.samplesDecoded))),
       sampleRate: rate,
     };
   };
@@ -92,14 +94,17 @@ async function* blocks(
     for await (const chunk of reader.rest()) {
       bytesIn += chunk.length;
       if (format === 'Ogg Vorbis' || format === 'Opus') tail = keepTail(tail, chunk);
-      let decoded: Decoded;
-      try {
-        decoded = await decoder.decode(chunk);
-      } catch (error) {
-        throw undecodable(name, format, (error as Error).message);
+      // A little at a time: the decoder's output for a megabyte of MP3 is 15 MB of samples, garbage soon after.
+      for (let offset = 0; offset < chunk.length; offset += DECODE_BYTES) {
+        let decoded: Decoded;
+        try {
+          decoded = await decoder.decode(chunk.subarray(offset, offset + DECODE_BYTES));
+        } catch (error) {
+          throw undecodable(name, format, (error as Error).message);
+        }
+        const block = take(decoded);
+        if (block) yield block;
       }
-      const block = take(decoded);
-      if (block) yield block;
     }
     if (decoder.flush) {
       const block = take(

@@ -19,6 +19,25 @@ export function downmix(channels: Float32Array[]): Float32Array {
 }
 
 /**
+ * The same average, written over the first channel (the caller owns the arrays: a decoder's copies of its output),
+ * so a stream of blocks leaves half the garbage.
+ */
+export function downmixInPlace(channels: Float32Array[]): Float32Array {
+  const mono = channels[0];
+  if (channels.length === 1) return mono;
+  if (channels.length === 2) {
+    const right = channels[1];
+    for (let i = 0; i < mono.length; i++) mono[i] = (mono[i] + right[i]) / 2;
+    return mono;
+  }
+  // As downmix does it: the sum from 0, then divided.
+  const sum = new Float32Array(mono.length);
+  for (const channel of channels) for (let i = 0; i < sum.length; i++) sum[i] += channel[i];
+  for (let i = 0; i < sum.length; i++) sum[i] /= channels.length;
+  return sum;
+}
+
+/**
  * Samples beyond this level (60 dB over full scale) are not sound but damage: a float file's garbage, a stray
  * 1e30. Float audio may go a little over 1; nothing recorded goes this far.
  */

@@ -133,7 +133,11 @@ export async function runModel(
 ): Promise<ModelOutput> {
   const stream = audio instanceof Float32Array ? streamOf(audio) : audio;
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  const expected = stream.length ?? Math.max(stream.estimatedLength ?? UNKNOWN_LENGTH_SAMPLES, AUDIO_SAMPLE_RATE);
+  // An estimate gets a quarter more room (and a window's worth), so that an estimate that is right is never grown:
+  // growing copies the outputs, and both copies would be in memory at once.
+  const expected =
+    stream.length ??
+    Math.ceil(1.25 * (stream.estimatedLength ?? UNKNOWN_LENGTH_SAMPLES)) + AUDIO_N_SAMPLES + WINDOW_HOP_SAMPLES;
   const output = outputFor(framesForSamples(expected), options.keepContour);
   let windows = windowCount(expected);
   let ended = false;
