@@ -51,7 +51,7 @@ function builder(yargs: Argv): Argv<LiveArgs> {
   return yargs
     .positional('file', {
       type: 'string',
-      describe: 'An audio file to play into jam (WAV, MP3, FLAC, OGG); or give --stdin or --input',
+      describe: 'An audio file to play into jam (WAV, AIFF, MP3, FLAC, Ogg, Opus, M4A); or give --stdin or --input',
     })
     .option('stdin', {
       type: 'boolean',

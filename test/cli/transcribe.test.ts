@@ -182,10 +182,7 @@ describe.concurrent('jam transcribe: inputs it cannot use', { timeout: TIMEOUT }
     expect(work.files()).toContain('cut.mid');
   });
 
-  it('an Opus file is read (no longer an unsupported codec)', async ({
-    work,
-    skip,
-  }) => {
+  it('an Opus file is read (no longer an unsupported codec)', async ({ work, skip }) => {
     if (!HAS_FFMPEG) skip('ffmpeg is not installed, so no Opus file can be made for this test');
     const wav = work.tone();
     const made = spawnSync('ffmpeg', ['-loglevel', 'error', '-i', wav, '-c:a', 'libopus', 'take.opus'], {
