@@ -200,6 +200,38 @@ describe('formats from the bytes, not the name', () => {
   });
 });
 
+describe('inputs that must not take a batch down', () => {
+  it('a 2 GiB file of zeros (truncate -s 2G): one line, without reading it', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'jam-large-'));
+    const file = path.join(folder, 'x.wav');
+    spawnSync('truncate', ['-s', '2G', file]);
+    await expect(openAudio(file, 'x.wav', 22050)).rejects.toThrow(/^x\.wav: not an audio file jam can read/);
+  });
+
+  it('a WAV header promising 3 GB in a small file: read as far as it goes, with a warning', async () => {
+    const wav = encodeWav([new Float32Array(4410).fill(0.1)], 44100);
+    wav.writeUInt32LE(3e9, wav.indexOf('data') + 4);
+    const decoded = await decodeAudio(wav, 'liar.wav', 22050);
+    expect(decoded.samples.length).toBe(2205);
+    expect(decoded.warnings).toEqual([
+      expect.stringMatching(/^liar\.wav: the file is truncated: read 0\.1 s of the 17006\.8 s/),
+    ]);
+  });
+
+  it('without ffmpeg, an M4A is one line naming the format and how to install ffmpeg', async () => {
+    const saved = process.env.JAM_FFMPEG;
+    process.env.JAM_FFMPEG = '/nonexistent/ffmpeg';
+    try {
+      await expect(decodeAudio(fixture('chords.m4a'), 'memo.m4a', 22050)).rejects.toThrow(
+        /^memo\.m4a: M4A audio needs ffmpeg, which is not on the PATH; install ffmpeg \(apt install ffmpeg/,
+      );
+    } finally {
+      if (saved === undefined) delete process.env.JAM_FFMPEG;
+      else process.env.JAM_FFMPEG = saved;
+    }
+  });
+});
+
 describe('truncated compressed files: what was read, with a warning', () => {
   const cases: Array<[string, RegExp]> = [
     ['chords.mp3', /chords\.mp3: the file is truncated: read \d\.\d s of the 6\.\d s its header promises/],
