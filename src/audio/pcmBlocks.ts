@@ -60,6 +60,14 @@ export function blockToMono(bytes: Uint8Array, layout: PcmFrames, frames: number
     bytes.byteOffset % 2 === 0
   )
     return pcm16ToMono(bytes, layout.channels, frames);
+  if (
+    layout.encoding === 'float' &&
+    layout.bitsPerSample === 32 &&
+    !layout.bigEndian &&
+    layout.blockAlign === 4 * layout.channels &&
+    bytes.byteOffset % 4 === 0
+  )
+    return float32ToMono(new Float32Array(bytes.buffer, bytes.byteOffset, frames * layout.channels), layout.channels);
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const mono = new Float32Array(frames);
   const bytesPerSample = layout.bitsPerSample / 8;
@@ -88,6 +96,18 @@ function pcm16ToMono(bytes: Uint8Array, channels: number, frames: number): Float
     let sum = 0;
     for (let c = 0; c < channels; c++) sum += samples[f * channels + c];
     mono[f] = sum / scale;
+  }
+  return mono;
+}
+
+/** 32-bit float (ffmpeg's output, float WAVs) read as floats: the same sums as a reader call per sample. */
+function float32ToMono(samples: Float32Array, channels: number): Float32Array {
+  const frames = samples.length / channels;
+  const mono = new Float32Array(frames);
+  for (let f = 0; f < frames; f++) {
+    let sum = 0;
+    for (let c = 0; c < channels; c++) sum += samples[f * channels + c];
+    mono[f] = sum / channels;
   }
   return mono;
 }
