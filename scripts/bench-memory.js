@@ -35,16 +35,30 @@ function encoded(wavPath, name, format) {
   return out;
 }
 
-function measure(label, command, seconds, runs) {
-  const samples = [];
-  for (let run = 0; run < runs; run++) {
-    samples.push(timed(process.execPath, command));
-    process.stderr.write(
-      `  ${label}: run ${run + 1}/${runs} ${samples.at(-1).seconds.toFixed(1)} s, ${samples.at(-1).rssMb.toFixed(0)} MB (load ${load()})\n`,
-    );
-  }
-  const wall = median(samples.map((s) => s.seconds));
-  return { label, wall, speed: seconds / wall, rssMb: median(samples.map((s) => s.rssMb)) };
+/**
+ * Runs each of `commands` ([label, args]) `runs` times, interleaved (a, b, a, b, …) so that the machine's load
+ * falls on them alike; a row each, with median figures.
+ */
+function measure(commands, seconds, runs) {
+  const samples = commands.map(() => []);
+  for (let run = 0; run < runs; run++)
+    commands.forEach(([label, args], i) => {
+      const sample = timed(process.execPath, args);
+      samples[i].push(sample);
+      process.stderr.write(
+        `  ${label}: run ${run + 1}/${runs} ${sample.seconds.toFixed(1)} s, CPU ${sample.cpuSeconds.toFixed(1)} s, ${sample.rssMb.toFixed(0)} MB (load ${load()})\n`,
+      );
+    });
+  return commands.map(([label], i) => {
+    const wall = median(samples[i].map((s) => s.seconds));
+    return {
+      label,
+      wall,
+      speed: seconds / wall,
+      rssMb: median(samples[i].map((s) => s.rssMb)),
+      cpu: median(samples[i].map((s) => s.cpuSeconds)),
+    };
+  });
 }
 
 const jam = (input) => ['bin/jam.js', 'transcribe', input, '-o', path.join(OUT, 'memory.mid'), '--force', '--quiet'];
@@ -70,21 +84,23 @@ function main() {
     if (!format) throw new Error(`unknown format ${key}; give some of ${Object.keys(FORMATS).join(',')}`);
     process.stderr.write(`  encoding the hour as ${format.label}…\n`);
     const file = encoded(hourWav, 'hour', format);
-    rows.push({ ...measure(`60-min ${format.label}`, jam(file), seconds, runs), goal: true });
+    const commands = [[`60-min ${format.label}`, jam(file)]];
     if (key === 'mp3' && reference)
-      rows.push(measure('60-min MP3, decoded whole by node-web-audio-api (the old path)', whole(file), seconds, runs));
+      commands.push(['60-min MP3, decoded whole by node-web-audio-api (the old path)', whole(file)]);
+    const [row, ...others] = measure(commands, seconds, runs);
+    rows.push({ ...row, goal: true }, ...others);
   }
   const pieceMp3 = encoded(wavPath, 'piece', FORMATS.mp3);
   const pieceRuns = Math.max(3, runs);
-  rows.push(measure('3-min piece, MP3', jam(pieceMp3), pieceSeconds, pieceRuns));
-  if (reference)
-    rows.push(measure('3-min piece, MP3, decoded whole (the old path)', whole(pieceMp3), pieceSeconds, pieceRuns));
+  const pieceCommands = [['3-min piece, MP3', jam(pieceMp3)]];
+  if (reference) pieceCommands.push(['3-min piece, MP3, decoded whole (the old path)', whole(pieceMp3)]);
+  rows.push(...measure(pieceCommands, pieceSeconds, pieceRuns));
   console.log(`\njam transcribe (onnx), median of ${runs} run(s) (the piece: ${pieceRuns}), load ${load()}\n`);
-  console.log(`| input | peak RSS MB | target MB | wall s | × real time |`);
-  console.log('| --- | ---: | ---: | ---: | ---: |');
+  console.log(`| input | peak RSS MB | target MB | wall s | × real time | CPU s |`);
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
   for (const row of rows)
     console.log(
-      `| ${row.label} | ${row.rssMb.toFixed(0)} | ${row.goal ? `< ${TARGET_PEAK_MB}` : ''} | ${row.wall.toFixed(1)} | ${row.speed.toFixed(1)} |`,
+      `| ${row.label} | ${row.rssMb.toFixed(0)} | ${row.goal ? `< ${TARGET_PEAK_MB}` : ''} | ${row.wall.toFixed(1)} | ${row.speed.toFixed(1)} | ${row.cpu.toFixed(1)} |`,
     );
   const over = rows.filter((row) => row.goal && row.rssMb >= TARGET_PEAK_MB);
   console.log(
