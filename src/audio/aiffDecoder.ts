@@ -5,6 +5,7 @@ import { isPlainPcm, pcmBlocks, type PcmFrames } from './pcmBlocks.js';
 import { blocksAt } from './wavDecoder.js';
 
 const MAX_COMM_BYTES = 1 << 16;
+const SOX_UNKNOWN_SIZE = 0x7f000000;
 
 /** AIFF-C compression types jam reads itself, as (encoding, big-endian, bits or undefined for the header's). */
 const COMPRESSIONS: Record<string, { encoding: PcmFrames['encoding']; bigEndian: boolean; bits?: number }> = {
@@ -37,6 +38,8 @@ export async function decodeAiff(
   if (form.length < 12)
     throw new JamError(`${name}: the AIFF file is truncated in its header; export or copy it again`);
   const aifc = fourCC(form, 8) === 'AIFC';
+  // SoX writing to a pipe puts 0x7f000000 and up in the sizes it does not know yet: the length is then unknown.
+  const unknownLength = new DataView(form.buffer, form.byteOffset, 12).getUint32(4) >= SOX_UNKNOWN_SIZE;
   let comm: { channels: number; frames: number; bits: number; rate: number; compression: string } | undefined;
   for (;;) {
     const header = await reader.take(8);
@@ -96,10 +99,15 @@ export async function decodeAiff(
       blockAlign: channels * (bits / 8),
     };
     const fromData = Math.floor(Math.max(0, dataBytes) / layout.blockAlign);
-    const promised = header.frames > 0 ? Math.min(header.frames, fromData || header.frames) : fromData;
+    const promised = unknownLength
+      ? undefined
+      : header.frames > 0
+        ? Math.min(header.frames, fromData || header.frames)
+        : fromData;
     const available =
       reader.size === undefined ? undefined : Math.floor((reader.size - reader.consumed) / layout.blockAlign);
-    const frames = available === undefined ? promised : Math.min(promised, available);
+    const frames =
+      available === undefined ? promised : promised === undefined ? available : Math.min(promised, available);
     return {
       format: 'AIFF',
       channels,
@@ -107,7 +115,7 @@ export async function decodeAiff(
       frames,
       blocks: blocksAt(
         pcmBlocks(reader, layout, frames, (read) => {
-          if (read < promised) warn(truncatedWarning(name, read / rate, promised / rate));
+          if (promised !== undefined && read < promised) warn(truncatedWarning(name, read / rate, promised / rate));
         }),
         rate,
       ),
