@@ -167,3 +167,62 @@ export async function decodeAudio(input: AudioBytes, name: string, sampleRate: n
     warnings: stream.warnings ?? [],
   };
 }
+
+/**
+ * Decodes ahead of the consumer, up to `limit` samples, from the moment it is called: a transcription's decoding
+ * then runs while the engine starts, as the whole-file decoding did before, and whenever the model waits.
+ */
+export function readAhead(
+  chunks: AsyncIterable<Float32Array> | Iterable<Float32Array>,
+  limit: number,
+): AsyncIterable<Float32Array> {
+  const iterator =
+    Symbol.asyncIterator in chunks
+      ? chunks[Symbol.asyncIterator]()
+      : (chunks as Iterable<Float32Array>)[Symbol.iterator]();
+  const queue: Float32Array[] = [];
+  let queued = 0;
+  let done = false;
+  let failure: { error: unknown } | undefined;
+  let pumping = false;
+  let wake: (() => void) | undefined;
+  const pump = async (): Promise<void> => {
+    if (pumping) return;
+    pumping = true;
+    try {
+      while (!done && queued < limit) {
+        const next = await iterator.next();
+        if (next.done) done = true;
+        else {
+          queue.push(next.value);
+          queued += next.value.length;
+        }
+        wake?.();
+      }
+    } catch (error) {
+      failure = { error };
+      done = true;
+    } finally {
+      pumping = false;
+      wake?.();
+    }
+  };
+  void pump();
+  return {
+    async *[Symbol.asyncIterator]() {
+      for (;;) {
+        const chunk = queue.shift();
+        if (chunk) {
+          queued -= chunk.length;
+          void pump();
+          yield chunk;
+          continue;
+        }
+        if (failure) throw failure.error;
+        if (done) return;
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+      }
+    },
+  };
+}

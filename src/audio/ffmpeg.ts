@@ -81,7 +81,9 @@ export async function decodeWithFfmpeg(
     child.kill();
     throw error instanceof JamError && error.message.includes('ffmpeg') ? error : await failed();
   }
-  return { format, channels: wav.channels, blocks: checked(wav.blocks) };
+  // ffmpeg's formats at 96 kbit/s or more: the model's outputs are sized for that, and grow if it was wrong.
+  const estimatedSeconds = reader.size === undefined ? undefined : reader.size / 12_000;
+  return { format, channels: wav.channels, estimatedSeconds, blocks: checked(wav.blocks) };
 
   async function* checked(blocks: AsyncIterable<MonoBlock>): AsyncGenerator<MonoBlock> {
     let read = 0;

@@ -2,7 +2,7 @@
  * The whole transcription: audio → model → notes → MIDI, for a file path, `-` (stdin), file bytes or
  * samples already at 22 050 Hz mono.
  */
-import { openAudio, type AudioStream } from '../audio/decode.js';
+import { openAudio, readAhead, type AudioStream } from '../audio/decode.js';
 import { JamError } from '../errors.js';
 import { notesToMidiBytes } from '../midi/write.js';
 import type { NoteEvent } from '../types.js';
@@ -84,8 +84,12 @@ export async function transcribe(input: AudioInput, options: TranscribeOptions =
 
 async function audioOf(input: AudioInput, name: string): Promise<AudioStream> {
   if (input instanceof Float32Array) return { sampleRate: AUDIO_SAMPLE_RATE, length: input.length, chunks: [input] };
-  return openAudio(input, name, AUDIO_SAMPLE_RATE);
+  const audio = await openAudio(input, name, AUDIO_SAMPLE_RATE);
+  return { ...audio, chunks: readAhead(audio.chunks, READ_AHEAD_SAMPLES) };
 }
+
+/** Audio decoded ahead of the model: 30 s (2.6 MB), enough to keep decoding while the engine starts. */
+const READ_AHEAD_SAMPLES = 30 * AUDIO_SAMPLE_RATE;
 
 /**
  * Passes the audio through, measuring its peak level on the way (to tell silence from no notes found): each chunk
