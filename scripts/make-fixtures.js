@@ -73,6 +73,11 @@ const WAV_STEREO_44K = ['-ac', '2', '-ar', '44100', '-c:a', 'pcm_s16le'];
 const MP3_128K = ['-ac', '2', '-ar', '44100', '-c:a', 'libmp3lame', '-b:a', '128k'];
 const FLAC_MONO_48K = ['-ac', '1', '-ar', '48000', '-c:a', 'flac'];
 const OGG_MONO_22K = ['-ac', '1', '-ar', '22050', '-c:a', 'libvorbis', '-q:a', '4'];
+// The formats read by jam's own readers or decoders (AIFF, Opus) and through ffmpeg (M4A/AAC, Opus in WebM).
+const AIFF_STEREO_44K = ['-ac', '2', '-ar', '44100', '-c:a', 'pcm_s16be', '-f', 'aiff'];
+const OPUS_STEREO_48K = ['-ac', '2', '-ar', '48000', '-c:a', 'libopus', '-b:a', '96k', '-f', 'ogg'];
+const M4A_AAC_44K = ['-ac', '2', '-ar', '44100', '-c:a', 'aac', '-b:a', '128k', '-f', 'ipod'];
+const WEBM_OPUS_48K = ['-ac', '2', '-ar', '48000', '-c:a', 'libopus', '-b:a', '96k', '-f', 'webm'];
 
 /** Notes of one clip, in beats: `{ pitch, beat, beats, velocity }`. */
 function note(pitch, beat, beats, velocity) {
@@ -201,6 +206,10 @@ function fixtures() {
       outputs: [
         ['chords.wav', WAV_STEREO_44K],
         ['chords.mp3', MP3_128K],
+        ['chords.aiff', AIFF_STEREO_44K],
+        ['chords.opus', OPUS_STEREO_48K],
+        ['chords.m4a', M4A_AAC_44K],
+        ['chords.webm', WEBM_OPUS_48K],
       ],
     },
     { name: 'bass', program: ACOUSTIC_BASS, notes: bassNotes(), outputs: [['bass.flac', FLAC_MONO_48K]] },

@@ -68,12 +68,15 @@ export function repeatWav(wavPath, times, outPath) {
   return outPath;
 }
 
-/** Runs a command under /usr/bin/time: wall seconds from process start to exit, and peak RSS in MB. */
+/**
+ * Runs a command under /usr/bin/time: wall seconds from process start to exit, peak RSS in MB, and the CPU seconds
+ * (user + system) it used, which a shared machine's load changes far less than the wall time.
+ */
 export function timed(command, args) {
-  const result = spawnSync('/usr/bin/time', ['-f', '%e %M', command, ...args], { cwd: ROOT, encoding: 'utf8' });
+  const result = spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', command, ...args], { cwd: ROOT, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stderr}`);
-  const [seconds, kilobytes] = result.stderr.trim().split('\n').pop().split(' ').map(Number);
-  return { seconds, rssMb: kilobytes / 1024 };
+  const [seconds, kilobytes, user, system] = result.stderr.trim().split('\n').pop().split(' ').map(Number);
+  return { seconds, rssMb: kilobytes / 1024, cpuSeconds: user + system };
 }
 
 /** The machine's 1-minute load average, to read timings on a shared machine by. */

@@ -3,6 +3,8 @@
  * length), note JSON (`jam transcribe --json`, or an array of notes), or audio, transcribed first.
  * The kind is told by the content (a MIDI file starts with "MThd", JSON with { or [), not by the name.
  */
+import { open } from 'node:fs/promises';
+import { sniff } from '../audio/sniff.js';
 import { readInputFile } from '../files.js';
 import { notesFromJson } from './noteJson.js';
 import { checkMidiIsWhole } from '../midi/wholeFile.js';
@@ -63,6 +65,13 @@ function looksLikeJson(bytes: Uint8Array): boolean {
 
 /** Reads `path` ("-" is standard input) and turns it into a piece; audio goes through `transcribe`. */
 export async function loadPiece(path: string, options: TranscribeOptions = {}): Promise<Piece> {
+  // Audio is streamed from its file (an hour, or 2 GB and more, never sits in memory); MIDI and JSON are small. What
+  // is none of them goes the audio way too, which refuses it in one line without reading it whole.
+  if (path !== '-') {
+    const head = await fileHead(path);
+    const small = startsWith(head, MIDI_MAGIC) || MIDI_EXTENSIONS.test(path) || looksLikeJson(head);
+    if (head.length > 0 && (sniff(head) !== 'unknown' || !small)) return pieceFromAudio(path, path, options);
+  }
   const bytes =
     path === '-' ? await readStandardInput() : await readInputFile(path, `the files in it (e.g. ${path}/*.mid)`);
   return pieceFromBytes(bytes, path === '-' ? 'standard input' : path, options);
@@ -75,7 +84,11 @@ export async function pieceFromBytes(bytes: Uint8Array, name: string, options: T
     const notes = notesFromJson(new TextDecoder().decode(bytes), name);
     return { kind: 'notes', notes, duration: lastEnd(notes), warnings: [] };
   }
-  const transcription = await transcribe(bytes, { ...options, name });
+  return pieceFromAudio(bytes, name, options);
+}
+
+async function pieceFromAudio(input: string | Uint8Array, name: string, options: TranscribeOptions): Promise<Piece> {
+  const transcription = await transcribe(input, { ...options, name });
   return {
     kind: 'audio',
     notes: transcription.notes,
@@ -120,4 +133,23 @@ async function readStandardInput(): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
+}
+
+/** Enough of a file to tell audio, MIDI and JSON apart (JSON may start after a long run of white space). */
+const HEAD_BYTES = 4096;
+
+/** A file's first bytes, or none when it cannot be opened as a file (the full read then says why). */
+async function fileHead(path: string): Promise<Uint8Array> {
+  try {
+    const file = await open(path, 'r');
+    try {
+      const head = Buffer.alloc(HEAD_BYTES);
+      const { bytesRead } = await file.read(head, 0, head.length, 0);
+      return head.subarray(0, bytesRead);
+    } finally {
+      await file.close();
+    }
+  } catch {
+    return new Uint8Array(0);
+  }
 }

@@ -1,16 +1,21 @@
 /**
- * Audio files → 22 050 Hz mono samples, the model's input. node-web-audio-api decodes WAV, MP3, FLAC and
- * OGG Vorbis and resamples to the context's rate as it decodes; channels are averaged to mono.
+ * The one audio path: an input's bytes → its format, sniffed from the bytes → that format's streaming decoder →
+ * mono → damaged samples silenced → resampled to the model's rate, a block at a time. `jam transcribe`, `jam live`'s
+ * file source and the library all read audio through `openAudio`, so memory does not grow with a file's length.
  */
-import { stat } from 'node:fs/promises';
-import type { AudioBuffer } from 'node-web-audio-api';
 import { JamError } from '../errors.js';
-import { readWholeFile } from '../files.js';
+import { decodeAiff } from './aiffDecoder.js';
+import { openBytes, SUPPORTED_FORMATS, type AudioBytes } from './bytes.js';
+import { decodeCompressed } from './compressedDecoders.js';
+import { sanitize, sanitizedWarning } from './downmix.js';
+import { decodeWithFfmpeg } from './ffmpeg.js';
+import type { DecodedStream, DecoderInput, MonoBlock } from './format.js';
 import { Resampler } from './resample.js';
-import { checkWavIsWhole } from './wavHeader.js';
-import { readHead, wavChunks, wavLayout } from './wavStream.js';
+import { sniff, SNIFF_BYTES } from './sniff.js';
+import { decodeWav } from './wavDecoder.js';
 
-export const SUPPORTED_FORMATS = 'WAV, MP3, FLAC or OGG Vorbis';
+export { SUPPORTED_FORMATS, type AudioBytes } from './bytes.js';
+export { downmix } from './downmix.js';
 
 export interface DecodedAudio {
   /** Mono samples at `sampleRate`. */
@@ -19,156 +24,205 @@ export interface DecodedAudio {
   /** Channels in the source, before the downmix. */
   channels: number;
   duration: number;
+  /** What the reading found that is not an error (a truncated file, damaged samples). */
+  warnings: string[];
 }
 
-/**
- * Recordings at least this long are read from disk a block at a time when they are plain WAV, so memory does
- * not grow with their length; shorter ones (and other formats) are decoded whole, which is faster: jam's
- * JavaScript reader overlaps decoding with inference but competes with the engine's threads for the CPU
- * (figures in docs/engines.md).
- */
-export const STREAMING_MIN_SECONDS = 600;
-
-/** Mono audio at the model's rate, as chunks in order, with its length known before the first one. */
+/** Mono audio at the model's rate, as chunks in order. */
 export interface AudioStream {
   sampleRate: number;
-  /** Samples in all the chunks together. */
-  length: number;
+  /** Samples in all the chunks together, when the header says so before the first chunk. */
+  length?: number;
+  /** Samples the recording likely holds, when `length` is not known (it sizes the model's outputs). */
+  estimatedLength?: number;
   chunks: AsyncIterable<Float32Array> | Iterable<Float32Array>;
+  /** Warnings found while reading (a truncated file, damaged samples); complete once the chunks have ended. */
+  warnings?: string[];
+  /** The format read, e.g. "WAV", "Opus". */
+  format?: string;
+  /** Channels in the source, once known. */
+  channels?: number;
 }
 
-/**
- * Opens a file, `-` or file bytes as a stream of mono samples at `sampleRate`. Plain WAV files of at least
- * `streamingMinSeconds` are streamed from disk.
- */
+export interface OpenAudioOptions {
+  /** Hears each warning as it is found (they are also kept in the stream's `warnings`). */
+  onWarning?: (message: string) => void;
+}
+
+/** Opens a file, `-` (standard input) or file bytes as a stream of mono samples at `sampleRate`. */
 export async function openAudio(
-  input: string | Uint8Array,
+  input: AudioBytes,
   name: string,
   sampleRate: number,
-  streamingMinSeconds = STREAMING_MIN_SECONDS,
+  options: OpenAudioOptions = {},
 ): Promise<AudioStream> {
-  if (typeof input === 'string' && input !== '-') {
-    const size = await checkedFileSize(input);
-    const head = await readHead(input);
-    checkWavIsWhole(head, name, size);
-    const layout = wavLayout(head, size);
-    if (layout && layout.frames / layout.sampleRate >= streamingMinSeconds) {
-      const length =
-        layout.sampleRate === sampleRate
-          ? layout.frames
-          : Resampler.outputLength(layout.frames, layout.sampleRate, sampleRate);
-      return { sampleRate, length, chunks: wavChunks(input, layout, sampleRate) };
+  const reader = await openBytes(input);
+  const head = await reader.peek(SNIFF_BYTES);
+  if (head.length === 0) throw new JamError(`${name}: the input is empty; give an audio file (${SUPPORTED_FORMATS})`);
+  const warnings: string[] = [];
+  const warn = (message: string): void => {
+    warnings.push(message);
+    options.onWarning?.(message);
+  };
+  const path = typeof input === 'string' && input !== '-' ? input : undefined;
+  const decoderInput: DecoderInput = { name, reader, path, warn };
+  const format = sniff(head);
+  const viaFfmpeg = (what: string) => (): Promise<DecodedStream> => {
+    if (!path)
+      throw new JamError(
+        `${name}: ${what} can be read only from a file (through ffmpeg); save it to a file or convert it to WAV`,
+      );
+    return decodeWithFfmpeg(what, { ...decoderInput, path });
+  };
+  let decoded: DecodedStream;
+  try {
+    switch (format) {
+      case 'WAV':
+        decoded = await decodeWav(decoderInput, (tag) => viaFfmpeg(`WAV (format tag ${tag})`)());
+        break;
+      case 'AIFF':
+        decoded = await decodeAiff(decoderInput, (compression) => viaFfmpeg(`AIFF-C (${compression.trim()})`)());
+        break;
+      case 'MP3':
+      case 'FLAC':
+      case 'Ogg Vorbis':
+      case 'Opus':
+        decoded = await decodeCompressed(format, decoderInput);
+        break;
+      case 'unknown':
+        throw new JamError(
+          `${name}: not an audio file jam can read; give ${SUPPORTED_FORMATS} (convert others with ffmpeg -i "${name}" out.wav)`,
+        );
+      default:
+        decoded = await decodeWithFfmpeg(format, decoderInput);
     }
-  }
-  const bytes = typeof input === 'string' ? await readAudioBytes(input) : input;
-  const decoded = await decodeBuffer(bytes, name, sampleRate);
-  return { sampleRate, length: decoded.length, chunks: downmixedBlocks(decoded) };
-}
-
-/** Samples mixed to mono at a time: the model's first windows need not wait for the whole recording's mix. */
-const MIX_BLOCK = 1 << 17;
-
-/**
- * The decoded channels' average, a block at a time (the buffer, which owns the channels' memory, kept until the end).
- */
-function* downmixedBlocks(buffer: AudioBuffer): Generator<Float32Array> {
-  const channels = channelsOf(buffer);
-  for (let start = 0; start < buffer.length; start += MIX_BLOCK)
-    yield downmix(channels.map((channel) => channel.subarray(start, start + MIX_BLOCK)));
-}
-
-/** Reads a file, or all of standard input for `-`, naming the input in every error. */
-export async function readAudioBytes(input: string): Promise<Uint8Array> {
-  if (input === '-') return readStdin();
-  await checkedFileSize(input);
-  return readWholeFile(input);
-}
-
-/** The size of an audio file that exists, is a file and is not empty; a JamError otherwise. */
-async function checkedFileSize(input: string): Promise<number> {
-  const info = await stat(input).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') throw new JamError(`${input}: no such file; check the path`);
-    if (error.code === 'EACCES') throw new JamError(`${input}: permission denied; check the file's permissions`);
+  } catch (error) {
+    await reader.close();
     throw error;
-  });
-  if (info.isDirectory()) throw new JamError(`${input}: is a directory; give an audio file (${SUPPORTED_FORMATS})`);
-  if (info.size === 0) throw new JamError(`${input}: the file is empty; give an audio file (${SUPPORTED_FORMATS})`);
-  return info.size;
-}
-
-async function readStdin(): Promise<Uint8Array> {
-  if (process.stdin.isTTY)
-    throw new JamError(`-: standard input is a terminal; pipe audio into jam (e.g. cat take.wav | jam transcribe -)`);
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  const bytes = Buffer.concat(chunks);
-  if (bytes.length === 0)
-    throw new JamError(`-: standard input was empty; pipe an audio file (${SUPPORTED_FORMATS}) into jam`);
-  return bytes;
-}
-
-/** Decodes and resamples to `sampleRate` mono. `name` is only for messages. */
-export async function decodeAudio(bytes: Uint8Array, name: string, sampleRate: number): Promise<DecodedAudio> {
-  const buffer = await decodeBuffer(bytes, name, sampleRate);
-  const channels = channelsOf(buffer);
+  }
+  const length =
+    decoded.frames !== undefined && decoded.sampleRate !== undefined
+      ? decoded.sampleRate === sampleRate
+        ? decoded.frames
+        : Resampler.outputLength(decoded.frames, decoded.sampleRate, sampleRate)
+      : undefined;
+  const estimatedLength =
+    decoded.estimatedSeconds !== undefined ? Math.ceil(decoded.estimatedSeconds * sampleRate) : undefined;
   return {
-    samples: downmix(channels),
-    sampleRate: buffer.sampleRate,
-    channels: channels.length,
-    duration: buffer.duration,
+    sampleRate,
+    get channels() {
+      return decoded.channels;
+    },
+    length,
+    estimatedLength,
+    chunks: atRate(decoded.blocks, sampleRate, (count) => warn(sanitizedWarning(name, count))),
+    warnings,
+    format: decoded.format,
   };
 }
 
-function channelsOf(buffer: AudioBuffer): Float32Array[] {
-  return Array.from({ length: buffer.numberOfChannels }, (_, c) => buffer.getChannelData(c));
+/** Damaged samples silenced (counted once, at the end), then resampled to `outRate`. */
+async function* atRate(
+  blocks: AsyncIterable<MonoBlock>,
+  outRate: number,
+  onSanitized: (count: number) => void,
+): AsyncGenerator<Float32Array> {
+  let resampler: Resampler | undefined;
+  let rate = outRate;
+  let damaged = 0;
+  for await (const { samples, sampleRate } of blocks) {
+    damaged += sanitize(samples);
+    if (sampleRate !== rate) {
+      // A stream whose rate changes (an MP3 joined from two) is resampled piece by piece.
+      if (resampler) yield resampler.end();
+      rate = sampleRate;
+      resampler = rate === outRate ? undefined : new Resampler(rate, outRate);
+    }
+    const out = resampler ? resampler.push(samples) : samples;
+    if (out.length > 0) yield out;
+  }
+  if (resampler) {
+    const tail = resampler.end();
+    if (tail.length > 0) yield tail;
+  }
+  if (damaged > 0) onSanitized(damaged);
 }
 
-async function decodeBuffer(bytes: Uint8Array, name: string, sampleRate: number): Promise<AudioBuffer> {
-  checkWavIsWhole(bytes, name);
-  // Loaded when first needed: a transcription starts its engine first, so the two load side by side.
-  const { OfflineAudioContext } = await import('node-web-audio-api');
-  const context = new OfflineAudioContext(1, 1, sampleRate);
-  // node-web-audio-api reads the bytes without taking them: a file's own buffer goes as it is, not copied.
-  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-  const data = (
-    whole ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)
-  ) as ArrayBuffer;
-  return context.decodeAudioData(data).catch((error: Error) => {
-    throw decodeError(name, error);
-  });
+/** Decodes a whole input to `sampleRate` mono at once. `name` is only for messages. */
+export async function decodeAudio(input: AudioBytes, name: string, sampleRate: number): Promise<DecodedAudio> {
+  const stream = await openAudio(input, name, sampleRate);
+  const chunks: Float32Array[] = [];
+  for await (const chunk of stream.chunks) chunks.push(chunk);
+  const samples = new Float32Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    samples.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return {
+    samples,
+    sampleRate,
+    channels: stream.channels ?? 1,
+    duration: samples.length / sampleRate,
+    warnings: stream.warnings ?? [],
+  };
 }
 
 /**
- * Averages the channels into a new array. Always a copy: node-web-audio-api's channel data lives in
- * native memory that is freed with its AudioBuffer, so a view of it would turn to garbage later.
+ * Decodes ahead of the consumer, up to `limit` samples, from the moment it is called: a transcription's decoding
+ * then runs while the engine starts, as the whole-file decoding did before, and whenever the model waits.
  */
-export function downmix(channels: Float32Array[]): Float32Array {
-  if (channels.length === 1) return channels[0].slice();
-  const mono = new Float32Array(channels[0].length);
-  // Stereo, the common case, in one pass: a float sum rounded from a double is the float sum.
-  if (channels.length === 2) {
-    const [left, right] = channels;
-    for (let i = 0; i < mono.length; i++) mono[i] = (left[i] + right[i]) / 2;
-    return mono;
-  }
-  for (const channel of channels) for (let i = 0; i < mono.length; i++) mono[i] += channel[i];
-  for (let i = 0; i < mono.length; i++) mono[i] /= channels.length;
-  return mono;
-}
-
-function decodeError(name: string, error: Error): JamError {
-  const reason = error.message;
-  if (/unsupported codec/i.test(reason)) {
-    return new JamError(
-      `${name}: its audio codec is not supported; convert it to ${SUPPORTED_FORMATS} (e.g. ffmpeg -i "${name}" out.wav)`,
-    );
-  }
-  if (/no suitable format reader|probe|moov/i.test(reason)) {
-    return new JamError(
-      `${name}: not an audio file jam can read; give ${SUPPORTED_FORMATS} (convert others with ffmpeg -i "${name}" out.wav)`,
-    );
-  }
-  return new JamError(
-    `${name}: the audio could not be decoded (${reason}); check that the file is whole, or convert it to WAV`,
-  );
+export function readAhead(
+  chunks: AsyncIterable<Float32Array> | Iterable<Float32Array>,
+  limit: number,
+): AsyncIterable<Float32Array> {
+  const iterator =
+    Symbol.asyncIterator in chunks
+      ? chunks[Symbol.asyncIterator]()
+      : (chunks as Iterable<Float32Array>)[Symbol.iterator]();
+  const queue: Float32Array[] = [];
+  let queued = 0;
+  let done = false;
+  let failure: { error: unknown } | undefined;
+  let pumping = false;
+  let wake: (() => void) | undefined;
+  const pump = async (): Promise<void> => {
+    if (pumping) return;
+    pumping = true;
+    try {
+      while (!done && queued < limit) {
+        const next = await iterator.next();
+        if (next.done) done = true;
+        else {
+          queue.push(next.value);
+          queued += next.value.length;
+        }
+        wake?.();
+      }
+    } catch (error) {
+      failure = { error };
+      done = true;
+    } finally {
+      pumping = false;
+      wake?.();
+    }
+  };
+  void pump();
+  return {
+    async *[Symbol.asyncIterator]() {
+      for (;;) {
+        const chunk = queue.shift();
+        if (chunk) {
+          queued -= chunk.length;
+          void pump();
+          yield chunk;
+          continue;
+        }
+        if (failure) throw failure.error;
+        if (done) return;
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+      }
+    },
+  };
 }

@@ -74,6 +74,8 @@ export class Resampler {
   private readonly kernels: Kernels;
   /** Input samples kept, starting at absolute input index `bufferStart`. */
   private buffer = new Float32Array(0);
+  /** Memory behind `buffer`, which is its start. */
+  private storage = new Float32Array(0);
   private bufferStart = 0;
   private received = 0;
   /** Index of the next output sample. */
@@ -106,11 +108,16 @@ export class Resampler {
 
   private append(input: Float32Array): void {
     const keepFrom = Math.max(0, this.firstInputNeeded(this.produced) - this.bufferStart);
-    const kept = this.buffer.subarray(keepFrom);
-    const next = new Float32Array(kept.length + input.length);
-    next.set(kept);
-    next.set(input, kept.length);
-    this.buffer = next;
+    const keptLength = this.buffer.length - keepFrom;
+    const length = keptLength + input.length;
+    // The storage is reused while it is large enough: a stream of blocks then leaves no garbage here.
+    if (length > this.storage.length) {
+      const storage = new Float32Array(Math.max(length, 2 * this.storage.length));
+      storage.set(this.buffer.subarray(keepFrom));
+      this.storage = storage;
+    } else this.storage.copyWithin(0, keepFrom, this.buffer.length);
+    this.storage.set(input, keptLength);
+    this.buffer = this.storage.subarray(0, length);
     this.bufferStart += keepFrom;
     this.received += input.length;
   }

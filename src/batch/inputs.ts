@@ -28,7 +28,27 @@ export interface Expansion {
 export type Extensions = readonly string[];
 
 /** What a folder contributes to a transcription: the audio formats jam decodes. */
-export const AUDIO_EXTENSIONS: Extensions = ['.wav', '.wave', '.mp3', '.flac', '.ogg', '.oga'];
+export const AUDIO_EXTENSIONS: Extensions = [
+  '.wav',
+  '.wave',
+  '.rf64',
+  '.bwf',
+  '.aif',
+  '.aiff',
+  '.aifc',
+  '.mp3',
+  '.flac',
+  '.ogg',
+  '.oga',
+  '.opus',
+  '.webm',
+  '.weba',
+  '.mka',
+  '.m4a',
+  '.mp4',
+  '.aac',
+  '.caf',
+];
 /** What a folder contributes to an analysis: MIDI files, note JSON and audio. */
 export const PIECE_EXTENSIONS: Extensions = ['.mid', '.midi', '.smf', '.kar', '.json', ...AUDIO_EXTENSIONS];
 

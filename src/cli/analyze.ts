@@ -35,7 +35,8 @@ interface AnalyzeArgs extends BatchArgs {
 }
 
 const EXTENSIONS: Record<Format | 'json', string> = { table: '.txt', lab: '.lab', json: '.json' };
-const INPUTS = 'MIDI files, note JSON (jam transcribe --json) or audio (WAV, MP3, FLAC, OGG; transcribed first)';
+const INPUTS =
+  'MIDI files, note JSON (jam transcribe --json) or audio (WAV, AIFF, MP3, FLAC, Ogg, Opus, M4A; transcribed first)';
 
 function builder(yargs: Argv): Argv<AnalyzeArgs> {
   return batchOptions(yargs)

@@ -54,7 +54,7 @@ function builder(yargs: Argv): Argv<LiveArgs> {
   return yargs
     .positional('file', {
       type: 'string',
-      describe: 'An audio file to play into jam (WAV, MP3, FLAC, OGG); or give --stdin or --input',
+      describe: 'An audio file to play into jam (WAV, AIFF, MP3, FLAC, Ogg, Opus, M4A); or give --stdin or --input',
     })
     .option('stdin', {
       type: 'boolean',
@@ -237,10 +237,10 @@ async function chooseSource(args: LiveArgs): Promise<LiveSource> {
   if (args.stdin) {
     const layout = { rate: args.rate, format: args.format, channels: args.channels };
     checkPcmLayout(layout);
-    return pcmSource(process.stdin, layout);
+    return pcmSource(process.stdin, layout, 'standard input', warn);
   }
   if (args.input !== undefined) return inputSource(findInputDevice(await listInputDevices(), args.input));
-  return openFileSource(args.file!, { realtime: args.realtime });
+  return openFileSource(args.file!, { realtime: args.realtime, onWarning: warn });
 }
 
 export const liveCommand: CommandModule<object, LiveArgs> = {

@@ -48,7 +48,7 @@ function builder(yargs: Argv): Argv<TranscribeArgs> {
     .positional('inputs', {
       type: 'string',
       describe:
-        "Audio files (WAV, MP3, FLAC, OGG), folders (searched below) or quoted patterns ('takes/**/*.wav'); - reads standard input",
+        "Audio files (WAV, AIFF, MP3, FLAC, Ogg, Opus, M4A), folders (searched below) or quoted patterns ('takes/**/*.wav'); - reads standard input",
     })
     .option('output', {
       requiresArg: true,

@@ -28,7 +28,7 @@ interface ViewArgs {
 
 const MIN_WIDTH = ROLL_SCALE.minPictureWidth;
 const MAX_WIDTH = 20_000;
-const INPUTS = 'a MIDI file, note JSON (jam transcribe --json) or audio (WAV, MP3, FLAC, OGG)';
+const INPUTS = 'a MIDI file, note JSON (jam transcribe --json) or audio (WAV, AIFF, MP3, FLAC, Ogg, Opus, M4A)';
 
 function builder(yargs: Argv): Argv<ViewArgs> {
   return yargs

@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import * as webAudio from 'node-web-audio-api';
+import { sanitize } from '../audio/downmix.js';
 import { Resampler } from '../audio/resample.js';
 import { JamError } from '../errors.js';
 import { AUDIO_SAMPLE_RATE } from '../transcribe/constants.js';
@@ -97,7 +98,11 @@ export function contextSource(
       signal.addEventListener('abort', stop, { once: true });
       try {
         if (signal.aborted) return;
-        for await (const block of queue) yield resampler ? resampler.push(block) : block;
+        for await (const block of queue) {
+          // A device's driver can hand over garbage too; one NaN would silence the transcriber for good.
+          sanitize(block);
+          yield resampler ? resampler.push(block) : block;
+        }
       } finally {
         signal.removeEventListener('abort', stop);
         // Closing the context ends the capture (the package's MediaStream has no tracks to stop).

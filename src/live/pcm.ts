@@ -2,7 +2,7 @@
  * Raw PCM bytes (as `arecord`, `sox -t raw` and `ffmpeg -f f32le` write them) → mono samples at the model's rate,
  * chunk by chunk. Reads split sample frames anywhere, so the bytes of a frame may arrive in two reads.
  */
-import { downmix } from '../audio/decode.js';
+import { downmix, sanitize } from '../audio/downmix.js';
 import { Resampler } from '../audio/resample.js';
 import { usageError } from '../errors.js';
 
@@ -12,7 +12,7 @@ export type PcmFormat = (typeof PCM_FORMATS)[number];
 const BYTES_PER_SAMPLE: Record<PcmFormat, number> = { f32le: 4, s16le: 2 };
 /** Signed 16-bit full scale. */
 const S16_SCALE = 32768;
-const MAX_CHANNELS = 32;
+const MAX_CHANNELS = 65_535;
 const MIN_RATE = 1000;
 const MAX_RATE = 768_000;
 
@@ -52,6 +52,8 @@ export class PcmDecoder {
   private readonly frameBytes: number;
   private leftover = new Uint8Array(0);
   private readonly resampler: Resampler | undefined;
+  /** Samples that were not a number, infinite or absurdly loud, replaced by silence so far. */
+  damaged = 0;
 
   constructor(
     private readonly layout: PcmLayout,
@@ -67,6 +69,7 @@ export class PcmDecoder {
     // A copy: the reader may reuse its buffer for the next read.
     this.leftover = joined.slice(whole);
     const mono = downmix(deinterleave(joined.subarray(0, whole), this.layout));
+    this.damaged += sanitize(mono);
     return this.resampler ? this.resampler.push(mono) : mono;
   }
 

@@ -5,6 +5,7 @@
 import type { Readable } from 'node:stream';
 import { addAbortSignal } from 'node:stream';
 import { openAudio } from '../audio/decode.js';
+import { sanitizedWarning } from '../audio/downmix.js';
 import { JamError } from '../errors.js';
 import { AUDIO_SAMPLE_RATE } from '../transcribe/constants.js';
 import { systemClock, type Clock } from '../clock.js';
@@ -21,7 +22,12 @@ function isAbort(error: unknown, signal: AbortSignal): boolean {
 }
 
 /** Raw interleaved PCM from `stream` (e.g. process.stdin), downmixed and resampled. */
-export function pcmSource(stream: Readable, layout: PcmLayout, name = 'standard input'): LiveSource {
+export function pcmSource(
+  stream: Readable,
+  layout: PcmLayout,
+  name = 'standard input',
+  onWarning: (message: string) => void = () => undefined,
+): LiveSource {
   if ((stream as Readable & { isTTY?: boolean }).isTTY) {
     throw new JamError(
       `${name} is a terminal; pipe raw PCM into jam, e.g. sox take.wav -t raw -e float -b 32 -c 1 -r 48000 - | jam live --stdin --rate 48000 --to 0`,
@@ -41,6 +47,7 @@ export function pcmSource(stream: Readable, layout: PcmLayout, name = 'standard 
       }
       const tail = decoder.end();
       if (tail.length > 0) yield tail;
+      if (decoder.damaged > 0) onWarning(sanitizedWarning(name, decoder.damaged));
     },
   };
 }
@@ -51,6 +58,8 @@ export interface FileSourceOptions {
   clock?: Clock;
   /** Samples per chunk; small in real time, so the latency is the transcriber's and not the feeding's. */
   chunkSamples?: number;
+  /** Hears what reading the file found that is not an error (a truncated file, damaged samples). */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -60,31 +69,52 @@ export interface FileSourceOptions {
  */
 export async function openFileSource(
   file: string,
-  { realtime = false, clock = systemClock, chunkSamples }: FileSourceOptions = {},
+  { realtime = false, clock = systemClock, chunkSamples, onWarning }: FileSourceOptions = {},
 ): Promise<LiveSource> {
   const size = chunkSamples ?? (realtime ? REALTIME_CHUNK_SAMPLES : FAST_CHUNK_SAMPLES);
-  const audio = await openAudio(file, file, AUDIO_SAMPLE_RATE);
+  const audio = await openAudio(file, file, AUDIO_SAMPLE_RATE, { onWarning });
   return {
     name: file,
     async *chunks(signal) {
       const started = clock.now();
       let fed = 0;
-      for await (const block of audio.chunks) {
-        for (let offset = 0; offset < block.length; offset += size) {
-          const chunk = block.subarray(offset, offset + size);
-          fed += chunk.length;
-          if (realtime) {
-            try {
-              await clock.sleepUntil(started + (fed / AUDIO_SAMPLE_RATE) * 1000, signal);
-            } catch (error) {
-              if (isAbort(error, signal)) return;
-              throw error;
-            }
+      for await (const chunk of rechunked(audio.chunks, size)) {
+        fed += chunk.length;
+        if (realtime) {
+          try {
+            await clock.sleepUntil(started + (fed / AUDIO_SAMPLE_RATE) * 1000, signal);
+          } catch (error) {
+            if (isAbort(error, signal)) return;
+            throw error;
           }
-          if (signal.aborted) return;
-          yield chunk;
         }
+        if (signal.aborted) return;
+        yield chunk;
       }
     },
   };
+}
+
+/** The decoder's blocks as chunks of `size` samples (the last one shorter). */
+async function* rechunked(
+  blocks: AsyncIterable<Float32Array> | Iterable<Float32Array>,
+  size: number,
+): AsyncGenerator<Float32Array> {
+  let pending = new Float32Array(0);
+  for await (const block of blocks) {
+    let offset = 0;
+    if (pending.length > 0) {
+      const joined = new Float32Array(Math.min(size, pending.length + block.length));
+      joined.set(pending);
+      offset = joined.length - pending.length;
+      joined.set(block.subarray(0, offset), pending.length);
+      pending = joined;
+      if (pending.length < size) continue;
+      yield pending;
+      pending = new Float32Array(0);
+    }
+    for (; offset + size <= block.length; offset += size) yield block.subarray(offset, offset + size);
+    pending = block.slice(offset);
+  }
+  if (pending.length > 0) yield pending;
 }

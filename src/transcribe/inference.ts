@@ -81,6 +81,46 @@ class WindowCutter {
   }
 }
 
+/** Samples the outputs are first sized for when a stream gives neither its length nor an estimate: 30 minutes. */
+const UNKNOWN_LENGTH_SAMPLES = 30 * 60 * AUDIO_SAMPLE_RATE;
+
+function outputFor(frames: number, keepContour: boolean | undefined): ModelOutput {
+  return {
+    frames,
+    note: new Float32Array(frames * N_FREQ_BINS_NOTES),
+    onset: new Float32Array(frames * N_FREQ_BINS_NOTES),
+    bendPeaks: new Int8Array(frames * N_FREQ_BINS_NOTES),
+    contour: keepContour ? new Float32Array(frames * N_FREQ_BINS_CONTOURS) : undefined,
+  };
+}
+
+/**
+ * Makes room for `frames` frames, keeping what is stored. Pages of a typed array that are never written are never
+ * given memory by the system, so room beyond the recording's end costs nothing.
+ */
+function growOutput(output: ModelOutput, frames: number): void {
+  const grown = outputFor(frames, output.contour !== undefined);
+  grown.note.set(output.note);
+  grown.onset.set(output.onset);
+  grown.bendPeaks.set(output.bendPeaks);
+  if (output.contour) grown.contour!.set(output.contour);
+  Object.assign(output, grown);
+}
+
+/** Trims the outputs to the recording's `frames` (views: the memory past them was never written). */
+function trimOutput(output: ModelOutput, frames: number): void {
+  const cells = frames * N_FREQ_BINS_NOTES;
+  output.frames = frames;
+  output.note = output.note.subarray(0, cells);
+  output.onset = output.onset.subarray(0, cells);
+  output.bendPeaks = output.bendPeaks.subarray(0, cells);
+  if (output.contour) output.contour = output.contour.subarray(0, frames * N_FREQ_BINS_CONTOURS);
+}
+
+/**
+ * Runs the model over the audio as it arrives. When the stream's length is known up front the outputs are sized
+ * for it; otherwise for its estimate (or 30 minutes), grown when the audio runs past that, and trimmed at the end.
+ */
 export async function runModel(
   audio: Float32Array | AudioStream,
   engine: Engine,
@@ -88,16 +128,15 @@ export async function runModel(
 ): Promise<ModelOutput> {
   const stream = audio instanceof Float32Array ? streamOf(audio) : audio;
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  const frames = framesForSamples(stream.length);
-  const output: ModelOutput = {
-    frames,
-    note: new Float32Array(frames * N_FREQ_BINS_NOTES),
-    onset: new Float32Array(frames * N_FREQ_BINS_NOTES),
-    bendPeaks: new Int8Array(frames * N_FREQ_BINS_NOTES),
-    contour: options.keepContour ? new Float32Array(frames * N_FREQ_BINS_CONTOURS) : undefined,
-  };
-  const windows = windowCount(stream.length);
-  const bends = new BendMeter(output, windows, options.notesFor && noteReachOf(options.notesFor));
+  // An estimate gets a quarter more room (and a window's worth), so that an estimate that is right is never grown:
+  // growing copies the outputs, and both copies would be in memory at once.
+  const expected =
+    stream.length ??
+    Math.ceil(1.25 * (stream.estimatedLength ?? UNKNOWN_LENGTH_SAMPLES)) + AUDIO_N_SAMPLES + WINDOW_HOP_SAMPLES;
+  const output = outputFor(framesForSamples(expected), options.keepContour);
+  let windows = windowCount(expected);
+  let ended = false;
+  const bends = new BendMeter(output, options.notesFor && noteReachOf(options.notesFor));
   // Each thread of the engine holds a batch it runs and the next, so the batches in flight are twice its
   // threads; a batch's buffer is filled again only once its outputs are back (the engine may copy it late).
   const inFlightMost = 2 * (engine.parallelism ?? 1);
@@ -116,7 +155,7 @@ export async function runModel(
       for (let w = 0; w < count; w++)
         bends.add(first + w, keepWindow(outputs, w, output, (first + w) * FRAMES_KEPT_PER_WINDOW));
       windowsDone += count;
-      options.onProgress?.(windowsDone / windows);
+      options.onProgress?.(Math.min(windowsDone / windows, ended ? 1 : 0.99));
     });
     const done = stored.finally(() => inFlight.delete(done));
     // Handled here too: after a failure the batches still in flight are no longer awaited.
@@ -126,20 +165,32 @@ export async function runModel(
     while (inFlight.size >= inFlightMost || free.length === 0) await Promise.race(inFlight);
     batch = free.pop()!;
   };
-  const cutReady = async (ended: boolean): Promise<void> => {
-    while (cutter.next < windows && cutter.ready(ended)) {
+  const cutReady = async (): Promise<void> => {
+    while ((!ended || cutter.next < windows) && cutter.ready(ended)) {
       cutter.take(batch, inBatch * AUDIO_N_SAMPLES);
       inBatch++;
       if (inBatch === batchSize) await runBatch();
     }
   };
+  let received = 0;
   for await (const chunk of stream.chunks) {
+    received += chunk.length;
     cutter.add(chunk);
-    await cutReady(false);
+    // Room for every frame a window cut so far can store (a window reaches a hop past the audio it has).
+    const needed = framesForSamples(received + AUDIO_N_SAMPLES);
+    if (stream.length === undefined && needed > output.frames) growOutput(output, Math.max(needed, 2 * output.frames));
+    await cutReady();
   }
-  await cutReady(true);
+  ended = true;
+  windows = windowCount(received);
+  const frames = framesForSamples(received);
+  if (frames > output.frames) growOutput(output, frames);
+  output.frames = frames;
+  bends.setWindows(windows);
+  await cutReady();
   if (inBatch > 0) await runBatch();
   await Promise.all(inFlight);
+  trimOutput(output, frames);
   return output;
 }
 
@@ -166,23 +217,32 @@ function keepWindow(result: WindowOutputs, w: number, output: ModelOutput, first
  */
 class BendMeter {
   private readonly waiting = new Map<number, Float32Array>();
-  private readonly stored: Uint8Array;
+  private readonly stored = new Set<number>();
   /** Windows 0 … storedRun - 1 are all stored. */
   private storedRun = 0;
   private next = 0;
+  /** Every window of the recording, once its end is known. */
+  private windows: number | undefined;
 
   constructor(
     private readonly output: ModelOutput,
-    windows: number,
     private readonly reach: NoteReach | undefined,
-  ) {
-    this.stored = new Uint8Array(windows);
+  ) {}
+
+  /** The recording's end is known: the last windows may be measured once they are stored. */
+  setWindows(windows: number): void {
+    this.windows = windows;
+    this.measureReady();
   }
 
   add(window: number, contour: Float32Array): void {
-    this.stored[window] = 1;
+    this.stored.add(window);
     this.waiting.set(window, contour);
-    while (this.storedRun < this.stored.length && this.stored[this.storedRun]) this.storedRun++;
+    while (this.stored.has(this.storedRun)) this.stored.delete(this.storedRun++);
+    this.measureReady();
+  }
+
+  private measureReady(): void {
     for (
       let contour = this.waiting.get(this.next);
       contour && this.canMeasure(this.next);
@@ -195,7 +255,7 @@ class BendMeter {
 
   private canMeasure(window: number): boolean {
     const lookahead = (window + 1) * FRAMES_KEPT_PER_WINDOW + (this.reach?.energyTolerance ?? 0);
-    return this.storedRun === this.stored.length || lookahead <= this.storedRun * FRAMES_KEPT_PER_WINDOW;
+    return this.storedRun === this.windows || lookahead <= this.storedRun * FRAMES_KEPT_PER_WINDOW;
   }
 
   private measure(window: number, contour: Float32Array): void {

@@ -2,7 +2,7 @@
  * The whole transcription: audio → model → notes → MIDI, for a file path, `-` (stdin), file bytes or
  * samples already at 22 050 Hz mono.
  */
-import { openAudio, type AudioStream } from '../audio/decode.js';
+import { openAudio, readAhead, type AudioStream } from '../audio/decode.js';
 import { JamError } from '../errors.js';
 import { notesToMidiBytes } from '../midi/write.js';
 import type { NoteEvent } from '../types.js';
@@ -46,7 +46,8 @@ export interface Transcription {
 /** Peak level below which a recording counts as silent (about -80 dBFS). */
 const SILENCE_PEAK = 1e-4;
 
-export type AudioInput = string | Uint8Array | Float32Array;
+/** A path, `-` (standard input), file bytes, a stream of file bytes (a Readable), or 22 050 Hz mono samples. */
+export type AudioInput = string | Uint8Array | Float32Array | AsyncIterable<Uint8Array>;
 
 export async function transcribe(input: AudioInput, options: TranscribeOptions = {}): Promise<Transcription> {
   checkTranscribeOptions(options);
@@ -55,13 +56,16 @@ export async function transcribe(input: AudioInput, options: TranscribeOptions =
   const engineLoaded =
     typeof options.engine === 'object' ? Promise.resolve(options.engine) : loadEngine(options.engine, options.threads);
   const [audio, engine] = await Promise.all([audioOf(input, name), engineLoaded]);
-  const duration = audio.length / AUDIO_SAMPLE_RATE;
   const minimumSeconds = (options.minNoteLengthMs ?? DEFAULT_MIN_NOTE_LENGTH_MS) / 1000;
-  if (duration < minimumSeconds) {
-    throw new JamError(
-      `${name}: only ${duration.toFixed(3)} s of audio, shorter than the shortest note jam keeps (${minimumSeconds} s); give a longer recording`,
-    );
-  }
+  const checkLength = (samples: number): void => {
+    const seconds = samples / AUDIO_SAMPLE_RATE;
+    if (seconds < minimumSeconds)
+      throw new JamError(
+        `${name}: only ${seconds.toFixed(3)} s of audio, shorter than the shortest note jam keeps (${minimumSeconds} s); give a longer recording`,
+      );
+  };
+  // A header that gives the length is checked before the model starts; a stream's length is known at its end.
+  if (audio.length !== undefined) checkLength(audio.length);
   const level = peakLevel(audio);
   const modelOutput = await runModel(level.audio, engine, {
     batchSize: options.batchSize,
@@ -69,32 +73,41 @@ export async function transcribe(input: AudioInput, options: TranscribeOptions =
     notesFor: options,
     onProgress: options.onProgress,
   });
+  checkLength(level.samples());
+  const duration = level.samples() / AUDIO_SAMPLE_RATE;
   const notes = outputToNotes(modelOutput, options);
   const midi = notesToMidiBytes(notes, {
     tempo: options.midiTempo ?? DEFAULT_MIDI_TEMPO,
     multiplePitchBends: options.multiplePitchBends,
   });
-  return { notes, midi, modelOutput, duration, warnings: warningsFor(name, level.peak(), notes) };
+  const warnings = [...(audio.warnings ?? []), ...warningsFor(name, level.peak(), notes)];
+  return { notes, midi, modelOutput, duration, warnings };
 }
 
 async function audioOf(input: AudioInput, name: string): Promise<AudioStream> {
   if (input instanceof Float32Array) return { sampleRate: AUDIO_SAMPLE_RATE, length: input.length, chunks: [input] };
-  return openAudio(input, name, AUDIO_SAMPLE_RATE);
+  const audio = await openAudio(input, name, AUDIO_SAMPLE_RATE);
+  return { ...audio, chunks: readAhead(audio.chunks, READ_AHEAD_SAMPLES) };
 }
+
+/** Audio decoded ahead of the model: 30 s (2.6 MB), enough to keep decoding while the engine starts. */
+const READ_AHEAD_SAMPLES = 30 * AUDIO_SAMPLE_RATE;
 
 /**
  * Passes the audio through, measuring its peak level on the way (to tell silence from no notes found): each chunk
  * once it has gone on, so that measuring does not hold up the model's first windows.
  */
-function peakLevel(audio: AudioStream): { audio: AudioStream; peak: () => number } {
+function peakLevel(audio: AudioStream): { audio: AudioStream; peak: () => number; samples: () => number } {
   let peak = 0;
+  let samples = 0;
   async function* measured(): AsyncGenerator<Float32Array> {
     for await (const chunk of audio.chunks) {
+      samples += chunk.length;
       yield chunk;
       peak = Math.max(peak, peakOf(chunk));
     }
   }
-  return { audio: { ...audio, chunks: measured() }, peak: () => peak };
+  return { audio: { ...audio, chunks: measured() }, peak: () => peak, samples: () => samples };
 }
 
 /** An indexed loop in a plain function: V8 runs it far faster than a for…of inside the generator above. */

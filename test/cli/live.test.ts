@@ -208,6 +208,36 @@ describe('jam live, the real pipeline', () => {
     expect(opening(traced)).toEqual([60]);
   });
 
+  it('one NaN, Inf or 1e30 sample (a float WAV, or raw PCM on stdin) silences only itself, with a warning', async ({
+    work,
+  }) => {
+    const scale = await decodeAudio(readFileSync(join(FIXTURES, 'scale.wav')), 'scale.wav', SAMPLE_RATE);
+    const wav = encodeWav([scale.samples], SAMPLE_RATE, 'float32');
+    const data = wav.indexOf('data') + 8;
+    wav.writeFloatLE(NaN, data + 4 * 1000);
+    wav.writeFloatLE(Infinity, data + 4 * 2000);
+    wav.writeFloatLE(1e30, data + 4 * 3000);
+    writeFileSync(join(work, 'bad.wav'), wav);
+    const clean = Buffer.from(scale.samples.buffer, scale.samples.byteOffset, scale.samples.byteLength);
+    const pcm = Buffer.from(clean);
+    pcm.writeFloatLE(NaN, 4 * 1000);
+    const [fromFile, fromStdin, reference] = await Promise.all([
+      runJam(['live', 'bad.wav', '--events', '-'], { cwd: work }),
+      runJam(['live', '--stdin', '--rate', String(SAMPLE_RATE), '--events', '-'], { cwd: work, input: pcm }),
+      runJam(['live', '--stdin', '--rate', String(SAMPLE_RATE), '--events', '-'], { cwd: work, input: clean }),
+    ]);
+    expect(fromFile.code, fromFile.stderr).toBe(0);
+    expect(fromStdin.code, fromStdin.stderr).toBe(0);
+    expect(fromFile.stderr).toMatch(
+      /bad\.wav: 3 samples not a number, infinite or absurdly loud .* replaced by silence/,
+    );
+    expect(fromStdin.stderr).toMatch(/standard input: 1 sample not a number, infinite or absurdly loud/);
+    const notes = (run: JamRun) => notesOf(events(run.stdout)).notes;
+    expect(notes(reference).length).toBeGreaterThanOrEqual(6);
+    expect(scoreNotes(notes(reference), notes(fromFile)).f1).toBeGreaterThanOrEqual(0.9);
+    expect(scoreNotes(notes(reference), notes(fromStdin)).f1).toBeGreaterThanOrEqual(0.9);
+  });
+
   for (const [signal, code] of [
     ['SIGINT', 130],
     ['SIGTERM', 143],

@@ -66,6 +66,13 @@ describe('PcmDecoder', () => {
     expect(Math.max(...chunked.map((value, i) => Math.abs(value - whole[i])))).toBeLessThan(1e-5);
   });
 
+  it('silences NaN, infinite and absurd samples and counts them, so one bad sample cannot silence the rest', () => {
+    const decoder = new PcmDecoder({ rate: OUT_RATE, format: 'f32le', channels: 1 }, OUT_RATE);
+    const out = decoder.push(f32le([0.5, NaN, Infinity, -1e30, 0.25]));
+    expect(Array.from(out)).toEqual([0.5, 0, 0, 0, 0.25]);
+    expect(decoder.damaged).toBe(3);
+  });
+
   it('drops a trailing partial frame', () => {
     const decoder = new PcmDecoder({ rate: OUT_RATE, format: 's16le', channels: 2 }, OUT_RATE);
     expect(decoder.push(s16le([100, 200, 300]))).toHaveLength(1);
