@@ -93,7 +93,7 @@ export async function writePack(outDir: string, plan: PackEntry[], options: Writ
     while (next < plan.length && !failed) {
       const entry = plan[next++];
       try {
-        await writeFileAtomic(targetOf(outDir, entry), render(entry));
+        await writeFileAtomic(targetOf(outDir, entry), render(entry), { overwrite: options.force });
       } catch (error) {
         failed = true;
         throw error;

@@ -24,6 +24,7 @@ export interface FileRecord {
   seconds: number;
   /** Seconds per step (transcribe, analyze, write), to see where the time goes. */
   timings?: Record<string, number>;
+  /** Why it failed; for a skipped input, why it was skipped when that was not its outputs found at the start. */
   error?: string;
 }
 

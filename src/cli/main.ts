@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import yargs, { type CommandModule } from 'yargs';
 import { usageError } from '../errors.js';
-import { STDIO_ARG } from './args.js';
+import { decodeDashedArgs, encodeAfterDoubleDash, STDIO_ARG } from './args.js';
 import { handleSignals, stopOrExit } from './interrupt.js';
 import { reportError } from './report.js';
 
@@ -45,6 +45,7 @@ export async function buildCli(argv: string[]) {
     .scriptName('jam')
     .usage('$0 <command> [options]\n\nAudio to MIDI with Basic Pitch, and MIDI to understanding.')
     .command(await commandsFor(argv))
+    .middleware((args) => decodeDashedArgs(args), true)
     .completion('completion', 'Print a shell completion script (bash or zsh): jam completion >> ~/.bashrc')
     .option('quiet', {
       alias: 'q',
@@ -110,7 +111,7 @@ export async function main(argv: string[]): Promise<void> {
   });
   handleSignals();
   try {
-    await (await buildCli(argv.map((arg) => (arg === '-' ? STDIO_ARG : arg)))).parseAsync();
+    await (await buildCli(encodeAfterDoubleDash(argv).map((arg) => (arg === '-' ? STDIO_ARG : arg)))).parseAsync();
   } catch (error) {
     process.exitCode = reportError(error, debug);
   }

@@ -299,7 +299,7 @@ async function handler(parsed: ProgressionArgs): Promise<void> {
     process.stdout.write(bytes);
     return;
   }
-  await writeFileAtomic(output, bytes);
+  await writeFileAtomic(output, bytes, { overwrite: args.force });
   if (args.quiet) return;
   if (!process.stdout.isTTY) {
     process.stdout.write(`${output}\n`);

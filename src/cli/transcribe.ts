@@ -208,7 +208,7 @@ async function handler(parsed: TranscribeArgs): Promise<void> {
           const { transcription, result } = await transcribeFile(item.input, itemPaths, {
             transcribe: { ...options, onProgress },
             engine: loadOnce,
-            overwrite: context.overwrite,
+            overwrite: context.mayReplace,
             createFolders: args.outDir !== undefined,
             extraFiles:
               itemPaths.plot && plot

@@ -1,9 +1,9 @@
 /** `jam view`: a piano-roll picture (SVG, and PNG) of a MIDI file, note JSON, or audio transcribed first. */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { JamError, usageError } from '../errors.js';
-import { checkCanCreate, writeFileAtomic } from '../files.js';
+import { checkCanCreate, readInputFile, writeFileAtomic } from '../files.js';
 import { withMidiBends } from '../midi/bends.js';
 import { overlayFromAnalysis } from '../render/pianoRoll.js';
 import { ROLL_SCALE } from '../render/rollStyle.js';
@@ -80,7 +80,7 @@ async function handler(parsed: ViewArgs): Promise<void> {
     targets,
   )) {
     if (file === '-') process.stdout.write(data);
-    else await writeFileAtomic(file, data);
+    else await writeFileAtomic(file, data, { overwrite: args.force });
   }
   const shown = piece.notes.filter((note) => note.end > (args.from ?? 0) && note.start < (args.to ?? Infinity)).length;
   for (const warning of piece.warnings) warn(warning);
@@ -147,8 +147,8 @@ async function readInput(file: string): Promise<Uint8Array> {
     throw error;
   });
   if (info.isDirectory()) throw new JamError(`${file}: is a directory; give ${INPUTS}`);
-  if (info.size === 0) throw new JamError(`${file}: the file is empty; give ${INPUTS}`);
-  return readFile(file);
+  if (info.isFile() && info.size === 0) throw new JamError(`${file}: the file is empty; give ${INPUTS}`);
+  return readInputFile(file, INPUTS);
 }
 
 function emptyReason(piece: Piece, args: ViewArgs): string {

@@ -4,7 +4,7 @@
  * leaves the file of the last rewrite, never half a file; only notes still sounding or ended in the last moments are
  * missing.
  */
-import { writeFileAtomic } from '../files.js';
+import { isSpecialFile, writeFileAtomic } from '../files.js';
 import { notesToMidiBytes } from '../midi/write.js';
 import type { LiveEvent } from '../types.js';
 import { NoteCollector } from './noteCollector.js';
@@ -23,6 +23,8 @@ export interface RecordOptions {
   program?: number;
   trackName?: string;
   rewriteMs?: number;
+  /** Replace a file already at `file` (default true); false creates it exclusively. */
+  overwrite?: boolean;
 }
 
 export interface RecordSink extends LiveSink {
@@ -33,11 +35,14 @@ export interface RecordSink extends LiveSink {
 /** Creates `file` (empty and whole) and returns a sink that keeps it up to date. */
 export async function recordSink(
   file: string,
-  { program, trackName = 'jam live', rewriteMs = REWRITE_MS }: RecordOptions = {},
+  { program, trackName = 'jam live', rewriteMs = REWRITE_MS, overwrite = true }: RecordOptions = {},
 ): Promise<RecordSink> {
   const collector = new NoteCollector();
   const render = (): Uint8Array => notesToMidiBytes(collector.notes, { program, trackName });
-  await writeFileAtomic(file, render());
+  // A device or FIFO (/dev/stdout, a pipe to another program) gets the take once, whole, at the end: rewrites would
+  // send it one MIDI file after another.
+  const special = isSpecialFile(file);
+  if (!special) await writeFileAtomic(file, render(), { overwrite });
 
   let writing: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
@@ -49,7 +54,7 @@ export async function recordSink(
     writing = writing
       .then(async () => {
         const started = performance.now();
-        await writeFileAtomic(file, render());
+        await writeFileAtomic(file, render(), { overwrite: true });
         lastCostMs = performance.now() - started;
       })
       .catch((error) => void (failure ??= error));
@@ -61,7 +66,7 @@ export async function recordSink(
     write(event: LiveEvent) {
       if (failure) throw failure;
       lastTime = Math.max(lastTime, event.time);
-      if (collector.add(event) && !timer) timer = setTimeout(rewrite, Math.max(rewriteMs, lastCostMs / REWRITE_SHARE));
+      if (collector.add(event) && !timer && !special) timer = setTimeout(rewrite, Math.max(rewriteMs, lastCostMs / REWRITE_SHARE));
     },
     async close() {
       clearTimeout(timer);
