@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { lstatSync, statSync, unlinkSync, type Stats } from 'node:fs';
-import { link, open, readdir, realpath, rename, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, open, readdir, realpath, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { JamError } from './errors.js';
 
@@ -61,7 +61,10 @@ const STREAM_CHUNK = 1024 * 1024;
  * which is slower for a large recording while the engine's sessions start beside it. More than `limit` bytes (a
  * huge file, /dev/zero) is refused, and an aborted `signal` stops the read between chunks.
  */
-export async function readWholeFile(file: string, { limit = MAX_INPUT_BYTES, signal }: ReadOptions = {}): Promise<Buffer> {
+export async function readWholeFile(
+  file: string,
+  { limit = MAX_INPUT_BYTES, signal }: ReadOptions = {},
+): Promise<Buffer> {
   checkNotStopped(file, signal);
   const handle = await open(file, 'r');
   try {
@@ -75,8 +78,9 @@ export async function readWholeFile(file: string, { limit = MAX_INPUT_BYTES, sig
     let filled = 0;
     for (let read = 1; filled < size && read > 0; filled += read) {
       checkNotStopped(file, signal);
-      read = (await stoppable(handle.read(bytes, filled, Math.min(size - filled, 256 * STREAM_CHUNK), filled), file, signal))
-        .bytesRead;
+      read = (
+        await stoppable(handle.read(bytes, filled, Math.min(size - filled, 256 * STREAM_CHUNK), filled), file, signal)
+      ).bytesRead;
     }
     return bytes.subarray(0, filled);
   } finally {
@@ -354,5 +358,42 @@ function writeError(target: string, error: NodeJS.ErrnoException): Error {
       return new JamError(`cannot write ${target}: the disk is full; free some space or choose another output folder`);
     default:
       return error;
+  }
+}
+
+/**
+ * Creates `folder` and its parents. Node's recursive mkdir reports ENOENT where the real cause is a read-only file
+ * system or a folder without write permission: the first missing level is then made alone, to learn why, and the
+ * error says it in the user's words (`what` names the option, e.g. "--out chord-pack").
+ */
+export async function makeFolder(folder: string, what: string): Promise<void> {
+  try {
+    await mkdir(folder, { recursive: true });
+    return;
+  } catch (error) {
+    const code = (await firstMissingLevelError(folder)) ?? (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EROFS'
+        ? 'the file system is read-only'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied'
+          : code === 'EEXIST' || code === 'ENOTDIR'
+            ? 'a file is in the way'
+            : code === 'ENOSPC'
+              ? 'the disk is full'
+              : (code ?? String(error));
+    throw new JamError(`${what}: cannot create the folder ${folder} (${why}); choose another folder`);
+  }
+}
+
+async function firstMissingLevelError(folder: string): Promise<string | undefined> {
+  let level = path.resolve(folder);
+  while (path.dirname(level) !== level && !statSync(path.dirname(level), { throwIfNoEntry: false }))
+    level = path.dirname(level);
+  try {
+    await mkdir(level);
+    return undefined;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code;
   }
 }

@@ -1,7 +1,7 @@
 /** The `jam` command line: one yargs command module per command, over the library in src/index.ts. */
 import { readFileSync } from 'node:fs';
 import yargs, { type CommandModule } from 'yargs';
-import { usageError } from '../errors.js';
+import { excerpt, usageError } from '../errors.js';
 import { decodeDashedArgs, encodeAfterDoubleDash, STDIO_ARG } from './args.js';
 import { handleSignals, stopOrExit } from './interrupt.js';
 import { reportError } from './report.js';
@@ -76,8 +76,14 @@ function optionName(name: string): string {
 }
 
 /** yargs' wording, told the way a user typed it: options with their dashes, commands by name. */
+/** The commands that have subcommands, and theirs: a word that is none of them is named as such. */
+const SUBCOMMANDS: Record<string, string[]> = { eval: ['notes', 'chords', 'key'], report: ['merge'] };
+
 export function plainUsageMessage(message: string, argv: string[]): string {
   const unknown = /^Unknown arguments?: (.*)$/.exec(message);
+  const subcommands = SUBCOMMANDS[argv[0]];
+  if (unknown && subcommands && argv[1] !== undefined && !argv[1].startsWith('-') && !subcommands.includes(argv[1]))
+    return `jam ${argv[0]} has no subcommand ${excerpt(argv[1])}; use one of ${subcommands.join(', ')}, e.g. jam ${argv[0]} ${subcommands[0]} …`;
   if (unknown) {
     const names = unknown[1].split(', ');
     // yargs lists both spellings of a dashed option; keep the one the user typed.
