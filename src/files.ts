@@ -307,8 +307,24 @@ async function placeExclusively(temporary: string, real: string, target: string)
   await unlink(temporary);
 }
 
+/** The descriptor a path names: /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N; undefined for others. */
+export function descriptorOf(target: string): number | undefined {
+  const resolved = path.resolve(target);
+  if (resolved === '/dev/stdout') return 1;
+  if (resolved === '/dev/stderr') return 2;
+  const match = /^\/(?:dev|proc\/self)\/fd\/(\d+)$/.exec(resolved);
+  return match ? Number(match[1]) : undefined;
+}
+
 /** Writes into a device, FIFO or descriptor as it is (no temporary, no rename: it stays what it was). */
 async function writeInto(target: string, data: Uint8Array | string): Promise<void> {
+  // Standard output may be a socket, which cannot be opened by name (ENXIO): its stream is written instead.
+  const descriptor = descriptorOf(target);
+  const stream = descriptor === 1 ? process.stdout : descriptor === 2 ? process.stderr : undefined;
+  if (stream) {
+    await new Promise<void>((resolve, reject) => stream.write(data, (error) => (error ? reject(error) : resolve())));
+    return;
+  }
   try {
     await writeFile(target, data, { flag: 'w' });
   } catch (error) {

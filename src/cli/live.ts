@@ -170,7 +170,8 @@ async function handler(parsed: LiveArgs): Promise<void> {
     const transcriber = new StreamingTranscriber(engine, options);
     if (args.events === '-') sinks.push(eventsSink(process.stdout));
     else if (args.events !== undefined) sinks.push(await eventsFileSink(args.events));
-    if (args.record !== undefined) sinks.push(await recordSink(args.record, { program: port.program, overwrite: args.force }));
+    if (args.record !== undefined)
+      sinks.push(await recordSink(args.record, { program: port.program, overwrite: args.force }));
     const signal = stopSignal();
     const talk = !args.quiet && process.stderr.isTTY;
     if (talk)

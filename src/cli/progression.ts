@@ -4,7 +4,7 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { JamError, usageError } from '../errors.js';
-import { checkCanCreate, writeFileAtomic } from '../files.js';
+import { checkCanCreate, descriptorOf, writeFileAtomic } from '../files.js';
 import { arrangementToMidiBytes } from '../app/progressionFile.js';
 import { arrangeProgression, DEFAULT_LOOP } from '../theory/progression/arrange.js';
 import { findProgression, listProgressions, tagsOf, type LibraryProgression } from '../theory/progression/library.js';
@@ -326,7 +326,8 @@ async function handler(parsed: ProgressionArgs): Promise<void> {
     return;
   }
   await writeFileAtomic(output, bytes, { overwrite: args.force });
-  if (args.quiet) return;
+  // Written to standard output by name (-o /dev/stdout): nothing else may follow the file there.
+  if (args.quiet || descriptorOf(output) === 1) return;
   if (!process.stdout.isTTY) {
     process.stdout.write(`${output}\n`);
     return;

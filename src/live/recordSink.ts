@@ -66,7 +66,8 @@ export async function recordSink(
     write(event: LiveEvent) {
       if (failure) throw failure;
       lastTime = Math.max(lastTime, event.time);
-      if (collector.add(event) && !timer && !special) timer = setTimeout(rewrite, Math.max(rewriteMs, lastCostMs / REWRITE_SHARE));
+      if (collector.add(event) && !timer && !special)
+        timer = setTimeout(rewrite, Math.max(rewriteMs, lastCostMs / REWRITE_SHARE));
     },
     async close() {
       clearTimeout(timer);

@@ -21,7 +21,7 @@ import { arrangeProgression } from '../../src/theory/progression/arrange.js';
 import { arrangementToMidiBytes } from '../../src/app/progressionFile.js';
 import { PcmDecoder, PCM_FORMATS } from '../../src/live/pcm.js';
 import type { NoteEvent } from '../../src/types.js';
-import { Fuzz, mutateBytes, mutateSmf, mutateText, mutateWav } from './mutate.js';
+import { type Fuzz, mutateBytes, mutateSmf, mutateText, mutateWav } from './mutate.js';
 
 export const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
 
