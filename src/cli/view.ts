@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { JamError, usageError } from '../errors.js';
-import { checkCanCreate, readInputFile, writeFileAtomic } from '../files.js';
+import { checkCanCreate, descriptorOf, isSpecialFile, readInputFile, writeFileAtomic } from '../files.js';
 import { withMidiBends } from '../midi/bends.js';
 import { overlayFromAnalysis } from '../render/pianoRoll.js';
 import { ROLL_SCALE } from '../render/rollStyle.js';
@@ -121,6 +121,8 @@ function picturePaths(args: ViewArgs): PictureTargets {
   const stem = args.output.slice(0, args.output.length - extension.length);
   if (extension === '.png') return { png: args.output };
   if (extension === '.svg') return { svg: args.output, png: args.png ? `${stem}.png` : undefined };
+  // A device or FIFO (/dev/null, /dev/stdout, a pipe) has no extension to go by: it gets the SVG (or PNG with --png).
+  if (isSpecialFile(args.output)) return args.png ? { png: args.output } : { svg: args.output };
   throw usageError(`-o ${args.output}: name the picture .svg or .png`);
 }
 
@@ -158,7 +160,9 @@ function emptyReason(piece: Piece, args: ViewArgs): string {
 }
 
 function printResult(args: ViewArgs, targets: PictureTargets, notes: number): void {
-  const written = [targets.svg, targets.png].filter((file): file is string => file !== undefined && file !== '-');
+  const written = [targets.svg, targets.png].filter(
+    (file): file is string => file !== undefined && file !== '-' && descriptorOf(file) !== 1,
+  );
   if (args.quiet || written.length === 0) return;
   if (!process.stdout.isTTY) {
     process.stdout.write(written.map((file) => `${file}\n`).join(''));

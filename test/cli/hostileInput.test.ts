@@ -186,3 +186,15 @@ describe('the environment', () => {
     }
   });
 });
+
+describe('jam view into special files', () => {
+  it('-o /dev/stdout writes the SVG there and nothing after it; -o /dev/null needs no extension', async () => {
+    const run = await runJam(['view', join(FIXTURES, 'scale.mid'), '-o', '/dev/stdout'], { cwd: fresh() });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.startsWith('<svg')).toBe(true);
+    expect(run.stdout.trimEnd().endsWith('</svg>')).toBe(true);
+    const quiet = await runJam(['view', join(FIXTURES, 'scale.mid'), '-o', '/dev/null'], { cwd: fresh() });
+    expect(quiet.code, quiet.stderr).toBe(0);
+    expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
+  });
+});
