@@ -5,7 +5,8 @@
  */
 import { open } from 'node:fs/promises';
 import { sniff } from '../audio/sniff.js';
-import { readInputFile } from '../files.js';
+import { JamError } from '../errors.js';
+import { readInputFile, readStreamBounded } from '../files.js';
 import { notesFromJson } from './noteJson.js';
 import { checkMidiIsWhole } from '../midi/wholeFile.js';
 import { midiFromBytes } from '../midi/read.js';
@@ -40,6 +41,22 @@ export interface Piece {
 const MIDI_MAGIC = 'MThd';
 /** Track names that say a track carries a tune rather than the harmony. */
 const MELODY_TRACK = /melody|vocal|voice|lead|bridge|sing|tune/i;
+
+/**
+ * The longest piece jam analyses or draws: beat grids, chroma frames and piano rolls grow with a piece's length, and a
+ * file's claimed times cost nothing to write (a 74-byte MIDI file of maximal delta times claims centuries).
+ */
+export const MAX_PIECE_SECONDS = 6 * 60 * 60;
+
+/** Refuses a piece whose times run past MAX_PIECE_SECONDS, before anything sized by them is made. */
+export function checkPieceLength(seconds: number, name: string): void {
+  if (Number.isFinite(seconds) && seconds <= MAX_PIECE_SECONDS) return;
+  const told = Number.isFinite(seconds) ? `${Math.round(seconds / 3600).toLocaleString('en')} hours` : 'for ever';
+  throw new JamError(
+    `${name}: its notes run on ${told}, past the ${MAX_PIECE_SECONDS / 3600} hours jam analyses ` +
+      '(a corrupt time or tempo in the file?); check the file, or export it again',
+  );
+}
 const MIDI_EXTENSIONS = /\.(mid|midi|smf|kar)$/i;
 
 function startsWith(bytes: Uint8Array, text: string): boolean {
@@ -63,18 +80,29 @@ function looksLikeJson(bytes: Uint8Array): boolean {
   return false;
 }
 
-/** Reads `path` ("-" is standard input) and turns it into a piece; audio goes through `transcribe`. */
-export async function loadPiece(path: string, options: TranscribeOptions = {}): Promise<Piece> {
+export interface LoadOptions extends TranscribeOptions {
+  /** Stops reading the input (Ctrl-C, SIGTERM). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Reads `path` ("-" is standard input) and turns it into a piece; audio goes through `transcribe`. An input larger
+ * than MAX_INPUT_BYTES (or endless, like /dev/zero) is refused.
+ */
+export async function loadPiece(path: string, options: LoadOptions = {}): Promise<Piece> {
+  const { signal, ...transcribeOptions } = options;
   // Audio is streamed from its file (an hour, or 2 GB and more, never sits in memory); MIDI and JSON are small. What
   // is none of them goes the audio way too, which refuses it in one line without reading it whole.
   if (path !== '-') {
     const head = await fileHead(path);
     const small = startsWith(head, MIDI_MAGIC) || MIDI_EXTENSIONS.test(path) || looksLikeJson(head);
-    if (head.length > 0 && (sniff(head) !== 'unknown' || !small)) return pieceFromAudio(path, path, options);
+    if (head.length > 0 && (sniff(head) !== 'unknown' || !small)) return pieceFromAudio(path, path, transcribeOptions);
   }
   const bytes =
-    path === '-' ? await readStandardInput() : await readInputFile(path, `the files in it (e.g. ${path}/*.mid)`);
-  return pieceFromBytes(bytes, path === '-' ? 'standard input' : path, options);
+    path === '-'
+      ? await readStreamBounded(process.stdin, 'standard input', { signal })
+      : await readInputFile(path, `the files in it (e.g. ${path}/*.mid)`, { signal });
+  return pieceFromBytes(bytes, path === '-' ? 'standard input' : path, transcribeOptions);
 }
 
 export async function pieceFromBytes(bytes: Uint8Array, name: string, options: TranscribeOptions = {}): Promise<Piece> {
@@ -82,6 +110,7 @@ export async function pieceFromBytes(bytes: Uint8Array, name: string, options: T
   if (MIDI_EXTENSIONS.test(name)) checkMidiIsWhole(bytes, name);
   if (looksLikeJson(bytes)) {
     const notes = notesFromJson(new TextDecoder().decode(bytes), name);
+    checkPieceLength(lastEnd(notes), name);
     return { kind: 'notes', notes, duration: lastEnd(notes), warnings: [] };
   }
   return pieceFromAudio(bytes, name, options);
@@ -100,6 +129,7 @@ async function pieceFromAudio(input: string | Uint8Array, name: string, options:
 /** A Standard MIDI File: its pitched notes (channel 10 is drums and is left out), grid and length. */
 export function pieceFromMidi(bytes: Uint8Array, name: string): Piece {
   const file = readMidiFile(bytes, name);
+  checkPieceLength(file.duration, name);
   const pitched = file.notes.filter((note) => note.channel !== DRUM_CHANNEL);
   const notes = pitched.map(({ pitch, start, end, velocity }) => ({ pitch, start, end, velocity }));
   const isMelody = pitched.map((note) => MELODY_TRACK.test(file.trackNames[note.track] ?? ''));
@@ -127,12 +157,6 @@ export function pieceFromMidi(bytes: Uint8Array, name: string): Piece {
 
 function lastEnd(notes: NoteEvent[]): number {
   return notes.reduce((end, note) => Math.max(end, note.end), 0);
-}
-
-async function readStandardInput(): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }
 
 /** Enough of a file to tell audio, MIDI and JSON apart (JSON may start after a long run of white space). */

@@ -4,10 +4,9 @@
  * is kept busy while the next files are rendered.
  */
 import { existsSync, statSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { JamError } from '../errors.js';
-import { writeFileAtomic } from '../files.js';
+import { makeFolder, writeFileAtomic } from '../files.js';
 import { layOutProgression, playArrangement, type Arrangement } from '../theory/progression/arrange.js';
 import type { PackEntry } from '../theory/progression/pack.js';
 import { keyName, parseProgression } from '../theory/progression/parse.js';
@@ -69,14 +68,8 @@ function checkNothingOverwritten(outDir: string, plan: PackEntry[]): void {
 }
 
 async function makeFolders(outDir: string, plan: PackEntry[]): Promise<void> {
-  const folders = new Set(plan.map((entry) => path.dirname(targetOf(outDir, entry))));
-  try {
-    for (const folder of folders) await mkdir(folder, { recursive: true });
-  } catch (error) {
-    throw new JamError(
-      `--out ${outDir}: cannot create the pack's folders (${(error as NodeJS.ErrnoException).code ?? String(error)}); choose another folder`,
-    );
-  }
+  for (const folder of new Set(plan.map((entry) => path.dirname(targetOf(outDir, entry)))))
+    await makeFolder(folder, `--out ${outDir}`);
 }
 
 /** Writes every file of `plan` below `outDir` (created if missing); returns how many were written. */
@@ -93,7 +86,7 @@ export async function writePack(outDir: string, plan: PackEntry[], options: Writ
     while (next < plan.length && !failed) {
       const entry = plan[next++];
       try {
-        await writeFileAtomic(targetOf(outDir, entry), render(entry));
+        await writeFileAtomic(targetOf(outDir, entry), render(entry), { overwrite: options.force });
       } catch (error) {
         failed = true;
         throw error;

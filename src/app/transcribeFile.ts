@@ -24,8 +24,8 @@ export interface TranscribeFileOptions {
   transcribe: TranscribeOptions;
   /** The engine, asked for once the outputs are known to be writable (so a refusal costs no model load). */
   engine?: () => Promise<Engine>;
-  /** Replace outputs that exist. */
-  overwrite: boolean;
+  /** Replace outputs that exist: all of them, or those the function allows (the others are created exclusively). */
+  overwrite: boolean | ((file: string) => boolean);
   /** Create the outputs' folders (below --out-dir, mirroring the inputs' tree); otherwise they must exist. */
   createFolders: boolean;
   /** Files that need the transcription and the caller's drawing code (the piano roll), by path. */
@@ -44,10 +44,12 @@ export async function transcribeFile(
   if (options.createFolders)
     for (const folder of new Set(files.map((file) => path.dirname(file))))
       await mkdir(folder, { recursive: true }).catch(() => undefined);
+  const mayReplace = (file: string): boolean =>
+    typeof options.overwrite === 'function' ? options.overwrite(file) : options.overwrite;
   for (const file of files) {
     if (input !== '-' && path.resolve(file) === path.resolve(input))
       throw new JamError(`${input}: the output would overwrite the input; choose another -o`);
-    checkCanCreate(file, options.overwrite);
+    checkCanCreate(file, mayReplace(file));
   }
   const name = input === '-' ? 'standard input' : input;
   const timings: Record<string, number> = {};
@@ -81,7 +83,7 @@ export async function transcribeFile(
     if (analysis && paths.analysis) outputs.push([paths.analysis, `${JSON.stringify({ input, ...analysis })}\n`]);
     for (const [file, data] of outputs) {
       if (file === '-') options.stdout?.(data);
-      else await writeFileAtomic(file, data);
+      else await writeFileAtomic(file, data, { overwrite: mayReplace(file) });
     }
   });
   const outputs = Object.fromEntries(

@@ -3,7 +3,7 @@
  * notes, timings, the error of a failure), the summary, the report file that holds both, and the merge of
  * the reports of several shards into one.
  */
-import { JamError } from '../errors.js';
+import { excerpt, JamError } from '../errors.js';
 import type { Shard } from './shard.js';
 import { round } from '../numbers.js';
 
@@ -24,6 +24,7 @@ export interface FileRecord {
   seconds: number;
   /** Seconds per step (transcribe, analyze, write), to see where the time goes. */
   timings?: Record<string, number>;
+  /** Why it failed; for a skipped input, why it was skipped when that was not its outputs found at the start. */
   error?: string;
 }
 
@@ -91,7 +92,51 @@ export function parseReport(text: string, name: string): BatchReport {
     throw new JamError(
       `${name}: not a jam batch report (no "format": "${REPORT_FORMAT}"); give a file written by --report`,
     );
+  const problem = reportProblem(report);
+  if (problem !== undefined)
+    throw new JamError(
+      `${name}: a damaged jam batch report (${problem}); give a file written by --report, or run again`,
+    );
   return report;
+}
+
+const STATUSES: readonly string[] = ['done', 'skipped', 'failed'];
+
+const isCount = (value: unknown): boolean => Number.isInteger(value) && (value as number) >= 0;
+const isSeconds = (value: unknown): boolean => typeof value === 'number' && Number.isFinite(value) && value >= 0;
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** What is wrong with a report's entries or summary, in a few words; undefined when it is as jam writes it. */
+export function reportProblem(report: BatchReport): string | undefined {
+  if (typeof report.command !== 'string') return '"command" is not a string';
+  if (typeof report.complete !== 'boolean') return '"complete" is not true or false';
+  if (typeof report.startedAt !== 'string' || typeof report.updatedAt !== 'string')
+    return '"startedAt" or "updatedAt" is not a time';
+  for (const [index, file] of (report.files as unknown[]).entries()) {
+    const at = `entry ${index + 1}`;
+    if (!isObject(file)) return `${at} is not an object`;
+    if (typeof file.input !== 'string' || file.input === '') return `${at} has no "input" file name`;
+    if (typeof file.status !== 'string' || !STATUSES.includes(file.status))
+      return `${at} has status ${excerpt(String(file.status))}, not ${STATUSES.join(', ')}`;
+    if (!isObject(file.outputs) || !Object.values(file.outputs).every((output) => typeof output === 'string'))
+      return `${at} has no "outputs" of file names`;
+    if (!isSeconds(file.seconds)) return `${at} has no "seconds"`;
+    if (file.duration !== undefined && !isSeconds(file.duration)) return `${at} has a "duration" that is not seconds`;
+    if (file.noteCount !== undefined && !isCount(file.noteCount)) return `${at} has a "noteCount" that is not a count`;
+    if (file.error !== undefined && typeof file.error !== 'string') return `${at} has an "error" that is not text`;
+  }
+  const summary: unknown = report.summary;
+  if (!isObject(summary)) return 'no "summary"';
+  if (!isCount(summary.notRun) || !isSeconds(summary.wallSeconds))
+    return 'its summary has no "notRun" count or "wallSeconds"';
+  if (report.shards !== undefined) {
+    if (!Array.isArray(report.shards)) return '"shards" is not a list';
+    for (const shard of report.shards as unknown[])
+      if (!isObject(shard) || !isCount(shard.index) || !isCount(shard.count) || (shard.index as number) < 1)
+        return 'a shard is not an index and a count';
+  }
+  return undefined;
 }
 
 export function isReport(value: unknown): value is BatchReport {

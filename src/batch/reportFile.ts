@@ -74,7 +74,7 @@ export function reportFile(file: string | undefined, header: ReportHeader): Repo
     if (file !== undefined)
       writing = writing
         .catch(() => undefined)
-        .then(() => writeFileAtomic(file, `${JSON.stringify(report, null, 1)}\n`));
+        .then(() => writeFileAtomic(file, `${JSON.stringify(report, null, 1)}\n`, { overwrite: true }));
     return writing;
   };
   const timer =

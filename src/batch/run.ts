@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { JamError } from '../errors.js';
-import { removeStaleTemporaries } from '../files.js';
+import { OutputExistsError, removeStaleTemporaries } from '../files.js';
 import { round } from '../numbers.js';
 import type { FileRecord } from './report.js';
 
@@ -23,8 +23,15 @@ export interface BatchItem {
 export type WorkResult = Omit<FileRecord, 'input' | 'status' | 'seconds' | 'error'>;
 
 export interface WorkContext {
-  /** May the work replace outputs that exist? (--force, or the remains of an earlier run's unfinished file.) */
+  /** May the work replace outputs that exist? (--force.) */
   overwrite: boolean;
+  /**
+   * May the work replace this output? With --force any; with skipExisting, those found when the batch was planned
+   * (the remains of an earlier run's unfinished input); never one that appeared since (another run's).
+   */
+  mayReplace: (file: string) => boolean;
+  /** Aborted by Ctrl-C or SIGTERM: long reads stop. */
+  signal?: AbortSignal;
   /** The work's own progress through this input, 0-1. */
   onProgress: (fraction: number) => void;
   /** No input starts after this one. */
@@ -115,16 +122,27 @@ export async function runBatch(items: BatchItem[], work: Work, options: RunOptio
       finish(index, skippedRecord(item, options.earlier?.get(item.input)));
     } else pending.push(index);
   });
-  await removeStaleTemporaries(pending.flatMap((index) => Object.values(items[index].outputs)));
+  const planned = pending.flatMap((index) => Object.values(items[index].outputs));
+  await removeStaleTemporaries(planned);
+  const foundAtPlanning = new Set(planned.filter((file) => existsSync(file)));
+  const mayReplace = (file: string): boolean => options.force || (options.skipExisting && foundAtPlanning.has(file));
+  const appeared = (file: string): boolean => !foundAtPlanning.has(file);
 
   const stopping = (): boolean => failedFast || options.signal?.aborted === true;
   const worker = async (): Promise<void> => {
     for (let index = pending.shift(); index !== undefined && !stopping(); index = pending.shift()) {
       inFlight.set(index, 0);
-      const outcome = await attempt(items[index], work, options, pending.length === 0, (fraction) => {
-        inFlight.set(index, fraction);
-        showProgress();
-      });
+      const outcome = await attempt(
+        items[index],
+        work,
+        options,
+        { mayReplace, appeared },
+        pending.length === 0,
+        (fraction) => {
+          inFlight.set(index, fraction);
+          showProgress();
+        },
+      );
       if (outcome.error !== undefined) errors.set(index, outcome.error);
       finish(index, outcome.record);
     }
@@ -144,6 +162,7 @@ async function attempt(
   item: BatchItem,
   work: Work,
   options: RunOptions,
+  { mayReplace, appeared }: { mayReplace: (file: string) => boolean; appeared: (file: string) => boolean },
   last: boolean,
   onProgress: (fraction: number) => void,
 ): Promise<{ record: FileRecord; error?: unknown }> {
@@ -154,12 +173,22 @@ async function attempt(
       record: { input: item.input, status: 'failed', outputs: {}, seconds: 0, error: item.problem },
       error: new JamError(item.problem),
     };
-  // With skipExisting, outputs found here are the remains of an earlier run that stopped part-way through this input.
-  const overwrite = options.force || options.skipExisting;
   try {
-    const result = await work(item, { overwrite, onProgress, last });
+    const result = await work(item, { overwrite: options.force, mayReplace, signal: options.signal, onProgress, last });
     return { record: { input: item.input, status: 'done', ...result, seconds: seconds() } };
   } catch (error) {
+    // An output that appeared after planning (another run into the same folder) is left alone: the input is skipped.
+    if (error instanceof OutputExistsError && appeared(error.target))
+      return {
+        record: {
+          input: item.input,
+          status: 'skipped',
+          outputs: item.outputs,
+          seconds: seconds(),
+          error: error.message,
+        },
+        error,
+      };
     return {
       record: {
         input: item.input,

@@ -111,9 +111,10 @@ async function handler(parsed: AnalyzeArgs): Promise<void> {
       skippedLine: (record) => record.outputs[format],
       work: async (item, context) => {
         const target = targets.get(item.input);
-        const { text, result } = await analyzeOne(item.input, target, profile, format, args, context.overwrite, {
+        const { text, result } = await analyzeOne(item.input, target, profile, format, args, context.mayReplace, {
           onProgress: context.onProgress,
           threads,
+          signal: context.signal,
         });
         return { result, print: (record) => printResult(target, text, record, setup.batch, args) };
       },
@@ -173,15 +174,15 @@ async function analyzeOne(
   profile: ProfileName,
   format: Format | 'json',
   args: AnalyzeArgs,
-  overwrite: boolean,
-  transcription: TranscribeOptions,
+  mayReplace: (file: string) => boolean,
+  transcription: TranscribeOptions & { signal?: AbortSignal },
 ): Promise<{ text: string; result: WorkResult }> {
   const outputs = [target, args.annotate].filter((file): file is string => file !== undefined);
   if (target !== undefined && args.outDir !== undefined) await mkdir(path.dirname(target), { recursive: true });
   for (const file of outputs) {
     if (input !== '-' && path.resolve(file) === path.resolve(input))
       throw new JamError(`${input}: the output would overwrite the input; choose another file name`);
-    checkCanCreate(file, overwrite);
+    checkCanCreate(file, mayReplace(file));
   }
   const timings: Record<string, number> = {};
   let started = performance.now();
@@ -200,10 +201,10 @@ async function analyzeOne(
         ? formatLab(analysis.chords)
         : formatTable(input, analysis);
   started = performance.now();
-  if (target !== undefined) await writeFileAtomic(target, text);
+  if (target !== undefined) await writeFileAtomic(target, text, { overwrite: mayReplace(target) });
   if (args.annotate !== undefined) {
     const midi = piece.midi ?? notesToMidi(piece.notes, { tempo: analysis.grid.tempo });
-    await writeFileAtomic(args.annotate, annotatedMidiBytes(midi, analysis));
+    await writeFileAtomic(args.annotate, annotatedMidiBytes(midi, analysis), { overwrite: mayReplace(args.annotate) });
   }
   timings.write = round((performance.now() - started) / 1000, 3);
   const written = Object.fromEntries(

@@ -14,7 +14,7 @@ import { runBatch, type BatchItem, type Counts, type WorkContext, type WorkResul
 import { parseShard, type Shard } from '../batch/shard.js';
 import { JamError, usageError } from '../errors.js';
 import { userArg } from './args.js';
-import { stopSignal } from './interrupt.js';
+import { exitIfStopped, stopSignal } from './interrupt.js';
 import { progressBar } from './progress.js';
 import { reportError, warn } from './report.js';
 
@@ -195,6 +195,8 @@ export async function runCommandBatch(batch: CommandBatch, args: BatchArgs): Pro
   showSummary(final.summary, result.stopped, batch, args);
   // A stop by Ctrl-C or SIGTERM has set its own exit code (interrupt.ts).
   if (!stop.aborted && final.summary.failed > 0) process.exitCode = 1;
+  // A read given up on (a FIFO that stays silent) would keep the process alive.
+  exitIfStopped(stop);
   return final.summary;
 }
 
@@ -208,6 +210,7 @@ function showRecord(record: FileRecord, error: unknown, batch: CommandBatch, arg
     reportError(error ?? new JamError(record.error ?? 'failed'), args.debug);
     if (args.json) printJsonLine(record);
   } else if (record.status === 'skipped') {
+    if (record.error !== undefined) warn(`${record.error}; skipped ${record.input}`);
     if (args.json) printJsonLine(record);
     else if (!args.quiet && !process.stdout.isTTY) {
       const line = batch.skippedLine?.(record);

@@ -4,6 +4,8 @@
  * asks for a stop signal: the first Ctrl-C aborts it and the command exits after cleaning up, with the same code; a
  * second Ctrl-C exits at once.
  */
+import { abandonedReads } from '../files.js';
+
 const EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 
 let stopper: AbortController | undefined;
@@ -17,7 +19,7 @@ export function handleSignals(): void {
  * abort reason is an AbortError whose message is `reason` (SIGINT, SIGTERM, EPIPE), as timers and streams expect.
  */
 export function stopOrExit(code: number, reason: string): void {
-  if (!stopper || stopper.signal.aborted) process.exit(code);
+  if (!stopper || stopper.signal.aborted) return exitNow(code, reason);
   process.exitCode = code;
   stopper.abort(new DOMException(reason, 'AbortError'));
 }
@@ -33,5 +35,19 @@ export function stopSignal(): AbortSignal {
  * input port) would otherwise keep the process alive.
  */
 export function exitIfStopped(signal: AbortSignal): void {
-  if (signal.aborted) process.exit(process.exitCode);
+  if (signal.aborted) exitNow(process.exitCode, (signal.reason as Error | undefined)?.message ?? '');
+}
+
+/**
+ * Exits with `code`. A read still blocked in the thread pool (a silent FIFO) would hold process.exit back for ever:
+ * then, once the exit handlers have removed the temporaries, the process ends by the signal that stopped it.
+ */
+function exitNow(code: number | string | undefined, reason: string): void {
+  if (abandonedReads() > 0 && (reason === 'SIGINT' || reason === 'SIGTERM')) {
+    process.emit('exit', Number(code ?? 0));
+    process.removeAllListeners(reason);
+    process.kill(process.pid, reason);
+    return;
+  }
+  process.exit(code);
 }

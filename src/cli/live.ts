@@ -186,7 +186,8 @@ async function handler(parsed: LiveArgs): Promise<void> {
     const transcriber = new StreamingTranscriber(engine, options);
     if (args.events === '-') sinks.push(eventsSink(process.stdout));
     else if (args.events !== undefined) sinks.push(await eventsFileSink(args.events));
-    if (args.record !== undefined) sinks.push(await recordSink(args.record, { program: port.program }));
+    if (args.record !== undefined)
+      sinks.push(await recordSink(args.record, { program: port.program, overwrite: args.force }));
     if (session !== undefined) sinks.push(sessionSink(await joinSession(session, joining), { closeClient: true }));
     const signal = stopSignal();
     const talk = !args.quiet && process.stderr.isTTY;

@@ -1,8 +1,8 @@
 /** The `jam` command line: one yargs command module per command, over the library in src/index.ts. */
 import { readFileSync } from 'node:fs';
 import yargs, { type CommandModule } from 'yargs';
-import { usageError } from '../errors.js';
-import { STDIO_ARG } from './args.js';
+import { excerpt, usageError } from '../errors.js';
+import { decodeDashedArgs, encodeAfterDoubleDash, STDIO_ARG } from './args.js';
 import { handleSignals, stopOrExit } from './interrupt.js';
 import { reportError } from './report.js';
 
@@ -49,6 +49,7 @@ export async function buildCli(argv: string[]) {
     .scriptName('jam')
     .usage('$0 <command> [options]\n\nAudio to MIDI with Basic Pitch, and MIDI to understanding.')
     .command(await commandsFor(argv))
+    .middleware((args) => decodeDashedArgs(args), true)
     .completion('completion', 'Print a shell completion script (bash or zsh): jam completion >> ~/.bashrc')
     .option('quiet', {
       alias: 'q',
@@ -79,8 +80,14 @@ function optionName(name: string): string {
 }
 
 /** yargs' wording, told the way a user typed it: options with their dashes, commands by name. */
+/** The commands that have subcommands, and theirs: a word that is none of them is named as such. */
+const SUBCOMMANDS: Record<string, string[]> = { eval: ['notes', 'chords', 'key'], report: ['merge'] };
+
 export function plainUsageMessage(message: string, argv: string[]): string {
   const unknown = /^Unknown arguments?: (.*)$/.exec(message);
+  const subcommands = SUBCOMMANDS[argv[0]];
+  if (unknown && subcommands && argv[1] !== undefined && !argv[1].startsWith('-') && !subcommands.includes(argv[1]))
+    return `jam ${argv[0]} has no subcommand ${excerpt(argv[1])}; use one of ${subcommands.join(', ')}, e.g. jam ${argv[0]} ${subcommands[0]} …`;
   if (unknown) {
     const names = unknown[1].split(', ');
     // yargs lists both spellings of a dashed option; keep the one the user typed.
@@ -114,7 +121,7 @@ export async function main(argv: string[]): Promise<void> {
   });
   handleSignals();
   try {
-    await (await buildCli(argv.map((arg) => (arg === '-' ? STDIO_ARG : arg)))).parseAsync();
+    await (await buildCli(encodeAfterDoubleDash(argv).map((arg) => (arg === '-' ? STDIO_ARG : arg)))).parseAsync();
   } catch (error) {
     process.exitCode = reportError(error, debug);
   }

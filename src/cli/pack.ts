@@ -1,6 +1,6 @@
 /** `jam pack --out DIR`: a complete chord and progression pack, every key, as MIDI files in browsable folders. */
 import type { Argv, CommandModule } from 'yargs';
-import { usageError } from '../errors.js';
+import { JamError, usageError } from '../errors.js';
 import { writePack } from '../app/packWrite.js';
 import { packPlan } from '../theory/progression/pack.js';
 import { progressBar } from './progress.js';
@@ -53,7 +53,10 @@ function builder(yargs: Argv): Argv<PackArgs> {
 async function handler(args: PackArgs): Promise<void> {
   const out = args.out;
   if (out === undefined) throw usageError('give the folder to write the pack to, e.g. jam pack --out chord-pack');
-  const plan = packPlan({ keys: args.keys?.flatMap((keys) => keys.split(',')).filter((key) => key.trim() !== '') });
+  const keys = args.keys?.flatMap((given) => given.split(',')).filter((key) => key.trim() !== '');
+  if (keys !== undefined && keys.length === 0)
+    throw usageError('--keys names no key; give keys like --keys C Am, or leave --keys out for all 12');
+  const plan = asUsageError('--keys', () => packPlan({ keys }));
   const progress = progressBar('pack', !args.quiet);
   const started = performance.now();
   let written: number;
@@ -71,6 +74,16 @@ async function handler(args: PackArgs): Promise<void> {
     return;
   }
   if (!args.quiet) process.stdout.write(`${out}: ${written} MIDI files in ${seconds.toFixed(1)} s\n`);
+}
+
+/** A bad option value the library refuses (a JamError, exit 1) is a usage error (exit 2), like every other. */
+function asUsageError<T>(option: string, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof JamError && error.exitCode === 1) throw usageError(`${option}: ${error.message}`);
+    throw error;
+  }
 }
 
 export const packCommand: CommandModule<object, PackArgs> = {

@@ -3,8 +3,8 @@
  * library.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { usageError } from '../errors.js';
-import { checkCanCreate, writeFileAtomic } from '../files.js';
+import { JamError, usageError } from '../errors.js';
+import { checkCanCreate, descriptorOf, writeFileAtomic } from '../files.js';
 import { arrangementToMidiBytes } from '../app/progressionFile.js';
 import { arrangeProgression, DEFAULT_LOOP } from '../theory/progression/arrange.js';
 import { findProgression, listProgressions, tagsOf, type LibraryProgression } from '../theory/progression/library.js';
@@ -253,8 +253,34 @@ function listText(
 }
 
 /** The default file name: the chords (or the library name) and the key, `I-V-vi-IV in C major.mid`. */
-function defaultOutput(progression: Progression, libraryName?: string): string {
-  return `${libraryName ?? chordsFileName(progression)} in ${keyName(progression.key)}.mid`;
+/** A bad --key is a usage error (exit 2), as every other bad option. */
+function parseKeyOption(given: string, mode?: ModeName): ReturnType<typeof parseMusicalKey> {
+  try {
+    return parseMusicalKey(given, mode);
+  } catch (error) {
+    if (error instanceof JamError) throw usageError(`--key: ${error.message}`);
+    throw error;
+  }
+}
+
+/** File names are at most 255 bytes on most file systems; the chords' part is cut well below that. */
+const MAX_NAME_BYTES = 200;
+
+/**
+ * "<chords> in <key>.mid", its chords cut short (with "…" and how many more) when a long progression would make a
+ * name longer than a file system allows.
+ */
+export function defaultOutput(progression: Progression, libraryName?: string): string {
+  const ending = ` in ${keyName(progression.key)}.mid`;
+  if (libraryName !== undefined) return `${libraryName}${ending}`;
+  const written = chordsFileName(progression).split('-');
+  const bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
+  if (bytes(written.join('-') + ending) <= MAX_NAME_BYTES) return `${written.join('-')}${ending}`;
+  let kept = 0;
+  let length = 0;
+  const room = MAX_NAME_BYTES - bytes(ending) - bytes(`-… (+${written.length} more)`);
+  while (kept < written.length && length + bytes(written[kept]) + 1 <= room) length += bytes(written[kept++]) + 1;
+  return `${written.slice(0, Math.max(1, kept)).join('-')}-… (+${written.length - Math.max(1, kept)} more)${ending}`;
 }
 
 async function handler(parsed: ProgressionArgs): Promise<void> {
@@ -271,7 +297,7 @@ async function handler(parsed: ProgressionArgs): Promise<void> {
       ? library
         ? { tonic: LIBRARY_TONIC, mode: library.mode }
         : undefined
-      : parseMusicalKey(args.key, library?.mode);
+      : parseKeyOption(args.key, library?.mode);
   const progression = parseProgression(chords, { key, beats: args.beats });
   const output = args.json ? undefined : (args.output ?? defaultOutput(progression, library?.name));
   if (output !== undefined && output !== '-') checkCanCreate(output, args.force);
@@ -299,8 +325,9 @@ async function handler(parsed: ProgressionArgs): Promise<void> {
     process.stdout.write(bytes);
     return;
   }
-  await writeFileAtomic(output, bytes);
-  if (args.quiet) return;
+  await writeFileAtomic(output, bytes, { overwrite: args.force });
+  // Written to standard output by name (-o /dev/stdout): nothing else may follow the file there.
+  if (args.quiet || descriptorOf(output) === 1) return;
   if (!process.stdout.isTTY) {
     process.stdout.write(`${output}\n`);
     return;

@@ -41,7 +41,7 @@ const mergeCommand: CommandModule<object, MergeArgs> = {
     const text = `${JSON.stringify(merged, null, 1)}\n`;
     if (output === '-') process.stdout.write(text);
     else {
-      await writeFileAtomic(output, text);
+      await writeFileAtomic(output, text, { overwrite: args.force });
       if (!args.quiet && process.stderr.isTTY) process.stderr.write(`${output}: ${summaryLine(merged.summary)}\n`);
     }
     const { failed, notRun } = merged.summary;

@@ -1,5 +1,6 @@
 /** `jam transcribe`: audio files → MIDI files, with the Python basic-pitch CLI's options and more. */
 import { mkdir } from 'node:fs/promises';
+import { descriptorOf } from '../files.js';
 import type { Argv, CommandModule } from 'yargs';
 import { AUDIO_EXTENSIONS } from '../batch/inputs.js';
 import { outputFolder, planBatch } from '../batch/plan.js';
@@ -208,7 +209,7 @@ async function handler(parsed: TranscribeArgs): Promise<void> {
           const { transcription, result } = await transcribeFile(item.input, itemPaths, {
             transcribe: { ...options, onProgress },
             engine: loadOnce,
-            overwrite: context.overwrite,
+            overwrite: context.mayReplace,
             createFolders: args.outDir !== undefined,
             extraFiles:
               itemPaths.plot && plot
@@ -284,7 +285,7 @@ function printResult(
     return;
   }
   if (args.quiet) return;
-  const stream = paths.midi === '-' ? process.stderr : process.stdout;
+  const stream = paths.midi === '-' || descriptorOf(paths.midi) === 1 ? process.stderr : process.stdout;
   if (!stream.isTTY) {
     if (paths.midi !== '-') stream.write(`${paths.midi}\n`);
     return;

@@ -1,9 +1,9 @@
 /** `jam view`: a piano-roll picture (SVG, and PNG) of a MIDI file, note JSON, or audio transcribed first. */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { JamError, usageError } from '../errors.js';
-import { checkCanCreate, writeFileAtomic } from '../files.js';
+import { checkCanCreate, descriptorOf, isSpecialFile, readInputFile, writeFileAtomic } from '../files.js';
 import { withMidiBends } from '../midi/bends.js';
 import { overlayFromAnalysis } from '../render/pianoRoll.js';
 import { ROLL_SCALE } from '../render/rollStyle.js';
@@ -80,7 +80,7 @@ async function handler(parsed: ViewArgs): Promise<void> {
     targets,
   )) {
     if (file === '-') process.stdout.write(data);
-    else await writeFileAtomic(file, data);
+    else await writeFileAtomic(file, data, { overwrite: args.force });
   }
   const shown = piece.notes.filter((note) => note.end > (args.from ?? 0) && note.start < (args.to ?? Infinity)).length;
   for (const warning of piece.warnings) warn(warning);
@@ -121,6 +121,8 @@ function picturePaths(args: ViewArgs): PictureTargets {
   const stem = args.output.slice(0, args.output.length - extension.length);
   if (extension === '.png') return { png: args.output };
   if (extension === '.svg') return { svg: args.output, png: args.png ? `${stem}.png` : undefined };
+  // A device or FIFO (/dev/null, /dev/stdout, a pipe) has no extension to go by: it gets the SVG (or PNG with --png).
+  if (isSpecialFile(args.output)) return args.png ? { png: args.output } : { svg: args.output };
   throw usageError(`-o ${args.output}: name the picture .svg or .png`);
 }
 
@@ -147,8 +149,8 @@ async function readInput(file: string): Promise<Uint8Array> {
     throw error;
   });
   if (info.isDirectory()) throw new JamError(`${file}: is a directory; give ${INPUTS}`);
-  if (info.size === 0) throw new JamError(`${file}: the file is empty; give ${INPUTS}`);
-  return readFile(file);
+  if (info.isFile() && info.size === 0) throw new JamError(`${file}: the file is empty; give ${INPUTS}`);
+  return readInputFile(file, INPUTS);
 }
 
 function emptyReason(piece: Piece, args: ViewArgs): string {
@@ -158,7 +160,9 @@ function emptyReason(piece: Piece, args: ViewArgs): string {
 }
 
 function printResult(args: ViewArgs, targets: PictureTargets, notes: number): void {
-  const written = [targets.svg, targets.png].filter((file): file is string => file !== undefined && file !== '-');
+  const written = [targets.svg, targets.png].filter(
+    (file): file is string => file !== undefined && file !== '-' && descriptorOf(file) !== 1,
+  );
   if (args.quiet || written.length === 0) return;
   if (!process.stdout.isTTY) {
     process.stdout.write(written.map((file) => `${file}\n`).join(''));

@@ -4,7 +4,7 @@
  * leaves the file of the last rewrite, never half a file; only notes still sounding or ended in the last moments are
  * missing.
  */
-import { writeFileAtomic } from '../files.js';
+import { isSpecialFile, writeFileAtomic } from '../files.js';
 import { notesToMidiBytes, partsToMidiBytes } from '../midi/write.js';
 import type { NoteEvent } from '../types.js';
 import type { LiveEvent } from '../types.js';
@@ -26,6 +26,8 @@ export interface RecordOptions {
   rewriteMs?: number;
   /** Which part (track) an event belongs to, for a file of several players: a track each, named by part. */
   partOf?: (event: LiveEvent) => string;
+  /** Replace a file already at `file` (default true); false creates it exclusively. */
+  overwrite?: boolean;
 }
 
 export interface RecordSink extends LiveSink {
@@ -36,7 +38,7 @@ export interface RecordSink extends LiveSink {
 /** Creates `file` (empty and whole) and returns a sink that keeps it up to date. */
 export async function recordSink(
   file: string,
-  { program, trackName = 'jam live', rewriteMs = REWRITE_MS, partOf }: RecordOptions = {},
+  { program, trackName = 'jam live', rewriteMs = REWRITE_MS, partOf, overwrite = true }: RecordOptions = {},
 ): Promise<RecordSink> {
   const parts = new Map<string, NoteCollector>();
   const collectorOf = (part: string): NoteCollector => {
@@ -47,7 +49,10 @@ export async function recordSink(
     partOf
       ? partsToMidiBytes([...parts].map(([name, collector]) => ({ name, notes: collector.notes, program })))
       : notesToMidiBytes(collectorOf(trackName).notes, { program, trackName });
-  await writeFileAtomic(file, render());
+  // A device or FIFO (/dev/stdout, a pipe to another program) gets the take once, whole, at the end: rewrites would
+  // send it one MIDI file after another.
+  const special = isSpecialFile(file);
+  if (!special) await writeFileAtomic(file, render(), { overwrite });
 
   let writing: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
@@ -59,7 +64,7 @@ export async function recordSink(
     writing = writing
       .then(async () => {
         const started = performance.now();
-        await writeFileAtomic(file, render());
+        await writeFileAtomic(file, render(), { overwrite: true });
         lastCostMs = performance.now() - started;
       })
       .catch((error) => void (failure ??= error));
@@ -74,7 +79,7 @@ export async function recordSink(
       if (failure) throw failure;
       lastTime = Math.max(lastTime, event.time);
       const completed = collectorOf(partOf?.(event) ?? trackName).add(event);
-      if (completed && !timer) timer = setTimeout(rewrite, Math.max(rewriteMs, lastCostMs / REWRITE_SHARE));
+      if (completed && !timer && !special) timer = setTimeout(rewrite, Math.max(rewriteMs, lastCostMs / REWRITE_SHARE));
     },
     async close() {
       clearTimeout(timer);

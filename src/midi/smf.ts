@@ -92,10 +92,11 @@ export function readMidiFile(bytes: Uint8Array, name: string): MidiFileContents 
     offset += CHUNK_HEADER_BYTES + view.getUint32(offset + 4)
   ) {
     if (chunkType(bytes, offset) !== TRACK_CHUNK) continue; // unknown chunks are to be skipped
+    // A chunk past the tracks the header counts is not checked by checkMidiIsWhole: it ends where the file does.
     readTrack(
       bytes,
       offset + CHUNK_HEADER_BYTES,
-      offset + CHUNK_HEADER_BYTES + view.getUint32(offset + 4),
+      Math.min(bytes.length, offset + CHUNK_HEADER_BYTES + view.getUint32(offset + 4)),
       { tempos, timeSignatures, notes, trackNames },
       fail,
     );

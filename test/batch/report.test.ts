@@ -119,3 +119,47 @@ describe('parseReport', () => {
     expect(() => parseReport(text, 'r.json')).toThrow(/^r\.json: .*written by --report/);
   });
 });
+
+describe('report merge validates entries', () => {
+  const valid = (files: unknown[]): string =>
+    JSON.stringify({
+      format: REPORT_FORMAT,
+      command: 'transcribe',
+      complete: true,
+      startedAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:01:00.000Z',
+      files,
+      summary: {
+        files: files.length,
+        done: 0,
+        skipped: 0,
+        failed: 0,
+        notRun: 0,
+        audioSeconds: 0,
+        wallSeconds: 1,
+        filesPerMinute: 0,
+      },
+    });
+
+  it('refuses an entry with no input or an unknown status, in one line naming the entry', () => {
+    expect(() => parseReport(valid([{ input: null, status: 'weird', outputs: {}, seconds: 0 }]), 'r.json')).toThrow(
+      /r\.json: a damaged jam batch report \(entry 1 has no "input" file name\)/,
+    );
+    expect(() => parseReport(valid([{ input: 'a.wav', status: 'weird', outputs: {}, seconds: 0 }]), 'r.json')).toThrow(
+      /entry 1 has status "weird", not done, skipped, failed/,
+    );
+    expect(() => parseReport(valid([{ input: 'a.wav', status: 'done', seconds: 0 }]), 'r.json')).toThrow(
+      /no "outputs"/,
+    );
+  });
+
+  it('merged summary counts add up: done + skipped + failed + not run = files', () => {
+    const report = parseReport(
+      valid([done('a.wav'), failed('b.wav'), { input: 'c.wav', status: 'skipped', outputs: {}, seconds: 0 }]),
+      'r.json',
+    );
+    const { summary } = mergeReports([report, report]);
+    expect(summary.done + summary.skipped + summary.failed + summary.notRun).toBe(summary.files);
+    expect(summary).toMatchObject({ files: 3, done: 1, skipped: 1, failed: 1 });
+  });
+});

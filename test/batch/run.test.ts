@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -30,7 +30,9 @@ function writer(
       try {
         await pause(ms(batchItem.input));
         if (fails.includes(batchItem.input)) throw new Error(`${batchItem.input}: broken`);
-        await writeFileAtomic(batchItem.outputs.midi, 'MThd');
+        await writeFileAtomic(batchItem.outputs.midi, 'MThd', {
+          overwrite: context.mayReplace(batchItem.outputs.midi),
+        });
         return { outputs: batchItem.outputs, duration: 60, noteCount: 3 };
       } finally {
         work.running--;
@@ -108,7 +110,42 @@ describe('runBatch', () => {
     expect(records.map((record) => record.status)).toEqual(['skipped', 'done', 'done']);
     expect(records[0]).toMatchObject({ duration: 42, noteCount: 7, seconds: 0 });
     expect(work.started).toEqual(['half.wav', 'new.wav']);
-    expect(work.contexts.every((context) => context.overwrite)).toBe(true);
+    expect(work.contexts.every((context) => context.mayReplace(join(folder, 'half.mid')))).toBe(true);
+    expect(work.contexts.every((context) => !context.mayReplace(join(folder, 'new.mid')))).toBe(true);
+  });
+
+  it('skips, never replaces, an output that appeared after planning (another batch into the same folder)', async () => {
+    const late = item('late');
+    const work: Work = async (batchItem, context) => {
+      // Another run writes the file between this batch's planning and its write.
+      writeFileSync(batchItem.outputs.midi, 'theirs');
+      await writeFileAtomic(batchItem.outputs.midi, 'ours', { overwrite: context.mayReplace(batchItem.outputs.midi) });
+      return { outputs: batchItem.outputs };
+    };
+    const { records } = await runBatch([late], work, { ...options, skipExisting: true });
+    expect(records[0].status).toBe('skipped');
+    expect(records[0].error).toMatch(/late\.mid already exists/);
+    expect(readFileSync(late.outputs.midi, 'utf8')).toBe('theirs');
+    expect(readdirSync(folder)).toEqual(['late.mid']);
+  });
+
+  it('two batches into one folder at once write each file once: the other skips it', async () => {
+    const shared = items(6);
+    const writes: string[] = [];
+    const work =
+      (who: string): Work =>
+      async (batchItem, context) => {
+        await pause(1);
+        await writeFileAtomic(batchItem.outputs.midi, who, { overwrite: context.mayReplace(batchItem.outputs.midi) });
+        writes.push(`${who}:${batchItem.input}`);
+        return { outputs: batchItem.outputs };
+      };
+    const [a, b] = await Promise.all([
+      runBatch(shared, work('a'), { ...options, skipExisting: true }),
+      runBatch(shared, work('b'), { ...options, skipExisting: true }),
+    ]);
+    expect(writes).toHaveLength(6);
+    for (let i = 0; i < 6; i++) expect([a.records[i].status, b.records[i].status].sort()).toEqual(['done', 'skipped']);
   });
 
   it('without skipExisting or force, the work may not replace outputs', async () => {

@@ -31,8 +31,10 @@ const GOOD = [
   ...Array.from({ length: 4 }, (_, i) => `day2/deep/take-${i + 1}.flac`),
   'day3/bass.flac',
   'day3/bend.ogg',
+  // Truncated: transcribed as far as it goes, with a warning.
+  'day2/cut.wav',
 ];
-const CORRUPT = ['day1/garbage.wav', 'day2/cut.wav', 'day2/empty.wav'];
+const CORRUPT = ['day1/garbage.wav', 'day2/empty.wav'];
 /** Same stem, same folder: both would write day3/twin.mid. */
 const TWINS = ['day3/twin.mp3', 'day3/twin.wav'];
 const ALL = [...GOOD, ...CORRUPT, ...TWINS].sort();

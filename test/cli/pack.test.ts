@@ -134,7 +134,11 @@ describe.concurrent('jam pack', () => {
       /--out blocker\/pack: not a folder \(a file is in the way\); choose another/,
     );
     expectOneLineError(await work.jam([]), 2, /give the folder to write the pack to, e\.g\. jam pack --out chord-pack/);
-    expectOneLineError(await work.jam(['--out', 'pack', '--keys', 'H']), 1, /unknown key "H": did you mean B\?/);
+    expectOneLineError(
+      await work.jam(['--out', 'pack', '--keys', 'H']),
+      2,
+      /--keys: unknown key "H": did you mean B\?/,
+    );
     expect(statSync(join(work.path, 'blocker')).isFile()).toBe(true);
     expect(work.files()).toEqual(['blocker']);
   });

@@ -193,7 +193,7 @@ describe.concurrent('jam progression: bad input', () => {
       code: 1,
       hint: /^jam: progression "I V xyz": "xyz" is not a Roman numeral or chord symbol; did you mean I, ii, iii, IV, V, vi or vii°\?/,
     },
-    { args: ['I V', '--key', 'H'], code: 1, hint: /^jam: unknown key "H": did you mean B\?/ },
+    { args: ['I V', '--key', 'H'], code: 2, hint: /^jam: --key: unknown key "H": did you mean B\?/ },
     {
       args: ['--name', 'andalusin'],
       code: 1,

@@ -2,7 +2,8 @@
  * The --record file: whole from the start, rewritten as notes end, finished on close with every sounding note
  * ended; bends heard during a note are kept in it. Read back with jam's MIDI reader.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createReadStream, lstatSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -94,4 +95,34 @@ describe('NoteCollector', () => {
     );
     expect(bends).toEqual([0, 0, 0.5, 0.5, -0.25, -0.25]);
   });
+});
+
+describe('recordSink into a special file', () => {
+  it.runIf(process.platform === 'linux')(
+    'live --record into a FIFO: the take arrives once, whole, at close; the FIFO stays a FIFO',
+    async () => {
+      const folder = mkdtempSync(join(tmpdir(), 'jam-record-fifo-'));
+      try {
+        const fifo = join(folder, 'take.mid');
+        execFileSync('mkfifo', [fifo]);
+        const reader = new Promise<Buffer>((resolve) => {
+          const chunks: Buffer[] = [];
+          createReadStream(fifo)
+            .on('data', (chunk) => chunks.push(chunk as Buffer))
+            .on('end', () => resolve(Buffer.concat(chunks)));
+        });
+        const sink = await recordSink(fifo, { rewriteMs: 1 });
+        sink.write({ type: 'on', time: 0, pitch: 60, velocity: 100 });
+        sink.write({ type: 'off', time: 0.5, pitch: 60, velocity: 0 });
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        await sink.close();
+        const bytes = await reader;
+        expect(midiNotes(bytes, 'take.mid').map((note) => note.pitch)).toEqual([60]);
+        expect(bytes.indexOf('MThd', 4)).toBe(-1);
+        expect(lstatSync(fifo).isFIFO()).toBe(true);
+      } finally {
+        rmSync(folder, { recursive: true, force: true });
+      }
+    },
+  );
 });

@@ -5,7 +5,7 @@
  * holds for a while.
  */
 import { Note } from 'tonal';
-import { JamError } from '../../errors.js';
+import { excerpt, JamError } from '../../errors.js';
 import { MAJOR_THIRD, MINOR_THIRD, PERFECT_FIFTH, PITCH_CLASSES } from './chroma.js';
 import { smoothPath } from './smoothing.js';
 import { KEY_PROFILES } from './keyProfiles.js';
@@ -366,7 +366,7 @@ export function parseKey(text: string, name = 'key'): KeyEstimate {
   const match = /^\s*([a-g](?:#+|b+)?)\s+(major|minor)\s*$/i.exec(text);
   const tonic = match && Note.get(match[1][0].toUpperCase() + match[1].slice(1).toLowerCase());
   if (!match || !tonic || tonic.empty)
-    throw new JamError(`${name}: "${text.trim()}" is not a key; write it like "C major" or "F# minor"`);
+    throw new JamError(`${name}: ${excerpt(text.trim())} is not a key; write it like "C major" or "F# minor"`);
   const mode = match[2].toLowerCase() as Mode;
   return { tonic: tonic.pc, mode, name: `${tonic.pc} ${mode}`, confidence: 1 };
 }

@@ -2,7 +2,7 @@
  * MIREX .lab files: one chord a line, `start end label`, times in seconds, labels in Harte syntax, as
  * Isophonics, mir_eval and most chord datasets write them. Lines starting with # are comments.
  */
-import { JamError } from '../../errors.js';
+import { excerpt, JamError } from '../../errors.js';
 import { parseHarte } from './harte.js';
 
 export interface LabeledInterval {
@@ -24,7 +24,9 @@ export function parseLab(text: string, name: string): LabeledInterval[] {
     const where = `${name}, line ${index + 1}`;
     const fields = trimmed.split(/\s+/);
     if (fields.length !== 3)
-      throw new JamError(`${where}: expected "start end label", found "${trimmed}"; a .lab file has one chord a line`);
+      throw new JamError(
+        `${where}: expected "start end label", found ${excerpt(trimmed)}; a .lab file has one chord a line`,
+      );
     const [start, end] = fields.slice(0, 2).map(Number);
     if (!Number.isFinite(start) || !Number.isFinite(end) || start < 0 || end < start) {
       throw new JamError(

@@ -1,5 +1,5 @@
 /** The named progressions of `data/progressions.ts`: listed, filtered by tag and mode, found by name. */
-import { JamError } from '../../errors.js';
+import { excerpt, JamError } from '../../errors.js';
 import { GENRES, MOODS, PROGRESSIONS, type LibraryProgression } from './data/progressions.js';
 import type { ModeName } from './parse.js';
 import { nearestWords, orList } from '../../suggest.js';
@@ -23,7 +23,7 @@ function checkTag(tag: string): string {
   if (TAGS.includes(known)) return known;
   const suggestions = nearestWords(known, TAGS);
   const hint = suggestions.length > 0 ? `did you mean ${orList(suggestions)}? ` : '';
-  throw new JamError(`unknown tag "${tag}": ${hint}moods: ${MOODS.join(', ')}; genres: ${GENRES.join(', ')}`);
+  throw new JamError(`unknown tag ${excerpt(tag)}: ${hint}moods: ${MOODS.join(', ')}; genres: ${GENRES.join(', ')}`);
 }
 
 export function tagsOf(progression: LibraryProgression): string[] {
@@ -62,5 +62,7 @@ export function findProgression(name: string): LibraryProgression {
   const suggestions = namesLike(wanted);
   const hint =
     suggestions.length > 0 ? `did you mean ${orList(suggestions.map((suggestion) => `"${suggestion}"`))}? ` : '';
-  throw new JamError(`no progression named "${name}" in the library: ${hint}jam progression --list shows them all`);
+  throw new JamError(
+    `no progression named ${excerpt(name)} in the library: ${hint}jam progression --list shows them all`,
+  );
 }

@@ -8,7 +8,7 @@
  * unless the suffix says it (`vii°`, `Vsus4`).
  */
 import { Chord, Key, Mode, Note, RomanNumeral } from 'tonal';
-import { JamError } from '../../errors.js';
+import { excerpt, JamError } from '../../errors.js';
 import { COMMON_NUMERAL_SUFFIXES, NUMERAL_SUFFIXES } from './data/numeralSuffixes.js';
 import { MAJOR_KEY_CHORDS, MINOR_KEY_CHORDS } from './data/packChords.js';
 import { nearestWords, orList } from '../../suggest.js';
@@ -117,7 +117,7 @@ export function parseMusicalKey(text: string, modeIfNone: ModeName = 'major'): M
   if (!match || !'ABCDEFG'.includes(letter)) {
     const german = GERMAN_NOTE_NAMES[letter];
     const hint = german ? `did you mean ${german}? (H is German for B)` : `use a tonic A–G with an optional # or b`;
-    throw new JamError(`unknown key "${text}": ${hint}; ${KEY_EXAMPLES}`);
+    throw new JamError(`unknown key ${excerpt(text)}: ${hint}; ${KEY_EXAMPLES}`);
   }
   const modeWord = match[3].trim();
   const mode = modeWord === '' ? modeIfNone : (MODE_WORDS[modeWord] ?? MODE_WORDS[modeWord.toLowerCase()]);
@@ -127,7 +127,9 @@ export function parseMusicalKey(text: string, modeIfNone: ModeName = 'major'): M
       suggestions.length > 0
         ? `did you mean ${orList(suggestions.map((word) => `"${letter}${match[2]} ${word}"`))}? `
         : '';
-    throw new JamError(`unknown key "${text}": "${modeWord}" is not a mode; ${hint}modes: ${MODES.join(', ')}`);
+    throw new JamError(
+      `unknown key ${excerpt(text)}: ${excerpt(modeWord)} is not a mode; ${hint}modes: ${MODES.join(', ')}`,
+    );
   }
   return { tonic: letter + match[2], mode };
 }
@@ -262,7 +264,7 @@ function suggestionsFor(token: string, key: MusicalKey): string[] {
 function notAChord(token: string, text: string, key: MusicalKey): JamError {
   const suggestions = suggestionsFor(token, key);
   return new JamError(
-    `progression "${text}": "${token}" is not a Roman numeral or chord symbol; did you mean ${orList(suggestions)}? (${CHORD_EXAMPLES})`,
+    `progression ${excerpt(text)}: ${excerpt(token)} is not a Roman numeral or chord symbol; did you mean ${orList(suggestions)}? (${CHORD_EXAMPLES})`,
   );
 }
 
@@ -274,7 +276,7 @@ function splitLength(token: string, beats: number, text: string): [string, numbe
   const value = Number(length);
   if (length === '' || !Number.isFinite(value) || value <= 0 || value > MAX_BEATS) {
     throw new JamError(
-      `progression "${text}": "${token}" has a bad length "${length}"; write the beats after ":" as a number above 0, up to ${MAX_BEATS}, e.g. ${token.slice(0, colon)}:2`,
+      `progression ${excerpt(text)}: ${excerpt(token)} has a bad length ${excerpt(length)}; write the beats after ":" as a number above 0, up to ${MAX_BEATS}, e.g. ${token.slice(0, colon)}:2`,
     );
   }
   return [token.slice(0, colon), value];
@@ -308,7 +310,7 @@ export function parseProgression(text: string, options: ParseOptions = {}): Prog
   const written = plainSymbols(text);
   const beats = options.beats ?? DEFAULT_BEATS;
   const tokens = tokensOf(written);
-  if (tokens.length === 0) throw new JamError(`progression "${text}" has no chords; ${CHORD_EXAMPLES}`);
+  if (tokens.length === 0) throw new JamError(`progression ${excerpt(text)} has no chords; ${CHORD_EXAMPLES}`);
   const numeralKey = options.key ?? DEFAULT_KEY;
   const chords = tokens.map((token) => {
     const [chord, length] = splitLength(token, beats, text);

@@ -13,6 +13,9 @@ const port = parentPort!;
 
 try {
   const ort = await import('onnxruntime-node');
+  // Keep stderr jam's own: ONNX Runtime's warnings (a coloured "Failed to persist telemetry device ID" when HOME is
+  // not writable) are not the user's business. Read when the runtime starts, at the first session.
+  ort.env.logLevel = 'error';
   const open = async (path: string) => {
     const optimized = optimizedModelPath(path, ort.env.versions.common);
     if (existsSync(optimized)) {
@@ -20,10 +23,15 @@ try {
       const session = await ort.InferenceSession.create(optimized, {
         ...SESSION_OPTIONS,
         graphOptimizationLevel: 'disabled',
+        logSeverityLevel: 3,
       }).catch(() => undefined);
       if (session) return session;
     }
-    return ort.InferenceSession.create(path, { ...SESSION_OPTIONS, graphOptimizationLevel: 'all' });
+    return ort.InferenceSession.create(path, {
+      ...SESSION_OPTIONS,
+      graphOptimizationLevel: 'all',
+      logSeverityLevel: 3,
+    });
   };
   const session = await open(modelPath);
   let tail: Promise<InferenceSession> | undefined;
