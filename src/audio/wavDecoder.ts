@@ -23,6 +23,9 @@ interface Fmt {
   bitsPerSample: number;
 }
 
+/** The smallest 'fmt ' (PCM's 16 bytes) or 'ds64' chunk (its two sizes) that holds what is read from it. */
+const MIN_FORMAT_CHUNK = 16;
+
 /** What the WAV header says, read up to the first byte of audio; null for a codec jam does not read itself. */
 export async function readWavHeader(
   reader: ByteReader,
@@ -45,8 +48,10 @@ export async function readWavHeader(
     if (id === 'fmt ' || id === 'ds64') {
       if (size > MAX_HEADER_CHUNK)
         throw new JamError(`${name}: the WAV header is damaged (a ${size}-byte '${id}' chunk); export it again`);
+      if (size < MIN_FORMAT_CHUNK)
+        throw new JamError(`${name}: the WAV header is damaged (a ${size}-byte '${id}' chunk); export it again`);
       const body = await reader.take(size + (size % 2));
-      if (body.length < Math.min(size, 16))
+      if (body.length < MIN_FORMAT_CHUNK)
         throw new JamError(`${name}: the WAV file is truncated in its header; export or copy it again`);
       const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
       if (id === 'ds64') dataSize64 = view.getUint32(8, true) + view.getUint32(12, true) * 2 ** 32;

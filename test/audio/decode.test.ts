@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { requireTool } from '../helpers/tools.js';
 import { decodeAudio, openAudio } from '../../src/audio/decode.js';
 import { resample } from '../../src/audio/resample.js';
 import { sniff } from '../../src/audio/sniff.js';
@@ -249,7 +250,8 @@ describe('truncated compressed files: what was read, with a warning', () => {
       expect(whole.warnings).toEqual([]);
     });
 
-  it.skipIf(!HAS_FFMPEG)('chords.m4a (through ffmpeg)', async () => {
+  it('chords.m4a (through ffmpeg)', async () => {
+    requireTool(HAS_FFMPEG, 'ffmpeg', 'ffmpeg');
     const bytes = readFileSync(fixture('chords.m4a'));
     const folder = mkdtempSync(path.join(tmpdir(), 'jam-m4a-'));
     // Index first, so the first half still has it.

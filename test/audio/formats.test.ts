@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { createReadStream, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { requireTool } from '../helpers/tools.js';
 import { midiNotes } from '../../src/midi/read.js';
 import { loadEngine } from '../../src/transcribe/engine.js';
 import { scoreNotes } from '../../src/transcribe/score.js';
@@ -28,21 +29,19 @@ describe('the chords fixture in every format: the WAV’s notes', async () => {
     { file: 'chords.m4a', minF1: 0.8, ffmpeg: true },
   ];
   for (const { file, minF1, ffmpeg } of cases) {
-    it.skipIf(ffmpeg && !HAS_FFMPEG)(
-      `${file}: onset F1 ≥ ${minF1} against the WAV, ≥ 0.85 against the MIDI`,
-      async () => {
-        const result = await transcribe(fixture(file), { engine });
-        const againstWav = scoreNotes(wav.notes, result.notes);
-        const againstMidi = scoreNotes(truth, result.notes);
-        console.log(
-          `${file}: ${result.notes.length} notes, F1 ${againstWav.f1.toFixed(3)} against the WAV, ${againstMidi.f1.toFixed(3)} against the MIDI`,
-        );
-        expect(againstWav.f1).toBeGreaterThanOrEqual(minF1);
-        expect(againstMidi.f1).toBeGreaterThanOrEqual(0.85);
-        expect(result.warnings).toEqual([]);
-        expect(result.duration).toBeCloseTo(6.5, 1);
-      },
-    );
+    it(`${file}: onset F1 ≥ ${minF1} against the WAV, ≥ 0.85 against the MIDI`, async () => {
+      if (ffmpeg) requireTool(HAS_FFMPEG, 'ffmpeg', 'ffmpeg');
+      const result = await transcribe(fixture(file), { engine });
+      const againstWav = scoreNotes(wav.notes, result.notes);
+      const againstMidi = scoreNotes(truth, result.notes);
+      console.log(
+        `${file}: ${result.notes.length} notes, F1 ${againstWav.f1.toFixed(3)} against the WAV, ${againstMidi.f1.toFixed(3)} against the MIDI`,
+      );
+      expect(againstWav.f1).toBeGreaterThanOrEqual(minF1);
+      expect(againstMidi.f1).toBeGreaterThanOrEqual(0.85);
+      expect(result.warnings).toEqual([]);
+      expect(result.duration).toBeCloseTo(6.5, 1);
+    });
   }
 
   it('reads each streamable format from a stream of bytes (as from standard input), with the same notes', async () => {

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { requireTool } from '../helpers/tools.js';
 import { encodeWav, WAV_FORMATS, type WavFormat } from '../../src/audio/wav.js';
 
 const SAMPLE_RATE = 22050;
@@ -179,7 +180,8 @@ describe('encodeWav read by SoX', () => {
   });
 
   for (const format of WAV_FORMATS) {
-    it.skipIf(!hasSox)(`soxi reads ${format}, and sox decodes the same samples`, () => {
+    it(`soxi reads ${format}, and sox decodes the same samples`, () => {
+      requireTool(hasSox, 'sox', 'sox');
       const frames = 501;
       const left = sine(440, frames);
       const right = sine(660, frames, 0.5);

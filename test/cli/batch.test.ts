@@ -20,6 +20,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { encodeWav } from '../../src/audio/wav.js';
 import { checkCompiledCli, FIXTURES, JAM, lines, listFiles, runJam, type JamRun } from '../helpers/cli.js';
+import { requireTool } from '../helpers/tools.js';
 
 const TIMEOUT = 120_000;
 const HAS_SOX = spawnSync('sox', ['--version'], { stdio: 'ignore' }).status === 0;
@@ -98,8 +99,8 @@ class Workspace {
 
 /** Each test gets its own copy of the takes; afterwards no `.partial` file may be left anywhere. */
 const it = test.extend<{ work: Workspace }>({
-  work: async ({ skip }, use) => {
-    if (!HAS_SOX) skip('sox is not installed, so the takes cannot be cut');
+  work: async ({}, use) => {
+    requireTool(HAS_SOX, 'sox (to cut the takes)', 'sox');
     const work = new Workspace(mkdtempSync(join(tmpdir(), 'jam-batch-')));
     cpSync(join(source, 'takes'), work.file('takes'), { recursive: true });
     try {
@@ -136,8 +137,11 @@ function startJam(work: Workspace, args: string[]) {
 
 /** Waits until `count` MIDI files exist below `folder`. */
 async function midiFilesAppear(folder: string, count: number): Promise<void> {
-  while (listFiles(folder).filter((file) => file.endsWith('.mid')).length < count)
+  for (let tries = 0; tries < 12_000; tries++) {
+    if (listFiles(folder).filter((file) => file.endsWith('.mid')).length >= count) return;
     await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error(`${count} MIDI files did not appear in ${folder}`);
 }
 
 describe.concurrent('jam transcribe <folder>', { timeout: TIMEOUT }, () => {

@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { requireTool } from '../helpers/tools.js';
 import { decodeAudio } from '../../src/audio/decode.js';
 import { encodeWav } from '../../src/audio/wav.js';
 import { missingMidiSystem } from '../../src/midi/ports.js';
@@ -137,35 +138,33 @@ function runAndStop(
 }
 
 describe('jam live, the real pipeline', () => {
-  it.skipIf(!HAS_SOX)(
-    'transcribes float and 16-bit PCM piped from sox into NDJSON and a MIDI file, like the offline transcription',
-    async ({ work }) => {
-      const audio = join(FIXTURES, 'scale.wav');
-      const [float, int16, offline] = await Promise.all([
-        runJam(['live', '--stdin', '--rate', '48000', '--channels', '2', '--events', '-', '--record', 'take.mid'], {
-          cwd: work,
-          input: soxPcm(audio, ['-e', 'floating-point', '-b', '32', '-c', '2', '-r', '48000']),
-        }),
-        runJam(['live', '--stdin', '--format', 's16le', '--rate', '22050', '--events', '-'], {
-          cwd: work,
-          input: soxPcm(audio, ['-e', 'signed', '-b', '16', '-c', '1', '-r', '22050']),
-        }),
-        offlineNotes(work, audio),
-      ]);
-      for (const run of [float, int16]) {
-        expect(run.code, run.stderr).toBe(0);
-        expect(run.stderr).toBe('');
-      }
-      const { notes, sounding } = notesOf(events(float.stdout));
-      expect(sounding).toBe(0);
-      expectSameNotes(recorded(join(work, 'take.mid')), notes);
-      expect(scoreNotes(offline, notes).f1).toBeGreaterThanOrEqual(MIN_F1_AGAINST_OFFLINE);
-      expect(scoreNotes(offline, notesOf(events(int16.stdout)).notes).f1).toBeGreaterThanOrEqual(
-        MIN_F1_AGAINST_OFFLINE,
-      );
-      expect(listFiles(work).filter((file) => file.endsWith('.partial'))).toEqual([]);
-    },
-  );
+  it('transcribes float and 16-bit PCM piped from sox into NDJSON and a MIDI file, like the offline transcription', async ({
+    work,
+  }) => {
+    requireTool(HAS_SOX, 'sox', 'sox');
+    const audio = join(FIXTURES, 'scale.wav');
+    const [float, int16, offline] = await Promise.all([
+      runJam(['live', '--stdin', '--rate', '48000', '--channels', '2', '--events', '-', '--record', 'take.mid'], {
+        cwd: work,
+        input: soxPcm(audio, ['-e', 'floating-point', '-b', '32', '-c', '2', '-r', '48000']),
+      }),
+      runJam(['live', '--stdin', '--format', 's16le', '--rate', '22050', '--events', '-'], {
+        cwd: work,
+        input: soxPcm(audio, ['-e', 'signed', '-b', '16', '-c', '1', '-r', '22050']),
+      }),
+      offlineNotes(work, audio),
+    ]);
+    for (const run of [float, int16]) {
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toBe('');
+    }
+    const { notes, sounding } = notesOf(events(float.stdout));
+    expect(sounding).toBe(0);
+    expectSameNotes(recorded(join(work, 'take.mid')), notes);
+    expect(scoreNotes(offline, notes).f1).toBeGreaterThanOrEqual(MIN_F1_AGAINST_OFFLINE);
+    expect(scoreNotes(offline, notesOf(events(int16.stdout)).notes).f1).toBeGreaterThanOrEqual(MIN_F1_AGAINST_OFFLINE);
+    expect(listFiles(work).filter((file) => file.endsWith('.partial'))).toEqual([]);
+  });
 
   it('plays a file in real time into an NDJSON file and a MIDI file: the same events as without pacing, every note ended', async ({
     work,

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ToneMidi from '@tonejs/midi';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { requireTool } from '../helpers/tools.js';
 import { encodeWav } from '../../src/audio/wav.js';
 import {
   FIXTURES,
@@ -182,14 +183,14 @@ describe.concurrent('jam transcribe: inputs it cannot use', { timeout: TIMEOUT }
     expect(work.files()).toContain('cut.mid');
   });
 
-  it('an Opus file is read (no longer an unsupported codec)', async ({ work, skip }) => {
-    if (!HAS_FFMPEG) skip('ffmpeg is not installed, so no Opus file can be made for this test');
+  it('an Opus file is read (no longer an unsupported codec)', async ({ work }) => {
+    requireTool(HAS_FFMPEG, 'ffmpeg', 'ffmpeg');
     const wav = work.tone();
     const made = spawnSync('ffmpeg', ['-loglevel', 'error', '-i', wav, '-c:a', 'libopus', 'take.opus'], {
       cwd: work.path,
       encoding: 'utf8',
     });
-    if (made.status !== 0) skip(`ffmpeg could not encode Opus (no libopus?): ${made.stderr.trim()}`);
+    expect(made.status, `ffmpeg could not encode Opus: ${made.stderr.trim()}`).toBe(0);
     const before = work.files();
     const run = await work.jam(['transcribe', 'take.opus', '-o', 'take.mid']);
     expect(run.code, run.stderr).toBe(0);

@@ -36,7 +36,7 @@ export function describeInput(input: unknown): string {
   return text;
 }
 
-export function runFuzz<T>(target: FuzzTarget<T>, cases = FUZZ_CASES, seed = FUZZ_SEED): FuzzOutcome {
+export async function runFuzz<T>(target: FuzzTarget<T>, cases = FUZZ_CASES, seed = FUZZ_SEED): Promise<FuzzOutcome> {
   const seeds = target.seeds();
   const outcome: FuzzOutcome = { cases: 0, valid: 0, refused: 0, failures: [], slowestMs: 0 };
   for (let index = 0; index < cases; index++) {
@@ -48,7 +48,7 @@ export function runFuzz<T>(target: FuzzTarget<T>, cases = FUZZ_CASES, seed = FUZ
     const started = performance.now();
     let failure: string | undefined;
     try {
-      target.run(input);
+      await target.run(input);
       outcome.valid++;
     } catch (error) {
       if (!(error instanceof JamError))

@@ -11,8 +11,8 @@ const totals = { cases: 0, refused: 0, valid: 0, slowestMs: 0, started: performa
 
 describe(`fuzzing the input parsers (${FUZZ_CASES} cases each, FUZZ_SEED=${FUZZ_SEED})`, () => {
   for (const target of TARGETS) {
-    it(`${target.name}: every mutated input gives a valid result or a one-line JamError, in bounded time and memory`, () => {
-      const outcome = runFuzz(target);
+    it(`${target.name}: every mutated input gives a valid result or a one-line JamError, in bounded time and memory`, async () => {
+      const outcome = await runFuzz(target);
       totals.cases += outcome.cases;
       totals.refused += outcome.refused;
       totals.valid += outcome.valid;

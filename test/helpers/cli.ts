@@ -61,10 +61,11 @@ export function runJam(args: string[], { cwd, input, env, timeout = 60_000 }: Ru
 export function listFiles(folder: string): string[] {
   if (!existsSync(folder)) return [];
   const files: string[] = [];
+  // Entries' own types, not a stat each: a temporary file may vanish between the listing and a stat.
   const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir)) {
-      const full = join(dir, entry);
-      if (statSync(full).isDirectory()) walk(full);
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
       else files.push(relative(folder, full));
     }
   };

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { requireTool } from '../helpers/tools.js';
 import { joinSession } from '../../src/session/index.js';
 import { eventually, testServer } from './helpers.js';
 
@@ -37,23 +38,21 @@ function certificate(): { cert: Buffer; key: Buffer } {
 }
 
 describe('wss://', () => {
-  it.skipIf(!existsSync(OPENSSL))(
-    'serves the session over TLS with a given certificate and key (skipped without openssl)',
-    async () => {
-      const tls = certificate();
-      const server = await testServer({ tls });
-      try {
-        expect(server.url).toMatch(/^wss:\/\//);
-        const player = await joinSession(`${server.url}/r/secure`, { name: 'P', ca: tls.cert });
-        const listener = await joinSession(`${server.url}/r/secure`, { role: 'listener', playout: 0, ca: tls.cert });
-        let heard = 0;
-        listener.on('event', () => heard++);
-        player.send({ type: 'on', time: 0, pitch: 60, velocity: 1 });
-        expect(await eventually(() => heard === 1)).toBe(true);
-        await Promise.all([player.close(), listener.close()]);
-      } finally {
-        await server.close();
-      }
-    },
-  );
+  it('serves the session over TLS with a given certificate and key', async () => {
+    requireTool(existsSync(OPENSSL), 'openssl (to make a certificate)', 'openssl');
+    const tls = certificate();
+    const server = await testServer({ tls });
+    try {
+      expect(server.url).toMatch(/^wss:\/\//);
+      const player = await joinSession(`${server.url}/r/secure`, { name: 'P', ca: tls.cert });
+      const listener = await joinSession(`${server.url}/r/secure`, { role: 'listener', playout: 0, ca: tls.cert });
+      let heard = 0;
+      listener.on('event', () => heard++);
+      player.send({ type: 'on', time: 0, pitch: 60, velocity: 1 });
+      expect(await eventually(() => heard === 1)).toBe(true);
+      await Promise.all([player.close(), listener.close()]);
+    } finally {
+      await server.close();
+    }
+  });
 });
