@@ -3,7 +3,7 @@
  * the table, --json, .lab output, output files, --annotate, the inputs it takes (MIDI, note JSON, standard
  * input, audio), and one-line errors for the inputs it cannot use.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ToneMidi from '@tonejs/midi';
@@ -12,7 +12,16 @@ import { midiToBytes, notesToMidi } from '../../src/midi/write.js';
 import { chordScores } from '../../src/theory/analysis/evaluate.js';
 import { formatLab, parseLab } from '../../src/theory/analysis/lab.js';
 import type { NoteEvent } from '../../src/types.js';
-import { FIXTURES, listFiles, runJam, type JamRun, lines, STACK_LINE, checkCompiledCli } from '../helpers/cli.js';
+import {
+  FIXTURES,
+  listFiles,
+  runJam,
+  type JamRun,
+  lines,
+  STACK_LINE,
+  checkCompiledCli,
+  lendWorkspace,
+} from '../helpers/cli.js';
 import { progression } from '../theory/progression/progressions.js';
 
 const { Midi } = ToneMidi;
@@ -61,15 +70,7 @@ class Workspace {
 const it = test.extend<{ work: Workspace }>({
   work: async ({}, use) => {
     const work = new Workspace(mkdtempSync(join(tmpdir(), 'jam-analyze-')));
-    try {
-      await use(work);
-      expect(
-        work.files().filter((file) => file.endsWith('.partial')),
-        'temporary files left behind',
-      ).toEqual([]);
-    } finally {
-      rmSync(work.path, { recursive: true, force: true });
-    }
+    await lendWorkspace(work, use);
   },
 });
 

@@ -19,7 +19,16 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { encodeWav } from '../../src/audio/wav.js';
-import { checkCompiledCli, FIXTURES, JAM, lines, listFiles, runJam, type JamRun } from '../helpers/cli.js';
+import {
+  checkCompiledCli,
+  FIXTURES,
+  JAM,
+  lines,
+  listFiles,
+  runJam,
+  type JamRun,
+  lendWorkspace,
+} from '../helpers/cli.js';
 import { requireTool } from '../helpers/tools.js';
 
 const TIMEOUT = 120_000;
@@ -103,15 +112,7 @@ const it = test.extend<{ work: Workspace }>({
     requireTool(HAS_SOX, 'sox (to cut the takes)', 'sox');
     const work = new Workspace(mkdtempSync(join(tmpdir(), 'jam-batch-')));
     cpSync(join(source, 'takes'), work.file('takes'), { recursive: true });
-    try {
-      await use(work);
-      expect(
-        work.files().filter((file) => file.endsWith('.partial')),
-        'temporary files left behind',
-      ).toEqual([]);
-    } finally {
-      rmSync(work.path, { recursive: true, force: true });
-    }
+    await lendWorkspace(work, use);
   },
 });
 

@@ -4,7 +4,7 @@
  * 2 s (mostly loading the model), so only a handful of tests run one; the error cases stop before it.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ToneMidi from '@tonejs/midi';
@@ -21,6 +21,7 @@ import {
   lines,
   STACK_LINE,
   checkCompiledCli,
+  lendWorkspace,
 } from '../helpers/cli.js';
 
 const { Midi } = ToneMidi;
@@ -79,15 +80,7 @@ class Workspace {
 const it = test.extend<{ work: Workspace }>({
   work: async ({}, use) => {
     const work = new Workspace(mkdtempSync(join(tmpdir(), 'jam-cli-')));
-    try {
-      await use(work);
-      expect(
-        work.files().filter((file) => file.endsWith('.partial')),
-        'temporary files left behind',
-      ).toEqual([]);
-    } finally {
-      rmSync(work.path, { recursive: true, force: true });
-    }
+    await lendWorkspace(work, use);
   },
 });
 

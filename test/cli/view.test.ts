@@ -2,7 +2,7 @@
  * `jam view` end to end, through the real command line (bin/jam.js over dist/) in a child process: the
  * pictures it writes from MIDI, note JSON and audio, and how it refuses what it cannot draw.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -17,6 +17,7 @@ import {
   expectOneLineError,
   lines,
   checkCompiledCli,
+  lendWorkspace,
 } from '../helpers/cli.js';
 import { elementsOfClass, numberOf, parseSvg } from '../helpers/svg.js';
 
@@ -60,15 +61,7 @@ class Workspace {
 const it = test.extend<{ work: Workspace }>({
   work: async ({}, use) => {
     const work = new Workspace(mkdtempSync(join(tmpdir(), 'jam-view-')));
-    try {
-      await use(work);
-      expect(
-        work.files().filter((file) => file.endsWith('.partial')),
-        'temporary files left behind',
-      ).toEqual([]);
-    } finally {
-      rmSync(work.path, { recursive: true, force: true });
-    }
+    await lendWorkspace(work, use);
   },
 });
 

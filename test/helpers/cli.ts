@@ -4,7 +4,7 @@
  */
 import { expect } from 'vitest';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -119,4 +119,23 @@ export function checkCompiledCli(): void {
     console.warn(
       `dist/ is older than ${stale.join(', ')}: these tests run the compiled CLI; rebuild with \`npx tsc -p tsconfig.json\``,
     );
+}
+
+/**
+ * Lends a test its own workspace folder (so tests can run concurrently) and removes it afterwards; no `.partial` file
+ * may be left behind in it.
+ */
+export async function lendWorkspace<W extends { path: string }>(
+  work: W,
+  use: (work: W) => Promise<void>,
+): Promise<void> {
+  try {
+    await use(work);
+    expect(
+      listFiles(work.path).filter((file) => file.endsWith('.partial')),
+      'temporary files left behind',
+    ).toEqual([]);
+  } finally {
+    rmSync(work.path, { recursive: true, force: true });
+  }
 }

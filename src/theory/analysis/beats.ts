@@ -5,7 +5,7 @@
  * beat placed on strong onsets about one period after the last.
  */
 import type { NoteEvent } from '../../types.js';
-import { PITCH_CLASSES, spanChroma } from './chroma.js';
+import { spanChroma, strongestChangePhase } from './chroma.js';
 import type { BeatGrid, TempoMap } from './types.js';
 import { round } from '../../numbers.js';
 
@@ -212,26 +212,5 @@ function extendToEdges(beats: number[], period: number, end: number): number[] {
  * Which of every four beats starts the bar: the one where the harmony changes most across the piece.
  */
 function downbeatPhase(notes: NoteEvent[], beats: number[], end: number): number {
-  const chroma = spanChroma(notes, [...beats, end]).notes;
-  const strength = new Float64Array(COMMON_METER[0]);
-  for (let beat = 1; beat < beats.length; beat++) {
-    strength[beat % COMMON_METER[0]] += 1 - cosine(chroma, beat - 1, beat);
-  }
-  let best = 0;
-  for (let phase = 1; phase < strength.length; phase++) if (strength[phase] > strength[best]) best = phase;
-  return best;
-}
-
-function cosine(chroma: Float64Array, a: number, b: number): number {
-  let dot = 0;
-  let normA = 0;
-  let normB = 0;
-  for (let pc = 0; pc < PITCH_CLASSES; pc++) {
-    const x = chroma[a * PITCH_CLASSES + pc];
-    const y = chroma[b * PITCH_CLASSES + pc];
-    dot += x * y;
-    normA += x * x;
-    normB += y * y;
-  }
-  return normA > 0 && normB > 0 ? dot / Math.sqrt(normA * normB) : 0;
+  return strongestChangePhase(spanChroma(notes, [...beats, end]).notes, beats.length, COMMON_METER[0], 0);
 }

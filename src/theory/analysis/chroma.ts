@@ -121,3 +121,31 @@ export function total(values: ArrayLike<number>, from = 0, to = values.length): 
   for (let i = from; i < to; i++) sum += values[i];
   return sum;
 }
+
+/** How alike two spans' pitch classes are (their cosine); `whenSilent` when either span has none. */
+export function chromaSimilarity(chroma: Float64Array, a: number, b: number, whenSilent: number): number {
+  let dot = 0;
+  let normA = 0;
+  let normB = 0;
+  for (let pc = 0; pc < PITCH_CLASSES; pc++) {
+    const x = chroma[a * PITCH_CLASSES + pc];
+    const y = chroma[b * PITCH_CLASSES + pc];
+    dot += x * y;
+    normA += x * x;
+    normB += y * y;
+  }
+  return normA > 0 && normB > 0 ? dot / Math.sqrt(normA * normB) : whenSilent;
+}
+
+/**
+ * Which of every `perBar` spans (beats) starts the bar: the one where the pitch classes change most across the
+ * piece. `whenSilent` is how alike a silent span counts.
+ */
+export function strongestChangePhase(chroma: Float64Array, spans: number, perBar: number, whenSilent: number): number {
+  const strength = new Float64Array(perBar);
+  for (let span = 1; span < spans; span++)
+    strength[span % perBar] += 1 - chromaSimilarity(chroma, span - 1, span, whenSilent);
+  let best = 0;
+  for (let phase = 1; phase < perBar; phase++) if (strength[phase] > strength[best]) best = phase;
+  return best;
+}

@@ -5,7 +5,7 @@
  * put where the harmony changes, rather than trusting tick 0.
  */
 import type { NoteEvent } from '../../types.js';
-import { PITCH_CLASSES, spanChroma } from './chroma.js';
+import { spanChroma, strongestChangePhase } from './chroma.js';
 import type { BeatGrid } from './types.js';
 
 /** The beat is searched in steps of this share of a beat. */
@@ -73,26 +73,7 @@ function shiftBeats(beats: number[], share: number, duration: number): number[] 
 
 /** Which of every `perBar` beats starts the bar: the one where the pitch classes change most. */
 function downbeatPhase(notes: NoteEvent[], beats: number[], end: number, perBar: number): number {
-  const chroma = spanChroma(notes, [...beats, end], false).notes;
-  const strength = new Float64Array(perBar);
-  for (let beat = 1; beat < beats.length; beat++) strength[beat % perBar] += 1 - cosine(chroma, beat - 1, beat);
-  let best = 0;
-  for (let phase = 1; phase < perBar; phase++) if (strength[phase] > strength[best]) best = phase;
-  return best;
-}
-
-function cosine(chroma: Float64Array, a: number, b: number): number {
-  let dot = 0;
-  let normA = 0;
-  let normB = 0;
-  for (let pc = 0; pc < PITCH_CLASSES; pc++) {
-    const x = chroma[a * PITCH_CLASSES + pc];
-    const y = chroma[b * PITCH_CLASSES + pc];
-    dot += x * y;
-    normA += x * x;
-    normB += y * y;
-  }
-  return normA > 0 && normB > 0 ? dot / Math.sqrt(normA * normB) : 1;
+  return strongestChangePhase(spanChroma(notes, [...beats, end], false).notes, beats.length, perBar, 1);
 }
 
 function round(value: number): number {
