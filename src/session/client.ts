@@ -36,7 +36,9 @@ import {
   type PresenceMessage,
   type RelayedEventMessage,
   type RelayedMidiMessage,
+  type RelayedSignalMessage,
   type Role,
+  type SignalBody,
   type SessionEvent,
   type SnapshotMessage,
   type StateMessage,
@@ -75,7 +77,20 @@ export interface JoinOptions {
   timeoutMs?: number;
   /** For wss:// to a server whose certificate is not from a public authority: its CA (PEM). */
   ca?: string | Buffer;
+  /** Open WebRTC data channels to the room's other players (src/session/mesh): events go direct where they can. */
+  mesh?: MeshJoinOptions;
 }
+
+/** The mesh's options as a join takes them (`src/session/mesh/node.ts` has the full set). */
+export interface MeshJoinOptions {
+  /** `stun:host:port`, `turn:user:pass@host:port` (as `--ice-server` takes them). */
+  iceServers?: string[];
+  /** Direct channels among at most this many players (default 8); the rest go by the relay. */
+  maxPeers?: number;
+}
+
+/** Which way an event came: the server's relay or a peer's data channel. */
+export type EventPath = 'relay' | 'direct';
 
 export interface ClientState {
   url: string;
@@ -114,6 +129,12 @@ export interface ClientEvents {
   reconnecting: { attempt: number; delay: number; code: number };
   /** The client has stopped for good. */
   closed: { code: number; reason: string };
+  /** WebRTC signalling from another peer (for the mesh). */
+  signal: RelayedSignalMessage;
+  /** An event or MIDI message of ours was queued to send (the mesh sends it direct too). */
+  sent: Outbound;
+  /** An event or MIDI message from another player was taken (the first copy of its (from, seq)), by this path. */
+  accepted: { from: string; seq: number; path: EventPath };
 }
 
 type Listener<T> = (payload: T) => void;
@@ -136,11 +157,15 @@ const FLUSH_RETRY_MS = 20;
 export async function joinSession(url: string, options: JoinOptions = {}): Promise<SessionClient> {
   const client = new SessionClient(url, options);
   await client.ready;
+  if (options.mesh) {
+    const { attachMesh } = await import('./mesh/node.js');
+    attachMesh(client, options.mesh);
+  }
   return client;
 }
 
 /** An event or MIDI message this client played, kept to resend after a reconnect. */
-type Outbound = Outgoing<EventMessage | MidiMessage>;
+export type Outbound = Outgoing<EventMessage | MidiMessage>;
 
 export class SessionClient {
   readonly ready: Promise<void>;
@@ -184,6 +209,8 @@ export class SessionClient {
   private timers: NodeJS.Timeout[] = [];
   private reconnectTimer?: NodeJS.Timeout;
   private settle?: { resolve: () => void; reject: (error: Error) => void; welcomed: boolean };
+  /** Run before a graceful close (the mesh says bye to its peers). */
+  private readonly beforeClose: Array<() => Promise<void> | void> = [];
 
   constructor(
     url: string,
@@ -311,6 +338,7 @@ export class SessionClient {
   /** Leaves the room: plays what is queued, ends every sounding note, says bye. */
   async close(): Promise<void> {
     if (this.stopped) return;
+    for (const hook of this.beforeClose.splice(0)) await hook();
     await this.drain();
     const ws = this.ws;
     if (ws && ws.readyState === WebSocket.OPEN) {
@@ -320,6 +348,48 @@ export class SessionClient {
       await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
     }
     this.stop(1000, 'closed by the client');
+  }
+
+  // --- what the mesh uses (src/session/mesh) --------------------------------------------------------------------
+
+  /** Sends WebRTC signalling to another peer of the room, through the server. */
+  signal(to: string, body: SignalBody): void {
+    this.transmit({ kind: 'signal', to, ...body });
+  }
+
+  /**
+   * An event or MIDI message from `from` that came by another path than the relay (checked by the caller): played
+   * like a relayed one, once per (from, seq). Returns whether it was new.
+   */
+  receive(from: string, message: Outbound, path: EventPath): boolean {
+    if (this.stopped) return false;
+    if (message.kind === 'midi') {
+      if (!this.isNew(from, message.seq, 0, path)) return false;
+      this.emit('midi', { v: 1, kind: 'midi', offset: 0, from, seq: message.seq, stamp: message.stamp, data: message.data });
+      return true;
+    }
+    const { kind: _kind, ...rest } = message;
+    return this.onEvent({ v: 1, kind: 'event', offset: 0, from, ...rest }, this.clock.now(), path);
+  }
+
+  /** The highest sequence number taken from `from` in this room's epoch (0: nothing yet). */
+  lastSeqOf(from: string): number {
+    return this.lastSeqFrom.get(from) ?? 0;
+  }
+
+  /** Plays what is queued from `from` and ends its sounding notes (a peer found dead). */
+  endNotes(from: string): void {
+    if (!this.stopped) this.endNotesOf(from);
+  }
+
+  /** Runs `hook` when the client is closed gracefully, before its bye. */
+  onClose(hook: () => Promise<void> | void): void {
+    this.beforeClose.push(hook);
+  }
+
+  /** Whether the client has stopped for good. */
+  get closed(): boolean {
+    return this.stopped;
   }
 
   // --- the link ------------------------------------------------------------------------------------------------
@@ -340,7 +410,7 @@ export class SessionClient {
       if (ws === this.ws)
         this.stop(response.statusCode ?? 0, `the server answered HTTP ${response.statusCode} instead of a WebSocket`);
     });
-    ws.on('close', (code: number, reason: Buffer) => this.onClose(ws, code, reason.toString()));
+    ws.on('close', (code: number, reason: Buffer) => this.onLinkClose(ws, code, reason.toString()));
     ws.on('error', (error: NodeJS.ErrnoException) => (this.linkError = error.code ?? error.message));
   }
 
@@ -372,7 +442,7 @@ export class SessionClient {
     );
   }
 
-  private onClose(ws: WebSocket, code: number, reason: string): void {
+  private onLinkClose(ws: WebSocket, code: number, reason: string): void {
     if (ws !== this.ws) return;
     this.connected = false;
     this.clearTimers();
@@ -437,6 +507,7 @@ export class SessionClient {
       this.nextToSend = Math.max(0, this.nextToSend - trimmed);
     }
     this.counts.sent++;
+    this.emit('sent', message);
     this.flush();
   }
 
@@ -492,7 +563,8 @@ export class SessionClient {
       case 'welcome':
         return this.onWelcome(message);
       case 'event':
-        return this.onEvent(message, arrived);
+        this.onEvent(message, arrived);
+        return;
       case 'midi':
         if (this.isNew(message.from, message.seq, message.offset)) this.emit('midi', message);
         return;
@@ -514,6 +586,9 @@ export class SessionClient {
         if (message.moveTo) this.moveTo(message.moveTo);
         return;
       case 'error':
+        return;
+      case 'signal':
+        this.emit('signal', message);
         return;
     }
   }
@@ -612,18 +687,19 @@ export class SessionClient {
   }
 
   /** True the first time (sender, sequence) is seen; also moves the room offset on. */
-  private isNew(from: string, seq: number, offset: number): boolean {
+  private isNew(from: string, seq: number, offset: number, path: EventPath = 'relay'): boolean {
     this.offset = Math.max(this.offset, offset);
     if (seq <= (this.lastSeqFrom.get(from) ?? 0)) {
       this.counts.duplicates++;
       return false;
     }
     this.lastSeqFrom.set(from, seq);
+    this.emit('accepted', { from, seq, path });
     return true;
   }
 
-  private onEvent(message: RelayedEventMessage, arrived: number): void {
-    if (!this.isNew(message.from, message.seq, message.offset)) return;
+  private onEvent(message: RelayedEventMessage, arrived: number, path: EventPath = 'relay'): boolean {
+    if (!this.isNew(message.from, message.seq, message.offset, path)) return false;
     this.counts.received++;
     const event: SessionEvent = { ...liveEventOf(message), from: message.from, seq: message.seq, stamp: message.stamp };
     const player = this.players.find((candidate) => candidate.id === message.from);
@@ -632,7 +708,8 @@ export class SessionClient {
       at = message.stamp + intervalDelay(this.currentTempo, player.bars);
     } else {
       const lateness = this.sync.sessionTime(arrived) - message.stamp;
-      if (message.offset > this.replayUpTo && lateness < LATENESS_CAP_MS) this.playout.observe(lateness);
+      const fresh = path === 'direct' || message.offset > this.replayUpTo;
+      if (fresh && lateness < LATENESS_CAP_MS) this.playout.observe(lateness);
       at = message.stamp + this.playout.delay;
     }
     // A stamp far in the future (a wrong clock, or a hostile sender) must not hold notes back for long.
@@ -646,6 +723,7 @@ export class SessionClient {
       message.from,
       this.playout.mode === 0 && player?.sync !== 'interval' ? -Infinity : local,
     );
+    return true;
   }
 
   private onPlay(event: SessionEvent): void {
