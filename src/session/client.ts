@@ -47,6 +47,7 @@ import {
   type WelcomeMessage,
 } from './protocol.js';
 import { changeTempo, defaultTempo, intervalDelay } from './tempo.js';
+import type { MeshOptions } from './mesh/core.js';
 
 export interface ReconnectOptions {
   baseMs?: number;
@@ -78,15 +79,7 @@ export interface JoinOptions {
   /** For wss:// to a server whose certificate is not from a public authority: its CA (PEM). */
   ca?: string | Buffer;
   /** Open WebRTC data channels to the room's other players (src/session/mesh): events go direct where they can. */
-  mesh?: MeshJoinOptions;
-}
-
-/** The mesh's options as a join takes them (`src/session/mesh/node.ts` has the full set). */
-export interface MeshJoinOptions {
-  /** `stun:host:port`, `turn:user:pass@host:port` (as `--ice-server` takes them). */
-  iceServers?: string[];
-  /** Direct channels among at most this many players (default 8); the rest go by the relay. */
-  maxPeers?: number;
+  mesh?: MeshOptions;
 }
 
 /** Which way an event came: the server's relay or a peer's data channel. */
@@ -142,6 +135,9 @@ const JOIN_TIMEOUT_MS = 10_000;
 /** Lateness beyond this is a resend or a replay, not the network: it is played late but does not move the delay. */
 const LATENESS_CAP_MS = 2000;
 const STATE_TIMEOUT_MS = 5000;
+/** Dedupe by (from, seq): a jump of at most this many seqs remembers the ones skipped, at most MAX_MISSING a sender. */
+const MAX_GAP = 256;
+const MAX_MISSING = 1024;
 /** The furthest ahead of its arrival an event is held (beyond an interval player's bars). */
 const MAX_AHEAD_MS = PLAYOUT_MAX_MS;
 /**
@@ -155,12 +151,11 @@ const FLUSH_RETRY_MS = 20;
 
 /** Joins a room and resolves once welcomed and the clock is measured. */
 export async function joinSession(url: string, options: JoinOptions = {}): Promise<SessionClient> {
+  // The mesh rides the client from before its welcome, so no offer sent on our arrival is missed.
+  const attach = options.mesh ? (await import('./mesh/node.js')).attachMesh : undefined;
   const client = new SessionClient(url, options);
+  if (attach) attach(client, options.mesh);
   await client.ready;
-  if (options.mesh) {
-    const { attachMesh } = await import('./mesh/node.js');
-    attachMesh(client, options.mesh);
-  }
   return client;
 }
 
@@ -178,6 +173,8 @@ export class SessionClient {
   private readonly listeners = new Map<keyof ClientEvents, Set<Listener<never>>>();
   private readonly iterators = new Set<{ queue: SessionEvent[]; wake?: () => void }>();
   private readonly lastSeqFrom = new Map<string, number>();
+  /** Seqs skipped over (below the last) that may still come by another path: each is taken once if it does. */
+  private readonly missingFrom = new Map<string, Set<number>>();
   private readonly held = new HeldNotes();
   private readonly pendingStates: Array<(state: StateMessage) => void> = [];
   private outbox: Outbound[] = [];
@@ -604,6 +601,7 @@ export class SessionClient {
     if (newEpoch) {
       // A new room (or a restarted server): sequence numbers and offsets start over.
       this.lastSeqFrom.clear();
+      this.missingFrom.clear();
       this.offset = welcome.offset;
     }
     this.epoch = welcome.epoch;
@@ -689,11 +687,27 @@ export class SessionClient {
   /** True the first time (sender, sequence) is seen; also moves the room offset on. */
   private isNew(from: string, seq: number, offset: number, path: EventPath = 'relay'): boolean {
     this.offset = Math.max(this.offset, offset);
-    if (seq <= (this.lastSeqFrom.get(from) ?? 0)) {
-      this.counts.duplicates++;
-      return false;
+    const last = this.lastSeqFrom.get(from) ?? 0;
+    if (seq <= last) {
+      // Below the last: new only if it is one skipped over when a later one came first (by the other path).
+      const missing = this.missingFrom.get(from);
+      if (!missing?.delete(seq)) {
+        this.counts.duplicates++;
+        return false;
+      }
+    } else {
+      if (last > 0 && seq > last + 1 && seq - last <= MAX_GAP) {
+        const missing = this.missingFrom.get(from) ?? new Set<number>();
+        for (let skipped = last + 1; skipped < seq; skipped++) missing.add(skipped);
+        // Oldest first: a gap that never fills (a message the relay did not carry) is forgotten in time.
+        for (const old of missing) {
+          if (missing.size <= MAX_MISSING) break;
+          missing.delete(old);
+        }
+        this.missingFrom.set(from, missing);
+      }
+      this.lastSeqFrom.set(from, seq);
     }
-    this.lastSeqFrom.set(from, seq);
     this.emit('accepted', { from, seq, path });
     return true;
   }

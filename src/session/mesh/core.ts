@@ -52,6 +52,8 @@ export interface MeshHost {
 }
 
 export interface MeshOptions {
+  /** `stun:host:port`, `turn:user:pass@host:port` (as `--ice-server` takes them). None: host candidates only. */
+  iceServers?: string[];
   /** Direct channels among at most this many players (default 8): the lowest ids of the room's players. */
   maxPeers?: number;
   /** A pair whose channel has not opened by then goes by the relay (ms, default 5000). */
@@ -147,7 +149,7 @@ export class Mesh {
   private heartbeat?: ReturnType<typeof setInterval>;
   private closed = false;
   private readonly now: () => number;
-  private readonly o: Required<Omit<MeshOptions, 'impair' | 'now'>>;
+  private readonly o: Required<Omit<MeshOptions, 'impair' | 'now' | 'iceServers'>>;
 
   constructor(
     private readonly host: MeshHost,
@@ -411,7 +413,7 @@ export class Mesh {
       const parsed = validateClientMessage({ ...(item as object), v: 1 });
       if (!parsed.ok || (parsed.message.kind !== 'event' && parsed.message.kind !== 'midi')) continue;
       const { v: _v, ...message } = parsed.message;
-      if (message.seq <= this.host.lastSeqOf(peer.id) || peer.pending.has(message.seq)) {
+      if (peer.pending.has(message.seq)) {
         peer.stats.duplicates++;
         continue;
       }
@@ -426,13 +428,9 @@ export class Mesh {
     let last = this.host.lastSeqOf(peer.id);
     const seqs = [...peer.pending.keys()].sort((a, b) => a - b);
     for (const seq of seqs) {
-      if (seq <= last) {
-        peer.pending.delete(seq);
-        peer.stats.duplicates++;
-        continue;
-      }
-      // Nothing yet from this player (we joined after it started): its stream starts here.
-      if (seq !== last + 1 && last !== 0) break;
+      // Up to the next expected seq goes on (the client drops what it has had; a late one fills its gap). Nothing yet
+      // from this player (we joined after it started): its stream starts here.
+      if (seq > last + 1 && last !== 0) break;
       const message = peer.pending.get(seq)!;
       peer.pending.delete(seq);
       if (this.host.deliver(peer.id, message)) peer.stats.direct++;
@@ -451,7 +449,7 @@ export class Mesh {
     }
   }
 
-  /** The gap was not filled in time: play what waits, in order (the missing ones are lost to both paths). */
+  /** The gap was not filled in time: play what waits, in order (the missing ones are played if they come later). */
   private flushPending(peer: Peer): void {
     const seqs = [...peer.pending.keys()].sort((a, b) => a - b);
     for (const seq of seqs) {

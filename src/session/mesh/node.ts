@@ -4,7 +4,7 @@
  */
 import nodeDataChannel from 'node-datachannel';
 import type { DataChannel, DescriptionType, PeerConnection } from 'node-datachannel';
-import type { MeshJoinOptions, SessionClient } from '../client.js';
+import type { SessionClient } from '../client.js';
 import type { SignalBody } from '../protocol.js';
 import {
   CHANNEL_INIT,
@@ -16,7 +16,7 @@ import {
   type PeerLink,
 } from './core.js';
 
-export interface NodeMeshOptions extends MeshJoinOptions, MeshOptions {}
+export type NodeMeshOptions = MeshOptions;
 
 /** libdatachannel takes ICE servers as URLs, credentials inside: `turn:user:pass@host:port`. */
 function iceUrls(servers: string[]): string[] {
@@ -198,7 +198,7 @@ export function attachMesh(client: SessionClient, options: NodeMeshOptions = {})
   client.on('accepted', ({ from, path }) => mesh.noteAccepted(from, path));
   client.on('closed', () => mesh.close(false));
   client.onClose(() => mesh.close(true));
-  mesh.update();
+  if (client.state().id) mesh.update();
   return mesh;
 }
 
