@@ -362,7 +362,15 @@ export class SessionClient {
     if (this.stopped) return false;
     if (message.kind === 'midi') {
       if (!this.isNew(from, message.seq, 0, path)) return false;
-      this.emit('midi', { v: 1, kind: 'midi', offset: 0, from, seq: message.seq, stamp: message.stamp, data: message.data });
+      this.emit('midi', {
+        v: 1,
+        kind: 'midi',
+        offset: 0,
+        from,
+        seq: message.seq,
+        stamp: message.stamp,
+        data: message.data,
+      });
       return true;
     }
     const { kind: _kind, ...rest } = message;

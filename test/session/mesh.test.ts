@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { checkCompiledCli, FIXTURES, JAM } from '../helpers/cli.js';
 import { eventsOfNotes } from '../../src/live/noteEvents.js';
 import { readMidiFile } from '../../src/midi/smf.js';
 import { joinSession, SessionClient, type SessionServer } from '../../src/session/index.js';
@@ -29,20 +31,31 @@ function fixtureEvents(name: string): LiveEvent[] {
 interface Player {
   client: SessionClient;
   mesh: Mesh;
+  /** What players sent. */
   heard: SessionEvent[];
+  /** Everything played, the notes the client ended itself included. */
+  played: SessionEvent[];
 }
+
+const allHeard = (p: Player) => p.played;
 
 async function player(url: string, name: string, options: NodeMeshOptions = {}): Promise<Player> {
   const client = await joinSession(url, { name, playout: 0, mesh: { openTimeoutMs: 3000, ...options } });
   open.push(client);
   const heard: SessionEvent[] = [];
+  const played: SessionEvent[] = [];
   // What players sent (the notes a receiver ends itself, seq 0, are not counted here).
-  client.on('event', (event) => event.seq > 0 && heard.push(event));
-  return { client, mesh: meshOf(client)!, heard };
+  client.on('event', (event) => {
+    played.push(event);
+    if (event.seq > 0) heard.push(event);
+  });
+  return { client, mesh: meshOf(client)!, heard, played };
 }
 
 const allOpen = (players: Player[]) =>
-  players.every((p) => p.mesh.stats().length === players.length - 1 && p.mesh.stats().every((s) => s.path === 'direct'));
+  players.every(
+    (p) => p.mesh.stats().length === players.length - 1 && p.mesh.stats().every((s) => s.path === 'direct'),
+  );
 
 /** Every (from, seq) heard once, each sender's in order. */
 function checkExactlyOnceInOrder(heard: SessionEvent[], from: string, count: number): void {
@@ -158,14 +171,27 @@ describe('the WebRTC mesh', () => {
     if (!done)
       for (const p of players) {
         const st = p.client.state();
-        const missing = players.filter((o) => o !== p).map((o) => {
-          const id = o.client.state().id;
-          const got = new Set(p.heard.filter((e) => e.from === id).map((e) => e.seq));
-          const miss = [];
-          for (let k = 1; k <= perPlayer; k++) if (!got.has(k)) miss.push(k);
-          return `${id}:${miss.length}[${miss.slice(0, 5)}]`;
-        });
-        console.log(st.id, p.heard.length, 'rec', st.reconnects, 'dup', st.duplicates, 'skipped', st.skipped, missing.join(' '), JSON.stringify(p.mesh.stats().map((x) => [x.peer, x.state, x.direct, x.relay, x.zombies, x.failures])));
+        const missing = players
+          .filter((o) => o !== p)
+          .map((o) => {
+            const id = o.client.state().id;
+            const got = new Set(p.heard.filter((e) => e.from === id).map((e) => e.seq));
+            const miss = [];
+            for (let k = 1; k <= perPlayer; k++) if (!got.has(k)) miss.push(k);
+            return `${id}:${miss.length}[${miss.slice(0, 5)}]`;
+          });
+        console.log(
+          st.id,
+          p.heard.length,
+          'rec',
+          st.reconnects,
+          'dup',
+          st.duplicates,
+          'skipped',
+          st.skipped,
+          missing.join(' '),
+          JSON.stringify(p.mesh.stats().map((x) => [x.peer, x.state, x.direct, x.relay, x.zombies, x.failures])),
+        );
       }
     expect(done).toBe(true);
     await pause(300);
@@ -235,4 +261,48 @@ describe('the WebRTC mesh', () => {
         `first copies direct ${bo.mesh.stats()[0]!.direct}, by relay ${bo.mesh.stats()[0]!.relay}`,
     );
   }, 30_000);
+});
+
+describe('the WebRTC mesh with a real process', () => {
+  beforeAll(checkCompiledCli);
+
+  it('a jam play peer killed with SIGKILL: the others end its notes within 10 s and the mesh carries on', async () => {
+    // A server heartbeat far longer than the test: only the mesh's zombie detection can end the notes in time.
+    const srv = await server(60_000);
+    const url = `${srv.url}/r/killed`;
+    const ana = await player(url, 'Ana');
+    const bo = await player(url, 'Bo');
+    const child = spawn(process.execPath, [JAM, 'play', `${FIXTURES}/chords.mid`, '--session', url, '--name', 'Zed'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    try {
+      const sounding = () => {
+        const held = new Set<number>();
+        for (const event of ana.client.state().players.length ? allHeard(ana) : []) {
+          if (event.from !== 'zed') continue;
+          if (event.type === 'on') held.add(event.pitch);
+          if (event.type === 'off') held.delete(event.pitch);
+        }
+        return held;
+      };
+      const directFromZed = () => ana.mesh.stats().find((s) => s.peer === 'zed')?.direct ?? 0;
+      expect(await eventually(() => sounding().size > 0 && directFromZed() > 0, 1000), stderr).toBe(true);
+      child.kill('SIGKILL');
+      const killed = performance.now();
+      expect(await eventually(() => sounding().size === 0, 1100)).toBe(true);
+      const endedAfter = performance.now() - killed;
+      expect(endedAfter).toBeLessThan(10_000);
+      console.log(`notes of a SIGKILLed peer ended after ${Math.round(endedAfter)} ms`);
+      // The mesh carries on between the others.
+      const before = bo.heard.length;
+      ana.client.send({ type: 'on', time: 0, pitch: 64, velocity: 80 });
+      ana.client.send({ type: 'off', time: 0.1, pitch: 64, velocity: 0 });
+      expect(await eventually(() => bo.heard.length === before + 2)).toBe(true);
+      expect(bo.mesh.stats().find((s) => s.peer === 'ana')?.path).toBe('direct');
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 60_000);
 });

@@ -6,7 +6,13 @@
  * (`node.ts` with node-datachannel, `src/web` with RTCPeerConnection). Nothing here imports Node or the DOM.
  */
 import { TokenBucket } from '../limits.js';
-import { validateClientMessage, type EventMessage, type MidiMessage, type Outgoing, type SignalBody } from '../protocol.js';
+import {
+  validateClientMessage,
+  type EventMessage,
+  type MidiMessage,
+  type Outgoing,
+  type SignalBody,
+} from '../protocol.js';
 
 /** An event or MIDI message as its sender numbered it (the relay adds `from` and the offset). */
 export type MeshMessage = Outgoing<EventMessage | MidiMessage>;
@@ -136,11 +142,7 @@ interface Peer {
   stats: Omit<PairStats, 'peer' | 'path' | 'state' | 'rtt' | 'loss'>;
 }
 
-type Packet =
-  | { t: 'ev'; m: unknown[] }
-  | { t: 'hb'; t0: number }
-  | { t: 'hbr'; t0: number }
-  | { t: 'bye' };
+type Packet = { t: 'ev'; m: unknown[] } | { t: 'hb'; t0: number } | { t: 'hbr'; t0: number } | { t: 'bye' };
 
 export class Mesh {
   private readonly peers = new Map<string, Peer>();

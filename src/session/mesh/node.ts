@@ -180,8 +180,7 @@ export function attachMesh(client: SessionClient, options: NodeMeshOptions = {})
       // MIDI system messages (SysEx, clock) go by the relay only, which applies the room's rule.
       allowSystem: () => false,
     },
-    (peer, offerer, callbacks) =>
-      new NodeLink(`${client.state().id}->${peer}`, offerer, iceServers, callbacks),
+    (peer, offerer, callbacks) => new NodeLink(`${client.state().id}->${peer}`, offerer, iceServers, callbacks),
     options,
   );
   meshes.set(client, mesh);
@@ -192,7 +191,12 @@ export function attachMesh(client: SessionClient, options: NodeMeshOptions = {})
   });
   client.on('signal', (message) => {
     const { type, sdp, candidate, mid } = message;
-    mesh.onSignal(message.from, { type, ...(sdp ? { sdp } : {}), ...(candidate ? { candidate } : {}), ...(mid ? { mid } : {}) });
+    mesh.onSignal(message.from, {
+      type,
+      ...(sdp ? { sdp } : {}),
+      ...(candidate ? { candidate } : {}),
+      ...(mid ? { mid } : {}),
+    });
   });
   client.on('sent', (message) => mesh.send(message));
   client.on('accepted', ({ from, path }) => mesh.noteAccepted(from, path));
