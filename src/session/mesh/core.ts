@@ -101,6 +101,8 @@ export interface PairStats {
   packetsSent: number;
   packetsDropped: number;
   packetsPaced: number;
+  /** Packets of events that came on the channel (whether or not their events were new). */
+  packetsReceived: number;
   /** Times the channel opened, failed, and was found a zombie. */
   opens: number;
   failures: number;
@@ -212,6 +214,7 @@ export class Mesh {
         packetsSent: 0,
         packetsDropped: 0,
         packetsPaced: 0,
+        packetsReceived: 0,
         opens: 0,
         failures: 0,
         zombies: 0,
@@ -390,6 +393,7 @@ export class Mesh {
     peer.lastHeard = now;
     switch (packet.t) {
       case 'ev':
+        peer.stats.packetsReceived++;
         if (Array.isArray(packet.m)) this.onEvents(peer, packet.m);
         return;
       case 'hb':
