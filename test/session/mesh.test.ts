@@ -10,6 +10,7 @@ import type { Mesh } from '../../src/session/mesh/core.js';
 import type { SessionEvent } from '../../src/session/protocol.js';
 import type { LiveEvent } from '../../src/types.js';
 import { eventually, pause, seeded, testServer } from './helpers.js';
+import { jitterProxy } from './proxy.js';
 
 const open: Array<{ close(): Promise<void> | void }> = [];
 afterEach(async () => {
@@ -147,10 +148,33 @@ describe('the WebRTC mesh', () => {
     ana.client.send({ type: 'on', time: 0, pitch: 60, velocity: 90 });
     expect(await eventually(() => bo.heard.length === 1)).toBe(true);
     await ana.client.close();
-    expect(await eventually(() => bo.heard.some((e) => e.type === 'off' && e.pitch === 60))).toBe(true);
+    expect(await eventually(() => bo.played.some((e) => e.type === 'off' && e.pitch === 60))).toBe(true);
     expect(await eventually(() => bo.mesh.stats().length === 0)).toBe(true);
     expect(ana.mesh.stats()).toEqual([]);
   }, 20_000);
+
+  it('a zombie peer (its channel silent for good, its socket still up) is dropped and its notes ended', async () => {
+    const srv = await server(60_000);
+    const url = `${srv.url}/r/zombie`;
+    const ana = await player(url, 'Ana', { heartbeatMs: 200, zombieMs: 1000 });
+    let dead = false;
+    const bo = await player(url, 'Bo', { heartbeatMs: 200, zombieMs: 1000, impair: () => !dead });
+    expect(await eventually(() => allOpen([ana, bo]), 500)).toBe(true);
+    bo.client.send({ type: 'on', time: 0, pitch: 62, velocity: 90 });
+    expect(await eventually(() => ana.played.length === 1)).toBe(true);
+    // Bo's side of the channel goes silent: no packets, no heartbeats (ICE "disconnected" for ever).
+    dead = true;
+    const since = performance.now();
+    expect(await eventually(() => ana.played.some((e) => e.type === 'off' && e.pitch === 62), 1000)).toBe(true);
+    expect(performance.now() - since).toBeLessThan(10_000);
+    expect(ana.played.at(-1)!.seq).toBe(0);
+    const pair = ana.mesh.stats()[0]!;
+    expect(pair.zombies).toBe(1);
+    expect(pair.path).toBe('relay');
+    // Bo is still in the room: what it plays now comes by the relay.
+    bo.client.send({ type: 'on', time: 1, pitch: 64, velocity: 90 });
+    expect(await eventually(() => ana.heard.some((e) => e.pitch === 64))).toBe(true);
+  }, 30_000);
 
   it('10 000 events through a mesh of 8: none missing, none twice', async () => {
     // Nine peers' worth of work in one process: a heartbeat that a busy event loop does not miss.
@@ -229,12 +253,16 @@ describe('the WebRTC mesh', () => {
 
   it('under 10 % packet loss on the direct path, every note-off arrives and none hangs', async () => {
     const srv = await server();
-    const url = `${srv.url}/r/lossy`;
     const random = seeded(7);
-    const ana = await player(url, 'Ana', { impair: () => random() >= 0.1 });
-    const bo = await player(url, 'Bo');
+    const ana = await player(`${srv.url}/r/lossy`, 'Ana', { impair: () => random() >= 0.1 });
+    // Bo's relay is 40 ms away: what the direct path loses, its redundancy must bring before the relay does.
+    const proxy = await jitterProxy(srv.url, () => 40);
+    open.push(proxy);
+    const bo = await player(`${proxy.url}/r/lossy`, 'Bo');
     expect(await eventually(() => allOpen([ana, bo]), 500)).toBe(true);
-    const events = fixtureEvents('chords.mid');
+    // The three fixtures, four times over: about 300 events.
+    const once = [...fixtureEvents('scale.mid'), ...fixtureEvents('chords.mid'), ...fixtureEvents('bass.mid')];
+    const events = [0, 1, 2, 3].flatMap(() => once);
     const sentAt = new Map<number, number>();
     const latency: number[] = [];
     bo.client.on('event', (event) => latency.push(performance.now() - sentAt.get(event.seq)!));
@@ -254,6 +282,8 @@ describe('the WebRTC mesh', () => {
     expect(bo.heard.filter((e) => e.type === 'off').length).toBe(events.filter((e) => e.type === 'off').length);
     const stats = ana.mesh.stats()[0]!;
     expect(stats.packetsDropped).toBeGreaterThan(0);
+    // Redundancy, not the relay, brought nearly everything.
+    expect(bo.mesh.stats()[0]!.direct).toBeGreaterThanOrEqual(events.length * 0.95);
     latency.sort((a, b) => a - b);
     console.log(
       `mesh under 10 % loss: ${events.length} events, ${stats.packetsDropped} of ${stats.packetsDropped + stats.packetsSent} packets dropped; ` +

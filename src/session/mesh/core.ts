@@ -296,7 +296,7 @@ export class Mesh {
   }
 
   private remove(peer: Peer, sayBye: boolean): void {
-    if (sayBye && peer.link?.open) peer.link.send(JSON.stringify({ t: 'bye' }));
+    if (sayBye) this.sendControl(peer, JSON.stringify({ t: 'bye' }));
     if (sayBye) this.host.signal(peer.id, { type: 'bye' });
     this.drop(peer);
     clearTimeout(peer.retryTimer);
@@ -397,8 +397,7 @@ export class Mesh {
         if (Array.isArray(packet.m)) this.onEvents(peer, packet.m);
         return;
       case 'hb':
-        if (typeof packet.t0 === 'number' && peer.link?.open)
-          peer.link.send(JSON.stringify({ t: 'hbr', t0: packet.t0 }));
+        if (typeof packet.t0 === 'number') this.sendControl(peer, JSON.stringify({ t: 'hbr', t0: packet.t0 }));
         return;
       case 'hbr':
         if (typeof packet.t0 === 'number' && packet.t0 <= now) {
@@ -494,9 +493,13 @@ export class Mesh {
   }
 
   private sendHeartbeat(peer: Peer, now: number): void {
-    const packet = JSON.stringify({ t: 'hb', t0: now });
-    if (this.options.impair && !this.options.impair(peer.id, packet)) return;
-    peer.link?.send(packet);
+    this.sendControl(peer, JSON.stringify({ t: 'hb', t0: now }));
+  }
+
+  /** Heartbeats, their answers and byes: small, unrepeated, through the impairment like everything else. */
+  private sendControl(peer: Peer, packet: string): void {
+    if (!peer.link?.open || (this.options.impair && !this.options.impair(peer.id, packet))) return;
+    peer.link.send(packet);
   }
 
   /** Each pair's path, round trip, loss and counters. */
