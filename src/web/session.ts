@@ -8,6 +8,7 @@ import { ClockSync, syncSample } from '../session/clock.js';
 import {
   CHANNEL_INIT,
   CHANNEL_LABEL,
+  LOW_WATER_BYTES,
   Mesh,
   parseIceServer,
   type LinkCallbacks,
@@ -38,6 +39,7 @@ interface BrowserChannel {
   onopen: (() => void) | null;
   onclose: (() => void) | null;
   onmessage: ((event: { data: unknown }) => void) | null;
+  onbufferedamountlow: (() => void) | null;
   send(data: string): void;
   close(): void;
 }
@@ -122,12 +124,13 @@ class BrowserLink implements PeerLink {
 
   private wire(channel: BrowserChannel): void {
     this.channel = channel;
-    channel.bufferedAmountLowThreshold = 64 * 1024;
+    channel.bufferedAmountLowThreshold = LOW_WATER_BYTES;
     channel.onopen = () => channel === this.channel && !this.closed && this.callbacks.open();
     channel.onmessage = ({ data }) => {
       if (channel === this.channel && !this.closed && typeof data === 'string') this.callbacks.message(data);
     };
     channel.onclose = () => channel === this.channel && !this.closed && this.callbacks.down('channel closed');
+    channel.onbufferedamountlow = () => channel === this.channel && !this.closed && this.callbacks.drained();
   }
 
   acceptSignal(body: SignalBody): void {

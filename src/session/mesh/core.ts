@@ -35,6 +35,8 @@ export interface LinkCallbacks {
   message(data: string): void;
   /** The channel closed, or ICE failed: the pair goes by the relay. */
   down(reason: string): void;
+  /** The channel's queue fell below its low-water mark (`bufferedamountlow`) after being over the limit. */
+  drained(): void;
 }
 
 /** Makes a link to `peer`. `offerer`: this side creates the channel and sends the first offer (the impolite peer). */
@@ -113,6 +115,8 @@ export interface PairStats {
 export const MAX_PACKET_BYTES = 16_384;
 /** Over this much queued on a channel, packets are not sent: the next packet repeats them, and the relay has them. */
 export const HIGH_WATER_BYTES = 256 * 1024;
+/** The channel's `bufferedAmountLowThreshold`: below it, a held-back sender sends again. */
+export const LOW_WATER_BYTES = 64 * 1024;
 /** After an event, the last packet is sent again this many ms later unless a newer one went (a lone note-off). */
 const REPEATS_MS = [10, 40];
 const RETRY_MAX_MS = 30_000;
@@ -240,6 +244,8 @@ export class Mesh {
       open: () => peer.link === link && this.onOpen(peer),
       message: (data) => peer.link === link && this.onPacket(peer, data),
       down: (reason) => peer.link === link && this.fail(peer, reason),
+      // Packets were held back while the queue was full: send the newest, which repeats the recent events.
+      drained: () => peer.link === link && this.recent.length > 0 && this.sendTo(peer, this.packet()),
     });
     return link;
   }

@@ -9,6 +9,7 @@ import type { SignalBody } from '../protocol.js';
 import {
   CHANNEL_INIT,
   CHANNEL_LABEL,
+  LOW_WATER_BYTES,
   Mesh,
   parseIceServer,
   type LinkCallbacks,
@@ -78,12 +79,13 @@ class NodeLink implements PeerLink {
 
   private wire(channel: DataChannel): void {
     this.channel = channel;
-    channel.setBufferedAmountLowThreshold(64 * 1024);
+    channel.setBufferedAmountLowThreshold(LOW_WATER_BYTES);
     channel.onOpen(() => channel === this.channel && !this.closed && this.callbacks.open());
     channel.onMessage((data) => {
       if (channel === this.channel && !this.closed && typeof data === 'string') this.callbacks.message(data);
     });
     channel.onClosed(() => channel === this.channel && !this.closed && this.callbacks.down('channel closed'));
+    channel.onBufferedAmountLow(() => channel === this.channel && !this.closed && this.callbacks.drained());
   }
 
   acceptSignal(body: SignalBody): void {
