@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { checkCompiledCli, FIXTURES, JAM } from '../helpers/cli.js';
+import { checkCompiledCli, expectOneLineError, FIXTURES, JAM, runJam } from '../helpers/cli.js';
 import { eventsOfNotes } from '../../src/live/noteEvents.js';
 import { readMidiFile } from '../../src/midi/smf.js';
 import { joinSession, SessionClient, type SessionServer } from '../../src/session/index.js';
@@ -295,6 +295,14 @@ describe('the WebRTC mesh', () => {
 
 describe('the WebRTC mesh with a real process', () => {
   beforeAll(checkCompiledCli);
+
+  it('--ice-server takes stun: and turn:user:pass@ servers; anything else is a one-line usage error', async () => {
+    const run = await runJam(
+      ['play', `${FIXTURES}/scale.mid`, '--session', 'ws://127.0.0.1:9/r/x', '--ice-server', 'http://stun.example.org'],
+      { cwd: FIXTURES },
+    );
+    expectOneLineError(run, 2, 'http://stun.example.org', /stun:host\[:port\] or turn:user:password@host/);
+  });
 
   it('a jam play peer killed with SIGKILL: the others end its notes within 10 s and the mesh carries on', async () => {
     // A server heartbeat far longer than the test: only the mesh's zombie detection can end the notes in time.
