@@ -388,7 +388,7 @@ export class SessionClient {
   }
 
   /** Runs `hook` when the client is closed gracefully, before its bye. */
-  onClose(hook: () => Promise<void> | void): void {
+  beforeLeave(hook: () => Promise<void> | void): void {
     this.beforeClose.push(hook);
   }
 
@@ -415,7 +415,7 @@ export class SessionClient {
       if (ws === this.ws)
         this.stop(response.statusCode ?? 0, `the server answered HTTP ${response.statusCode} instead of a WebSocket`);
     });
-    ws.on('close', (code: number, reason: Buffer) => this.onLinkClose(ws, code, reason.toString()));
+    ws.on('close', (code: number, reason: Buffer) => this.onClose(ws, code, reason.toString()));
     ws.on('error', (error: NodeJS.ErrnoException) => (this.linkError = error.code ?? error.message));
   }
 
@@ -447,7 +447,7 @@ export class SessionClient {
     );
   }
 
-  private onLinkClose(ws: WebSocket, code: number, reason: string): void {
+  private onClose(ws: WebSocket, code: number, reason: string): void {
     if (ws !== this.ws) return;
     this.connected = false;
     this.clearTimers();

@@ -203,7 +203,7 @@ export function attachMesh(client: SessionClient, options: NodeMeshOptions = {})
   client.on('sent', (message) => mesh.send(message));
   client.on('accepted', ({ from, path }) => mesh.noteAccepted(from, path));
   client.on('closed', () => mesh.close(false));
-  client.onClose(() => mesh.close(true));
+  client.beforeLeave(() => mesh.close(true));
   if (client.state().id) mesh.update();
   return mesh;
 }
