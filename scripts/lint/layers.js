@@ -30,6 +30,8 @@ export const LAYERS = {
   'src/live': ['src/audio', 'src/midi', 'src/transcribe'],
   'src/batch': [],
   'src/session': ['src/midi', 'src/live'],
+  // The browser module: only session's pure modules (protocol, clock, playout, tempo, mesh/core), never Node's.
+  'src/web': ['src/session'],
   'src/app': BELOW_APP,
   'src/cli': [...BELOW_APP, 'src/app'],
 };

@@ -1,4 +1,4 @@
-/** Jam sessions: the server, the Node client, join links, the session clock, playout and the shared beat. */
+/** Jam sessions: the server, the Node client and its WebRTC mesh, join links, the session clock, playout and the shared beat. */
 export { startSessionServer, type SessionServer, type SessionServerOptions } from '../session/server.js';
 export {
   joinSession,
@@ -9,6 +9,8 @@ export {
   type ReconnectOptions,
 } from '../session/client.js';
 export { sessionSink, type SessionSinkOptions } from '../session/sink.js';
+export { attachMesh, meshOf } from '../session/mesh/node.js';
+export { parseIceServer, type Mesh, type MeshOptions, type PairStats } from '../session/mesh/core.js';
 export { hearRoom, type HeardEvent, type HearOptions, type HearSummary } from '../session/listen.js';
 export { makeToken, verifyToken, joinLink, type TokenClaims, type MakeTokenOptions } from '../session/token.js';
 export { metronome, clickMessages, type MetronomeOptions } from '../session/metronome.js';

@@ -2,12 +2,15 @@
 import { readFile } from 'node:fs/promises';
 import { JamError, usageError } from '../errors.js';
 import type { JoinOptions, PlayoutMode, Role, SyncMode } from '../session/index.js';
+import { parseIceServer } from '../session/mesh/core.js';
 
 export interface SessionArgs {
   name?: string;
   playout: string;
   sync: SyncMode;
   bars: number;
+  mesh?: boolean;
+  iceServer?: string[];
 }
 
 const MAX_PLAYOUT_MS = 5000;
@@ -33,6 +36,18 @@ export const sessionOptions = {
     describe: 'realtime, or interval: your notes land a whole number of bars later for everyone (far players)',
   },
   bars: { requiresArg: true, type: 'number', default: 1, describe: 'Bars of delay with --sync interval' },
+  mesh: {
+    type: 'boolean',
+    default: true,
+    describe:
+      "Players: send to the room's other players directly over WebRTC where a channel opens (--no-mesh: by the server only)",
+  },
+  'ice-server': {
+    requiresArg: true,
+    type: 'string',
+    array: true,
+    describe: 'A STUN or TURN server for the mesh: stun:host:port or turn:user:pass@host:port (repeatable)',
+  },
 } as const;
 
 /** A session URL as given, or a usage error naming it. */
@@ -60,12 +75,21 @@ function playoutOf(value: string): PlayoutMode {
 export function joinOptionsOf(args: SessionArgs, role: Role): JoinOptions {
   if (!Number.isInteger(args.bars) || args.bars < 1 || args.bars > MAX_BARS)
     throw usageError(`--bars ${args.bars}: use a whole number of bars from 1 to ${MAX_BARS}`);
+  const iceServers = (args.iceServer ?? []).map(String);
+  for (const server of iceServers) {
+    try {
+      parseIceServer(server);
+    } catch (error) {
+      throw usageError(`--ice-server ${(error as Error).message}`);
+    }
+  }
   return {
     name: args.name ?? process.env.USER ?? 'player',
     role,
     playout: playoutOf(args.playout),
     sync: args.sync,
     bars: args.bars,
+    ...(role === 'player' && args.mesh !== false ? { mesh: { iceServers } } : {}),
   };
 }
 

@@ -36,7 +36,9 @@ import {
   type PresenceMessage,
   type RelayedEventMessage,
   type RelayedMidiMessage,
+  type RelayedSignalMessage,
   type Role,
+  type SignalBody,
   type SessionEvent,
   type SnapshotMessage,
   type StateMessage,
@@ -45,6 +47,7 @@ import {
   type WelcomeMessage,
 } from './protocol.js';
 import { changeTempo, defaultTempo, intervalDelay } from './tempo.js';
+import type { MeshOptions } from './mesh/core.js';
 
 export interface ReconnectOptions {
   baseMs?: number;
@@ -75,7 +78,12 @@ export interface JoinOptions {
   timeoutMs?: number;
   /** For wss:// to a server whose certificate is not from a public authority: its CA (PEM). */
   ca?: string | Buffer;
+  /** Open WebRTC data channels to the room's other players (src/session/mesh): events go direct where they can. */
+  mesh?: MeshOptions;
 }
+
+/** Which way an event came: the server's relay or a peer's data channel. */
+export type EventPath = 'relay' | 'direct';
 
 export interface ClientState {
   url: string;
@@ -114,6 +122,12 @@ export interface ClientEvents {
   reconnecting: { attempt: number; delay: number; code: number };
   /** The client has stopped for good. */
   closed: { code: number; reason: string };
+  /** WebRTC signalling from another peer (for the mesh). */
+  signal: RelayedSignalMessage;
+  /** An event or MIDI message of ours was queued to send (the mesh sends it direct too). */
+  sent: Outbound;
+  /** An event or MIDI message from another player was taken (the first copy of its (from, seq)), by this path. */
+  accepted: { from: string; seq: number; path: EventPath };
 }
 
 type Listener<T> = (payload: T) => void;
@@ -121,6 +135,9 @@ const JOIN_TIMEOUT_MS = 10_000;
 /** Lateness beyond this is a resend or a replay, not the network: it is played late but does not move the delay. */
 const LATENESS_CAP_MS = 2000;
 const STATE_TIMEOUT_MS = 5000;
+/** Dedupe by (from, seq): a jump of at most this many seqs remembers the ones skipped, at most MAX_MISSING a sender. */
+const MAX_GAP = 256;
+const MAX_MISSING = 1024;
 /** The furthest ahead of its arrival an event is held (beyond an interval player's bars). */
 const MAX_AHEAD_MS = PLAYOUT_MAX_MS;
 /**
@@ -137,13 +154,16 @@ const DRAIN_POLL_MS = 5;
 
 /** Joins a room and resolves once welcomed and the clock is measured. */
 export async function joinSession(url: string, options: JoinOptions = {}): Promise<SessionClient> {
+  // The mesh rides the client from before its welcome, so no offer sent on our arrival is missed.
+  const attach = options.mesh ? (await import('./mesh/node.js')).attachMesh : undefined;
   const client = new SessionClient(url, options);
+  if (attach) attach(client, options.mesh);
   await client.ready;
   return client;
 }
 
 /** An event or MIDI message this client played, kept to resend after a reconnect. */
-type Outbound = Outgoing<EventMessage | MidiMessage>;
+export type Outbound = Outgoing<EventMessage | MidiMessage>;
 
 export class SessionClient {
   readonly ready: Promise<void>;
@@ -156,6 +176,8 @@ export class SessionClient {
   private readonly listeners = new Map<keyof ClientEvents, Set<Listener<never>>>();
   private readonly iterators = new Set<{ queue: SessionEvent[]; wake?: () => void }>();
   private readonly lastSeqFrom = new Map<string, number>();
+  /** Seqs skipped over (below the last) that may still come by another path: each is taken once if it does. */
+  private readonly missingFrom = new Map<string, Set<number>>();
   private readonly held = new HeldNotes();
   private readonly pendingStates: Array<(state: StateMessage) => void> = [];
   private outbox: Outbound[] = [];
@@ -187,6 +209,8 @@ export class SessionClient {
   private timers: NodeJS.Timeout[] = [];
   private reconnectTimer?: NodeJS.Timeout;
   private settle?: { resolve: () => void; reject: (error: Error) => void; welcomed: boolean };
+  /** Run before a graceful close (the mesh says bye to its peers). */
+  private readonly beforeClose: Array<() => Promise<void> | void> = [];
 
   constructor(
     url: string,
@@ -322,6 +346,7 @@ export class SessionClient {
   /** Leaves the room: plays what is queued, ends every sounding note, says bye. */
   async close(): Promise<void> {
     if (this.stopped) return;
+    for (const hook of this.beforeClose.splice(0)) await hook();
     await this.drain();
     const ws = this.ws;
     if (ws && ws.readyState === WebSocket.OPEN) {
@@ -331,6 +356,56 @@ export class SessionClient {
       await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
     }
     this.stop(1000, 'closed by the client');
+  }
+
+  // --- what the mesh uses (src/session/mesh) --------------------------------------------------------------------
+
+  /** Sends WebRTC signalling to another peer of the room, through the server. */
+  signal(to: string, body: SignalBody): void {
+    this.transmit({ kind: 'signal', to, ...body });
+  }
+
+  /**
+   * An event or MIDI message from `from` that came by another path than the relay (checked by the caller): played
+   * like a relayed one, once per (from, seq). Returns whether it was new.
+   */
+  receive(from: string, message: Outbound, path: EventPath): boolean {
+    if (this.stopped) return false;
+    if (message.kind === 'midi') {
+      if (!this.isNew(from, message.seq, 0, path)) return false;
+      this.emit('midi', {
+        v: 1,
+        kind: 'midi',
+        offset: 0,
+        from,
+        seq: message.seq,
+        stamp: message.stamp,
+        data: message.data,
+      });
+      return true;
+    }
+    const { kind: _kind, ...rest } = message;
+    return this.onEvent({ v: 1, kind: 'event', offset: 0, from, ...rest }, this.clock.now(), path);
+  }
+
+  /** The highest sequence number taken from `from` in this room's epoch (0: nothing yet). */
+  lastSeqOf(from: string): number {
+    return this.lastSeqFrom.get(from) ?? 0;
+  }
+
+  /** Plays what is queued from `from` and ends its sounding notes (a peer found dead). */
+  endNotes(from: string): void {
+    if (!this.stopped) this.endNotesOf(from);
+  }
+
+  /** Runs `hook` when the client is closed gracefully, before its bye. */
+  beforeLeave(hook: () => Promise<void> | void): void {
+    this.beforeClose.push(hook);
+  }
+
+  /** Whether the client has stopped for good. */
+  get closed(): boolean {
+    return this.stopped;
   }
 
   // --- the link ------------------------------------------------------------------------------------------------
@@ -448,6 +523,7 @@ export class SessionClient {
       this.nextToSend = Math.max(0, this.nextToSend - trimmed);
     }
     this.counts.sent++;
+    this.emit('sent', message);
     this.flush();
   }
 
@@ -503,7 +579,8 @@ export class SessionClient {
       case 'welcome':
         return this.onWelcome(message);
       case 'event':
-        return this.onEvent(message, arrived);
+        this.onEvent(message, arrived);
+        return;
       case 'midi':
         if (this.isNew(message.from, message.seq, message.offset)) this.emit('midi', message);
         return;
@@ -526,6 +603,9 @@ export class SessionClient {
         return;
       case 'error':
         return;
+      case 'signal':
+        this.emit('signal', message);
+        return;
     }
   }
 
@@ -540,6 +620,7 @@ export class SessionClient {
     if (newEpoch) {
       // A new room (or a restarted server): sequence numbers and offsets start over.
       this.lastSeqFrom.clear();
+      this.missingFrom.clear();
       this.offset = welcome.offset;
     }
     this.epoch = welcome.epoch;
@@ -623,18 +704,35 @@ export class SessionClient {
   }
 
   /** True the first time (sender, sequence) is seen; also moves the room offset on. */
-  private isNew(from: string, seq: number, offset: number): boolean {
+  private isNew(from: string, seq: number, offset: number, path: EventPath = 'relay'): boolean {
     this.offset = Math.max(this.offset, offset);
-    if (seq <= (this.lastSeqFrom.get(from) ?? 0)) {
-      this.counts.duplicates++;
-      return false;
+    const last = this.lastSeqFrom.get(from) ?? 0;
+    if (seq <= last) {
+      // Below the last: new only if it is one skipped over when a later one came first (by the other path).
+      const missing = this.missingFrom.get(from);
+      if (!missing?.delete(seq)) {
+        this.counts.duplicates++;
+        return false;
+      }
+    } else {
+      if (last > 0 && seq > last + 1 && seq - last <= MAX_GAP) {
+        const missing = this.missingFrom.get(from) ?? new Set<number>();
+        for (let skipped = last + 1; skipped < seq; skipped++) missing.add(skipped);
+        // Oldest first: a gap that never fills (a message the relay did not carry) is forgotten in time.
+        for (const old of missing) {
+          if (missing.size <= MAX_MISSING) break;
+          missing.delete(old);
+        }
+        this.missingFrom.set(from, missing);
+      }
+      this.lastSeqFrom.set(from, seq);
     }
-    this.lastSeqFrom.set(from, seq);
+    this.emit('accepted', { from, seq, path });
     return true;
   }
 
-  private onEvent(message: RelayedEventMessage, arrived: number): void {
-    if (!this.isNew(message.from, message.seq, message.offset)) return;
+  private onEvent(message: RelayedEventMessage, arrived: number, path: EventPath = 'relay'): boolean {
+    if (!this.isNew(message.from, message.seq, message.offset, path)) return false;
     this.counts.received++;
     const event: SessionEvent = { ...liveEventOf(message), from: message.from, seq: message.seq, stamp: message.stamp };
     const player = this.players.find((candidate) => candidate.id === message.from);
@@ -643,7 +741,8 @@ export class SessionClient {
       at = message.stamp + intervalDelay(this.currentTempo, player.bars);
     } else {
       const lateness = this.sync.sessionTime(arrived) - message.stamp;
-      if (message.offset > this.replayUpTo && lateness < LATENESS_CAP_MS) this.playout.observe(lateness);
+      const fresh = path === 'direct' || message.offset > this.replayUpTo;
+      if (fresh && lateness < LATENESS_CAP_MS) this.playout.observe(lateness);
       at = message.stamp + this.playout.delay;
     }
     // A stamp far in the future (a wrong clock, or a hostile sender) must not hold notes back for long.
@@ -657,6 +756,7 @@ export class SessionClient {
       message.from,
       this.playout.mode === 0 && player?.sync !== 'interval' ? -Infinity : local,
     );
+    return true;
   }
 
   private onPlay(event: SessionEvent): void {

@@ -76,8 +76,27 @@ export type TempoMessage = V & { kind: 'tempo' } & Tempo;
 export type StatsMessage = V & { kind: 'stats' } & LinkStats;
 export type QueryMessage = V & { kind: 'query' };
 export type ByeMessage = V & { kind: 'bye' };
+/**
+ * WebRTC signalling between two peers of a room, carried by the server (docs/session-protocol.md, "The mesh"):
+ * an SDP offer or answer, an ICE candidate (empty `candidate`: the end of candidates), or a graceful `bye` to that peer.
+ */
+export interface SignalBody {
+  type: 'offer' | 'answer' | 'candidate' | 'bye';
+  sdp?: string;
+  candidate?: string;
+  mid?: string;
+}
+export type SignalMessage = V & { kind: 'signal'; to: string } & SignalBody;
 export type ClientMessage =
-  HelloMessage | EventMessage | MidiMessage | PingMessage | TempoMessage | StatsMessage | QueryMessage | ByeMessage;
+  | HelloMessage
+  | EventMessage
+  | MidiMessage
+  | PingMessage
+  | TempoMessage
+  | StatsMessage
+  | QueryMessage
+  | ByeMessage
+  | SignalMessage;
 
 // Server → client
 export type WelcomeMessage = V & {
@@ -132,6 +151,7 @@ export type StateMessage = V & {
 };
 export type GoodbyeMessage = V & { kind: 'goodbye'; reason: string; moveTo?: string };
 export type ErrorMessage = V & { kind: 'error'; code: number; reason: string };
+export type RelayedSignalMessage = V & { kind: 'signal'; from: string } & SignalBody;
 export type ServerMessage =
   | WelcomeMessage
   | RelayedEventMessage
@@ -142,7 +162,8 @@ export type ServerMessage =
   | SnapshotMessage
   | StateMessage
   | GoodbyeMessage
-  | ErrorMessage;
+  | ErrorMessage
+  | RelayedSignalMessage;
 
 /** One close code per rule broken; the close reason names the rule. */
 export const CloseCode = {
@@ -255,6 +276,14 @@ const STATS: Schema = {
 const NOTE_ON_OFF: Schema = { time: num(0), pitch: MIDI_7BIT, velocity: MIDI_7BIT };
 const BEND_EVENT: Schema = { time: num(0), pitch: MIDI_7BIT, value: BEND };
 const LIVE_TYPE = oneOf('on', 'off', 'bend');
+/** An SDP for a data channel is about 1 KiB; 16 KiB leaves room for many candidates gathered into it. */
+export const MAX_SDP_LENGTH = 16_384;
+const SIGNAL: Schema = {
+  type: oneOf('offer', 'answer', 'candidate', 'bye'),
+  sdp: optional(text(MAX_SDP_LENGTH)),
+  candidate: optional(text(1024)),
+  mid: optional(text(64)),
+};
 
 /** Fields every live event has, by type. */
 function liveEventSchema(value: Record<string, unknown>): Schema {
@@ -278,6 +307,7 @@ const CLIENT_SCHEMAS: Record<ClientMessage['kind'], (value: Record<string, unkno
   stats: () => STATS,
   query: () => ({}),
   bye: () => ({}),
+  signal: () => ({ to: ID, ...SIGNAL }),
 };
 
 const SERVER_SCHEMAS: Record<ServerMessage['kind'], (value: Record<string, unknown>) => Schema> = {
@@ -317,6 +347,7 @@ const SERVER_SCHEMAS: Record<ServerMessage['kind'], (value: Record<string, unkno
   }),
   goodbye: () => ({ reason: text(1024), moveTo: optional(text(2048, /^wss?:\/\//)) }),
   error: () => ({ code: int(1000, 4999), reason: text(1024) }),
+  signal: () => ({ from: ID, ...SIGNAL }),
 };
 
 function isObject(value: unknown): value is Record<string, unknown> {

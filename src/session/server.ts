@@ -393,6 +393,17 @@ class Server implements SessionServer {
       }
       case 'query':
         return this.send(conn, encode(this.roomState(room.name)!));
+      case 'signal': {
+        // WebRTC signalling for the mesh: handed to that peer of this room as it is, marked with who sent it.
+        const peer = room.members.get(message.to);
+        const to = peer && peer !== member ? this.holders.get(peer) : undefined;
+        if (!to) {
+          this.tally.filtered++;
+          return;
+        }
+        const { type, sdp, candidate, mid } = message;
+        return this.send(to, encode({ kind: 'signal', from: member.id, type, sdp, candidate, mid }));
+      }
       case 'bye':
         conn.leaving = true;
         conn.ws.close(1000, 'bye');
