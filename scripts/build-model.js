@@ -54,9 +54,9 @@ try {
   const started = performance.now();
   const { json, weights } = readGraphModel(modelDir());
   const onnx = convertGraphModel(json, weights);
-  await writeFileAtomic(TARGET, onnx);
+  await writeFileAtomic(TARGET, onnx, { overwrite: true });
   const tail = convertGraphModel(json, weights, { tailFrames: TAIL_FRAMES });
-  await writeFileAtomic(TAIL_TARGET, tail);
+  await writeFileAtomic(TAIL_TARGET, tail, { overwrite: true });
   const { version } = require(`${SOURCE_PACKAGE}/package.json`);
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   const written = [
