@@ -4,7 +4,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { JamError, usageError } from '../errors.js';
 import { startSessionServer, type SessionServerOptions } from '../session/index.js';
 import { stopSignal } from './interrupt.js';
-import { readSecret, secretOptions } from './sessionOptions.js';
+import { checkIceServers, readSecret, secretOptions } from './sessionOptions.js';
 import { warn } from './report.js';
 
 interface ServeArgs {
@@ -18,6 +18,7 @@ interface ServeArgs {
   tlsKey?: string;
   moveTo?: string;
   allowSystem: boolean;
+  iceServer?: string[];
   quiet: boolean;
 }
 
@@ -55,6 +56,11 @@ function builder(yargs: Argv): Argv<ServeArgs> {
       requiresArg: true,
       type: 'string',
       describe: 'On shutdown, send clients to this server (ws:// or wss:// address)',
+    })
+    .option('ice-server', {
+      type: 'string',
+      array: true,
+      describe: 'A STUN or TURN server handed to every player for the mesh: stun:host:3478, turn:user:pass@host:3478',
     })
     .option('allow-system', {
       type: 'boolean',
@@ -94,6 +100,7 @@ async function handler(args: ServeArgs): Promise<void> {
     allowedOrigins: args.allowOrigin,
     tls: await tlsOf(args),
     allowSystem: args.allowSystem,
+    iceServers: checkIceServers(args.iceServer),
   });
   const say = (line: string): void => void (args.quiet || process.stderr.write(`jam: ${line}\n`));
   say(`serving jam sessions at ${server.url}; rooms are made on first join`);

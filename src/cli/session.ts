@@ -111,10 +111,19 @@ export function stateTable(state: Omit<StateMessage, 'v'>): string {
       .join('  ')
       .trimEnd();
   const { bpm, meter } = state.tempo;
+  const names = new Map(state.players.map((player) => [player.id, player.name]));
+  const pairs = state.players.flatMap((player) =>
+    (player.stats?.peers ?? []).map(
+      (pair) =>
+        `  ${player.name} → ${names.get(pair.peer) ?? pair.peer}: ${pair.path}, round trip ${ms(pair.rtt)}, ` +
+        `${Math.round(pair.loss * 100)}% loss`,
+    ),
+  );
   return [
     `room ${state.room} (epoch ${state.epoch}): ${bpm} bpm, ${meter} beats a bar; ${state.messagesIn} messages in, ${state.messagesOut} out, ${state.skipped} skipped for slow links`,
     rows.length === 0 ? 'nobody is playing' : line(header),
     ...rows.map(line),
+    ...(pairs.length > 0 ? ['pairs (the mesh):', ...pairs] : []),
     '',
   ].join('\n');
 }

@@ -71,11 +71,9 @@ function playoutOf(value: string): PlayoutMode {
   return ms;
 }
 
-/** The library's join options from the command line's. */
-export function joinOptionsOf(args: SessionArgs, role: Role): JoinOptions {
-  if (!Number.isInteger(args.bars) || args.bars < 1 || args.bars > MAX_BARS)
-    throw usageError(`--bars ${args.bars}: use a whole number of bars from 1 to ${MAX_BARS}`);
-  const iceServers = (args.iceServer ?? []).map(String);
+/** The --ice-server values, each checked, or a usage error naming the bad one. */
+export function checkIceServers(given: string[] | undefined): string[] {
+  const iceServers = (given ?? []).map(String);
   for (const server of iceServers) {
     try {
       parseIceServer(server);
@@ -83,6 +81,14 @@ export function joinOptionsOf(args: SessionArgs, role: Role): JoinOptions {
       throw usageError(`--ice-server ${(error as Error).message}`);
     }
   }
+  return iceServers;
+}
+
+/** The library's join options from the command line's. */
+export function joinOptionsOf(args: SessionArgs, role: Role): JoinOptions {
+  if (!Number.isInteger(args.bars) || args.bars < 1 || args.bars > MAX_BARS)
+    throw usageError(`--bars ${args.bars}: use a whole number of bars from 1 to ${MAX_BARS}`);
+  const iceServers = checkIceServers(args.iceServer);
   return {
     name: args.name ?? process.env.USER ?? 'player',
     role,

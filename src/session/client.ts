@@ -32,6 +32,7 @@ import {
   type EventMessage,
   type MidiMessage,
   type Outgoing,
+  type PairReport,
   type PlayerInfo,
   type PresenceMessage,
   type RelayedEventMessage,
@@ -201,6 +202,9 @@ export class SessionClient {
   private syncBurst = 0;
   /** The clock offset is only the welcome's rough guess until the first pong. */
   private roughClock = false;
+  private handedIceServers: string[] = [];
+  /** The mesh's pairs, for the stats the room's state view shows (set by the mesh when it is attached). */
+  pairReports?: () => PairReport[];
   /** Why the last link failed, as the socket said (ECONNREFUSED, …). */
   private linkError?: string;
   private currentTempo: Tempo = defaultTempo();
@@ -616,6 +620,7 @@ export class SessionClient {
   }
 
   private onWelcome(welcome: WelcomeMessage): void {
+    this.handedIceServers = welcome.iceServers ?? [];
     const newEpoch = welcome.epoch !== this.epoch;
     if (newEpoch) {
       // A new room (or a restarted server): sequence numbers and offsets start over.
@@ -687,6 +692,11 @@ export class SessionClient {
     }
   }
 
+  /** The STUN/TURN servers the server handed out in its welcome (none until welcomed). */
+  iceServersFromServer(): string[] {
+    return this.handedIceServers;
+  }
+
   private reportStats(): void {
     const estimate = this.sync.estimate;
     if (this.roughClock) return;
@@ -700,6 +710,7 @@ export class SessionClient {
       sent,
       received,
       late,
+      ...(this.pairReports ? { peers: this.pairReports() } : {}),
     });
   }
 

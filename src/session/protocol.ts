@@ -48,6 +48,15 @@ export interface LinkStats {
   sent: number;
   received: number;
   late: number;
+  /** The mesh's pairs from this player: which path each takes, its round trip (ms) and heartbeat loss (0..1). */
+  peers?: PairReport[];
+}
+
+export interface PairReport {
+  peer: string;
+  path: 'direct' | 'relay';
+  rtt?: number;
+  loss: number;
 }
 
 export interface SoundingNotes {
@@ -119,6 +128,8 @@ export type WelcomeMessage = V & {
   /** The rate limit: messages a second, and the burst allowed. */
   rate: { perSecond: number; burst: number };
   resumed: boolean;
+  /** STUN/TURN servers the server hands out for the mesh (as `--ice-server` takes them), when it has any. */
+  iceServers?: string[];
 };
 export type RelayedEventMessage = V & { kind: 'event'; offset: number } & SessionEvent;
 export type RelayedMidiMessage = V & {
@@ -264,6 +275,11 @@ const PLAYER: Schema = {
   bars: int(1, 64),
   connected: bool,
 };
+/** Pairs a player reports: the mesh's largest size and more. */
+const MAX_PEER_LINKS = 64;
+/** STUN/TURN servers a welcome may hand out, and the length of one (`turn:user:pass@host:port`). */
+const MAX_ICE_SERVERS = 16;
+const MAX_ICE_SERVER_LENGTH = 512;
 const STATS: Schema = {
   rtt: num(0),
   offset: MS,
@@ -272,6 +288,9 @@ const STATS: Schema = {
   sent: COUNT,
   received: COUNT,
   late: COUNT,
+  peers: optional(
+    list(object({ peer: ID, path: oneOf('direct', 'relay'), rtt: optional(num(0)), loss: num(0, 1) }), MAX_PEER_LINKS),
+  ),
 };
 const NOTE_ON_OFF: Schema = { time: num(0), pitch: MIDI_7BIT, velocity: MIDI_7BIT };
 const BEND_EVENT: Schema = { time: num(0), pitch: MIDI_7BIT, value: BEND };
@@ -324,6 +343,7 @@ const SERVER_SCHEMAS: Record<ServerMessage['kind'], (value: Record<string, unkno
     allowSystem: bool,
     rate: object({ perSecond: num(1), burst: num(1) }, 'an object { perSecond, burst }'),
     resumed: bool,
+    iceServers: optional(list(text(MAX_ICE_SERVER_LENGTH), MAX_ICE_SERVERS)),
   }),
   event: (value) => ({ offset: OFFSET, from: ID, seq: SEQ, stamp: MS, type: LIVE_TYPE, ...liveEventSchema(value) }),
   midi: () => ({ offset: OFFSET, from: ID, seq: SEQ, stamp: MS, data: list(int(0, 255), MAX_MIDI_BYTES) }),

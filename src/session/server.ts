@@ -76,6 +76,8 @@ export interface SessionServerOptions {
   allowSystem?: boolean | ((room: string) => boolean);
   /** The session clock, in ms (default: wall-clock ms, monotonic). Tests impose an offset through it. */
   clock?: () => number;
+  /** STUN/TURN servers handed to every client in its welcome, for the mesh (`stun:host`, `turn:user:pass@host`). */
+  iceServers?: string[];
 }
 
 export interface SessionServer {
@@ -180,11 +182,13 @@ class Server implements SessionServer {
   /** Runs only while some socket is behind or replaying. */
   private pump?: NodeJS.Timeout;
   private closing = false;
+  private readonly iceServers: string[];
   url = '';
   port = 0;
 
   constructor(private readonly options: SessionServerOptions) {
     this.clock = options.clock ?? sessionNow;
+    this.iceServers = options.iceServers ?? [];
     this.limits = {
       maxClients: options.maxClients ?? MAX_CLIENTS,
       maxRooms: options.maxRooms ?? MAX_ROOMS,
@@ -387,8 +391,8 @@ class Server implements SessionServer {
           }),
         );
       case 'stats': {
-        const { rtt, offset, jitter, playout, sent, received: got, late } = message;
-        member.stats = { rtt, offset, jitter, playout, sent, received: got, late };
+        const { rtt, offset, jitter, playout, sent, received: got, late, peers } = message;
+        member.stats = { rtt, offset, jitter, playout, sent, received: got, late, ...(peers ? { peers } : {}) };
         return;
       }
       case 'query':
@@ -487,6 +491,7 @@ class Server implements SessionServer {
         allowSystem: room.allowSystem,
         rate: { perSecond: this.limits.perSecond, burst: this.limits.burst },
         resumed,
+        ...(this.iceServers.length > 0 ? { iceServers: this.iceServers } : {}),
       }),
     );
     if (resumed) this.startReplay(conn, room, resume.offset);

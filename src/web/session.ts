@@ -216,12 +216,15 @@ export class BrowserSession {
   private syncTimer?: ReturnType<typeof setInterval>;
   private burst = SYNC_BURST;
   readonly counts = { sent: 0, received: 0, duplicates: 0 };
+  private handedIceServers: string[] = [];
 
   constructor(
     url: string,
     private readonly options: BrowserJoinOptions = {},
   ) {
-    const iceServers = (options.iceServers ?? []).map(parseIceServer);
+    // The page's own list, or else the one the server hands out in its welcome (links open after the welcome).
+    const iceServers = () =>
+      (options.iceServers?.length ? options.iceServers : this.handedIceServers).map(parseIceServer);
     this.mesh = new Mesh(
       {
         selfId: () => this.id,
@@ -232,7 +235,7 @@ export class BrowserSession {
         endNotes: (from) => this.endNotes(from),
         allowSystem: () => false,
       },
-      (_peer, offerer, callbacks) => new BrowserLink(offerer, iceServers, callbacks),
+      (_peer, offerer, callbacks) => new BrowserLink(offerer, iceServers(), callbacks),
       options,
     );
     this.ws = new browser.WebSocket(url);
@@ -297,6 +300,7 @@ export class BrowserSession {
     switch (message.kind) {
       case 'welcome':
         this.id = message.id;
+        this.handedIceServers = message.iceServers ?? [];
         this.players = message.players;
         this.sync.add({ offset: message.serverTime - arrived, rtt: 0 });
         this.transmit({ kind: 'ping', t0: performance.now() });

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, test } from 'vitest';
 import { midiNotes, notesToMidiBytes } from '../../src/api/midi.js';
 import { checkCompiledCli, expectOneLineError, FIXTURES, JAM, lines, runJam } from '../helpers/cli.js';
 
@@ -230,5 +230,36 @@ describe('jam sessions, every part a real process', () => {
     );
     const nobody = await runJam(['session', 'ws://127.0.0.1:9/r/a'], { cwd });
     expectOneLineError(nobody, 1, 'ws://127.0.0.1:9/r/a', /no jam server answers/);
+  });
+});
+
+describe("jam session's table", () => {
+  it('lists each player with their link, then each pair of the mesh with its path, round trip and loss', async () => {
+    const { stateTable } = await import('../../src/cli/session.js');
+    const link = { rtt: 0.4, offset: 0.1, jitter: 0.2, playout: 20, sent: 10, received: 12, late: 0 };
+    const player = { role: 'player' as const, sync: 'realtime' as const, bars: 1, connected: true };
+    const table = stateTable({
+      kind: 'state',
+      room: 'tuesday',
+      epoch: 7,
+      tempo: { bpm: 100, meter: 4, origin: 0 },
+      messagesIn: 30,
+      messagesOut: 40,
+      skipped: 0,
+      players: [
+        {
+          ...player,
+          id: 'ana',
+          name: 'Ana',
+          stats: { ...link, peers: [{ peer: 'bo', path: 'direct', rtt: 0.31, loss: 0 }] },
+        },
+        { ...player, id: 'bo', name: 'Bo', stats: { ...link, peers: [{ peer: 'ana', path: 'relay', loss: 0.25 }] } },
+      ],
+    });
+    expect(table).toMatch(/^room tuesday \(epoch 7\): 100 bpm, 4 beats a bar; 30 messages in, 40 out, 0 skipped/);
+    expect(table).toMatch(/^Ana\s+player\s+realtime\s+up\s+0\.4 ms\s+0\.1 ms\s+0\.2 ms\s+20\.0 ms\s+10\s+12\s+0$/m);
+    expect(table).toContain(
+      'pairs (the mesh):\n  Ana → Bo: direct, round trip 0.3 ms, 0% loss\n  Bo → Ana: relay, round trip -, 25% loss',
+    );
   });
 });

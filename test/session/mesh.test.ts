@@ -105,6 +105,24 @@ describe('the WebRTC mesh', () => {
     }
   }, 30_000);
 
+  it("the room's state shows each pair's path, round trip and loss; the welcome hands out the server's ICE servers", async () => {
+    // A STUN server that is not there: host candidates on loopback still connect.
+    const srv = await testServer({ heartbeatMs: 200, iceServers: ['stun:127.0.0.1:9'] });
+    open.push(srv);
+    const url = `${srv.url}/r/seen`;
+    const join = (name: string) =>
+      joinSession(url, { name, playout: 0, syncIntervalMs: 50, mesh: { openTimeoutMs: 3000, heartbeatMs: 100 } });
+    const clients = [await join('Ana'), await join('Bo')];
+    open.push(...clients);
+    for (const client of clients) expect(client.iceServersFromServer()).toEqual(['stun:127.0.0.1:9']);
+    const pairsSeen = () =>
+      srv.roomState('seen')?.players.every((p) => p.stats?.peers?.length === 1 && p.stats.peers[0].path === 'direct');
+    expect(await eventually(() => pairsSeen() === true, 500)).toBe(true);
+    const [ana, bo] = srv.roomState('seen')!.players;
+    expect(ana.stats!.peers![0]).toMatchObject({ peer: bo.id, path: 'direct', loss: expect.any(Number) });
+    expect(ana.stats!.peers![0].loss).toBeGreaterThanOrEqual(0);
+  }, 30_000);
+
   it('a pair whose direct path is blocked goes by the relay within the open timeout, loses nothing, and recovers', async () => {
     const srv = await server();
     const url = `${srv.url}/r/blocked`;

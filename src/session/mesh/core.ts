@@ -9,6 +9,7 @@ import { TokenBucket } from '../limits.js';
 import {
   validateClientMessage,
   type EventMessage,
+  type PairReport,
   type MidiMessage,
   type Outgoing,
   type SignalBody,
@@ -549,4 +550,9 @@ export function parseIceServer(text: string): { urls: string; username?: string;
 
 function unref(timer: unknown): void {
   (timer as { unref?: () => void }).unref?.();
+}
+
+/** The mesh's pairs as the room's state view shows them (`jam session`). */
+export function pairReportsOf(mesh: Mesh): PairReport[] {
+  return mesh.stats().map(({ peer, path, rtt, loss }) => ({ peer, path, ...(rtt === undefined ? {} : { rtt }), loss }));
 }

@@ -5,6 +5,7 @@
 import nodeDataChannel from 'node-datachannel';
 import type { DataChannel, DescriptionType, PeerConnection } from 'node-datachannel';
 import type { SessionClient } from '../client.js';
+import { pairReportsOf } from './core.js';
 import type { SignalBody } from '../protocol.js';
 import {
   CHANNEL_INIT,
@@ -170,7 +171,8 @@ const meshes = new WeakMap<SessionClient, Mesh>();
 export function attachMesh(client: SessionClient, options: NodeMeshOptions = {}): Mesh {
   const existing = meshes.get(client);
   if (existing) return existing;
-  const iceServers = iceUrls(options.iceServers ?? []);
+  // The client's own list, or else the one the server hands out in its welcome (links open after the welcome).
+  const iceServers = () => iceUrls(options.iceServers?.length ? options.iceServers : client.iceServersFromServer());
   const mesh = new Mesh(
     {
       selfId: () => client.state().id,
@@ -182,10 +184,11 @@ export function attachMesh(client: SessionClient, options: NodeMeshOptions = {})
       // MIDI system messages (SysEx, clock) go by the relay only, which applies the room's rule.
       allowSystem: () => false,
     },
-    (peer, offerer, callbacks) => new NodeLink(`${client.state().id}->${peer}`, offerer, iceServers, callbacks),
+    (peer, offerer, callbacks) => new NodeLink(`${client.state().id}->${peer}`, offerer, iceServers(), callbacks),
     options,
   );
   meshes.set(client, mesh);
+  client.pairReports = () => pairReportsOf(mesh);
   client.on('welcome', () => mesh.update());
   client.on('presence', (message) => {
     if (message.what !== 'join') mesh.forget(message.player.id);
