@@ -71,7 +71,7 @@ describe('the WebRTC mesh', () => {
     const srv = await server();
     const url = `${srv.url}/r/mesh3`;
     const players = [await player(url, 'Ana'), await player(url, 'Bo'), await player(url, 'Cy')];
-    expect(await eventually(() => allOpen(players), 500)).toBe(true);
+    expect(await eventually(() => allOpen(players), 1500)).toBe(true);
     const streams = [fixtureEvents('scale.mid'), fixtureEvents('chords.mid'), fixtureEvents('bass.mid')];
     for (let i = 0; i < 3; i++) {
       const events = streams[i]!;
@@ -99,8 +99,8 @@ describe('the WebRTC mesh', () => {
         const sender = ids.indexOf(pair.peer);
         expect(pair.path).toBe('direct');
         expect(pair.direct + pair.relay).toBe(streams[sender]!.length);
-        // The direct path is in use: it brought events first (which path wins each one is a race on loopback).
-        expect(pair.direct).toBeGreaterThan(0);
+        // The direct path is in use: its packets arrive (which path brings each event first is a race on loopback).
+        expect(pair.packetsReceived).toBeGreaterThan(0);
       }
     }
   }, 30_000);
@@ -154,7 +154,7 @@ describe('the WebRTC mesh', () => {
     for (const event of events) ana.client.send(event);
     expect(await eventually(() => boHeard.length >= 2 * events.length, 500)).toBe(true);
     checkExactlyOnceInOrder(boHeard, 'ana', 2 * events.length);
-    expect(boMesh.stats()[0]!.direct).toBeGreaterThan(0);
+    expect(boMesh.stats()[0]!.packetsReceived).toBeGreaterThan(0);
   }, 30_000);
 
   it('a graceful leave ends the pair over signalling without an error, and the leaver’s notes end', async () => {
@@ -162,7 +162,7 @@ describe('the WebRTC mesh', () => {
     const url = `${srv.url}/r/leave`;
     const ana = await player(url, 'Ana');
     const bo = await player(url, 'Bo');
-    expect(await eventually(() => allOpen([ana, bo]), 500)).toBe(true);
+    expect(await eventually(() => allOpen([ana, bo]), 1500)).toBe(true);
     ana.client.send({ type: 'on', time: 0, pitch: 60, velocity: 90 });
     expect(await eventually(() => bo.heard.length === 1)).toBe(true);
     await ana.client.close();
@@ -177,7 +177,7 @@ describe('the WebRTC mesh', () => {
     const ana = await player(url, 'Ana', { heartbeatMs: 200, zombieMs: 1000 });
     let dead = false;
     const bo = await player(url, 'Bo', { heartbeatMs: 200, zombieMs: 1000, impair: () => !dead });
-    expect(await eventually(() => allOpen([ana, bo]), 500)).toBe(true);
+    expect(await eventually(() => allOpen([ana, bo]), 1500)).toBe(true);
     bo.client.send({ type: 'on', time: 0, pitch: 62, velocity: 90 });
     expect(await eventually(() => ana.played.length === 1)).toBe(true);
     // Bo's side of the channel goes silent: no packets, no heartbeats (ICE "disconnected" for ever).
@@ -277,7 +277,7 @@ describe('the WebRTC mesh', () => {
     const proxy = await jitterProxy(srv.url, () => 40);
     open.push(proxy);
     const bo = await player(`${proxy.url}/r/lossy`, 'Bo');
-    expect(await eventually(() => allOpen([ana, bo]), 500)).toBe(true);
+    expect(await eventually(() => allOpen([ana, bo]), 1500)).toBe(true);
     // The three fixtures, four times over: about 300 events.
     const once = [...fixtureEvents('scale.mid'), ...fixtureEvents('chords.mid'), ...fixtureEvents('bass.mid')];
     const events = [0, 1, 2, 3].flatMap(() => once);
