@@ -19,7 +19,7 @@ import {
 } from '../session/index.js';
 import { exitIfStopped, stopSignal } from './interrupt.js';
 import { checkPortArgs, portNames, portOptions, type PortArgs } from './liveOptions.js';
-import { checkSessionUrl, joinOptionsOf, sessionOptions, type SessionArgs } from './sessionOptions.js';
+import { checkSessionUrl, joinOptionsOf, listenerOptions, type SessionArgs } from './sessionOptions.js';
 
 interface JoinArgs extends PortArgs, SessionArgs {
   url: string;
@@ -53,7 +53,7 @@ function builder(yargs: Argv): Argv<JoinArgs> {
       describe: "Play a metronome on the room's shared beat to the ports",
     })
     .option('force', { alias: 'f', type: 'boolean', default: false, describe: 'Overwrite --record and --events files' })
-    .options(sessionOptions)
+    .options(listenerOptions)
     .example('$0 join ws://host:8080/r/tuesday --to Synth --click', 'Hear the room on a synth, with the shared click')
     .example(
       '$0 join "wss://jam.example.org/r/tuesday?token=…" --record tuesday.mid',

@@ -26,7 +26,7 @@ import { exitIfStopped, stopSignal } from './interrupt.js';
 import { checkPortArgs, portNames, portOptions, type PortArgs } from './liveOptions.js';
 import { noteOptions, noteOptionsOf, type NoteArgs } from './noteOptions.js';
 import { warn } from './report.js';
-import { checkSessionUrl, joinOptionsOf, sessionOptions, type SessionArgs } from './sessionOptions.js';
+import { checkSessionUrl, joinOptionsOf, playerOptions, type SessionArgs } from './sessionOptions.js';
 
 /** One model run at a time: more threads only shorten each run, and the live path should leave the machine free. */
 const LIVE_THREADS = 1;
@@ -106,7 +106,7 @@ function builder(yargs: Argv): Argv<LiveArgs> {
       type: 'string',
       describe: "Play the notes into a jam session: the room's address, e.g. ws://host:8080/r/tuesday (or a join link)",
     })
-    .options(sessionOptions)
+    .options(playerOptions)
     .option('force', {
       alias: 'f',
       type: 'boolean',

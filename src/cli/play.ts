@@ -12,7 +12,7 @@ import { midiTimeline, timelineDuration } from '../midi/timeline.js';
 import { joinSession, sessionSink } from '../session/index.js';
 import { exitIfStopped, stopSignal } from './interrupt.js';
 import { portNames, portOptions } from './liveOptions.js';
-import { checkSessionUrl, joinOptionsOf, sessionOptions, type SessionArgs } from './sessionOptions.js';
+import { checkSessionUrl, joinOptionsOf, playerOptions, type SessionArgs } from './sessionOptions.js';
 
 interface PlayArgs extends SessionArgs {
   file: string;
@@ -32,7 +32,7 @@ function builder(yargs: Argv): Argv<PlayArgs> {
       type: 'string',
       describe: "Play the file's notes into a jam session: the room's address, e.g. ws://host:8080/r/tuesday",
     })
-    .options(sessionOptions)
+    .options(playerOptions)
     .example('$0 play song.mid --to "Synth"', 'Play a MIDI file on a synth')
     .example('$0 play song.mid --virtual jam', 'Play it from a virtual port that a DAW connects to')
     .example(

@@ -7,7 +7,7 @@ import { recordPort } from '../live/recorder.js';
 import { joinSession, sessionSink } from '../session/index.js';
 import { exitIfStopped, stopSignal } from './interrupt.js';
 import { checkPortArgs, portOptions } from './liveOptions.js';
-import { checkSessionUrl, joinOptionsOf, sessionOptions, type SessionArgs } from './sessionOptions.js';
+import { checkSessionUrl, joinOptionsOf, playerOptions, type SessionArgs } from './sessionOptions.js';
 
 interface RecordArgs extends SessionArgs {
   from: string;
@@ -37,7 +37,7 @@ function builder(yargs: Argv): Argv<RecordArgs> {
       type: 'string',
       describe: "Play into a jam session as you record: the room's address, e.g. ws://host:8080/r/tuesday",
     })
-    .options(sessionOptions)
+    .options(playerOptions)
     .option('force', { alias: 'f', type: 'boolean', default: false, describe: 'Overwrite the output if it exists' })
     .option('bend-range', {
       ...portOptions['bend-range'],

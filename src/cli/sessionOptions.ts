@@ -1,4 +1,4 @@
-/** Options every command that joins a jam session shares: the room's URL, who you are, and how you hear it. */
+/** Options of the commands that join a jam session: the room's URL, who you are, how you play and how you hear. */
 import { readFile } from 'node:fs/promises';
 import { JamError, usageError } from '../errors.js';
 import type { JoinOptions, PlayoutMode, Role, SyncMode } from '../session/index.js';
@@ -6,9 +6,9 @@ import { parseIceServer } from '../session/mesh/core.js';
 
 export interface SessionArgs {
   name?: string;
-  playout: string;
-  sync: SyncMode;
-  bars: number;
+  playout?: string;
+  sync?: SyncMode;
+  bars?: number;
   mesh?: boolean;
   iceServer?: string[];
 }
@@ -16,18 +16,26 @@ export interface SessionArgs {
 const MAX_PLAYOUT_MS = 5000;
 const MAX_BARS = 16;
 
-export const sessionOptions = {
-  name: {
-    requiresArg: true,
-    type: 'string',
-    describe: 'Your name in the room (default: your user name); a join link with a token names you already',
-  },
+const name = {
+  requiresArg: true,
+  type: 'string',
+  describe: 'Your name in the room (default: your user name); a join link with a token names you already',
+} as const;
+
+/** What a listener (`jam join`) chooses: who it is, and how long it waits before playing what it hears. */
+export const listenerOptions = {
+  name,
   playout: {
     requiresArg: true,
     type: 'string',
     default: 'auto',
     describe: "Delay before playing what others play: auto (covers the network's jitter), N ms, or 0 (on arrival)",
   },
+} as const;
+
+/** What a player (`jam live`, `play`, `record` with --session) chooses: who it is, its timing, and the mesh. */
+export const playerOptions = {
+  name,
   sync: {
     requiresArg: true,
     type: 'string',
@@ -40,7 +48,7 @@ export const sessionOptions = {
     type: 'boolean',
     default: true,
     describe:
-      "Players: send to the room's other players directly over WebRTC where a channel opens (--no-mesh: by the server only)",
+      "Send to the room's other players directly over WebRTC where a channel opens (--no-mesh: by the server only)",
   },
   'ice-server': {
     requiresArg: true,
@@ -86,15 +94,16 @@ export function checkIceServers(given: string[] | undefined): string[] {
 
 /** The library's join options from the command line's. */
 export function joinOptionsOf(args: SessionArgs, role: Role): JoinOptions {
-  if (!Number.isInteger(args.bars) || args.bars < 1 || args.bars > MAX_BARS)
-    throw usageError(`--bars ${args.bars}: use a whole number of bars from 1 to ${MAX_BARS}`);
+  const bars = args.bars ?? 1;
+  if (!Number.isInteger(bars) || bars < 1 || bars > MAX_BARS)
+    throw usageError(`--bars ${bars}: use a whole number of bars from 1 to ${MAX_BARS}`);
   const iceServers = checkIceServers(args.iceServer);
   return {
     name: args.name ?? process.env.USER ?? 'player',
     role,
-    playout: playoutOf(args.playout),
-    sync: args.sync,
-    bars: args.bars,
+    playout: playoutOf(args.playout ?? 'auto'),
+    sync: args.sync ?? 'realtime',
+    bars,
     ...(role === 'player' && args.mesh !== false ? { mesh: { iceServers } } : {}),
   };
 }

@@ -204,7 +204,7 @@ describe('jam sessions, every part a real process', () => {
     expectOneLineError(await runJam(['join', 'http://x/r/a', '--events', '-'], { cwd }), 2, 'http://x/r/a', /ws:\/\//);
     expectOneLineError(await runJam(['join', 'ws://127.0.0.1:9/r/a'], { cwd }), 2, '--events', /somewhere/);
     expectOneLineError(
-      await runJam(['live', join(FIXTURES, 'scale.wav'), '--session', 'ws://h/r/a', '--playout', 'soon'], { cwd }),
+      await runJam(['join', 'ws://h/r/a', '--events', '-', '--playout', 'soon'], { cwd }),
       2,
       '--playout soon',
       /auto/,
