@@ -184,11 +184,12 @@ async function handler(parsed: LiveArgs): Promise<void> {
     const engine = await loadEngine(args.engine, args.threads);
     if (engine.fallbackReason) warn(engine.fallbackReason);
     const transcriber = new StreamingTranscriber(engine, options);
+    // The room before the files too: a server that is not there leaves nothing behind.
+    if (session !== undefined) sinks.push(sessionSink(await joinSession(session, joining), { closeClient: true }));
     if (args.events === '-') sinks.push(eventsSink(process.stdout));
     else if (args.events !== undefined) sinks.push(await eventsFileSink(args.events));
     if (args.record !== undefined)
       sinks.push(await recordSink(args.record, { program: port.program, overwrite: args.force }));
-    if (session !== undefined) sinks.push(sessionSink(await joinSession(session, joining), { closeClient: true }));
     const signal = stopSignal();
     const talk = !args.quiet && process.stderr.isTTY;
     if (talk)

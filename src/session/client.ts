@@ -133,6 +133,8 @@ export interface ClientEvents {
 
 type Listener<T> = (payload: T) => void;
 const JOIN_TIMEOUT_MS = 10_000;
+/** Socket errors that mean no server is at the address at all. */
+const NO_SERVER = new Set(['ECONNREFUSED', 'ENOTFOUND']);
 /** Lateness beyond this is a resend or a replay, not the network: it is played late but does not move the delay. */
 const LATENESS_CAP_MS = 2000;
 const STATE_TIMEOUT_MS = 5000;
@@ -471,7 +473,9 @@ export class SessionClient {
     if (
       reconnect === false ||
       FINAL_CLOSE_CODES.has(code) ||
-      (this.settle && !this.settle.welcomed && code !== CloseCode.SERVER_SHUTTING_DOWN && code >= 4000)
+      (this.settle && !this.settle.welcomed && code !== CloseCode.SERVER_SHUTTING_DOWN && code >= 4000) ||
+      // Never welcomed, and nothing listens there (or the name is unknown): say so now rather than retry.
+      (this.settle && !this.settle.welcomed && NO_SERVER.has(this.linkError ?? ''))
     ) {
       const why = this.linkError && !this.settle?.welcomed ? `no jam server answers there (${this.linkError})` : '';
       return this.stop(code, reason || why || `the link closed with code ${code}`);

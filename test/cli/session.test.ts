@@ -228,6 +228,12 @@ describe('jam sessions, every part a real process', () => {
       '--tempo 2',
       /20/,
     );
+    const noRoom = await runJam(
+      ['live', join(FIXTURES, 'scale.wav'), '--session', 'ws://127.0.0.1:9/r/a', '--record', 'take.mid'],
+      { cwd },
+    );
+    expectOneLineError(noRoom, 1, 'ws://127.0.0.1:9/r/a', /no jam server answers/);
+    expect(existsSync(join(cwd, 'take.mid')), 'no file left behind').toBe(false);
     const nobody = await runJam(['session', 'ws://127.0.0.1:9/r/a'], { cwd });
     expectOneLineError(nobody, 1, 'ws://127.0.0.1:9/r/a', /no jam server answers/);
   });
