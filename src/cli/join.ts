@@ -86,11 +86,17 @@ async function handler(args: JoinArgs): Promise<void> {
   say(
     `hearing room ${client.state().room} at ${url}${ports.length ? ` → ${ports.map((p) => p.name).join(', ')}` : ''}; Ctrl-C to leave`,
   );
-  const clicking = args.click ? clickTo(ports, client, signal) : Promise.resolve();
+  // The click stops with the hearing, however that ends (Ctrl-C, or the server saying goodbye).
+  const clickStop = new AbortController();
+  signal.addEventListener('abort', () => clickStop.abort(), { once: true });
+  const clicking = args.click ? clickTo(ports, client, clickStop.signal) : Promise.resolve();
   try {
     const summary = await hearRoom(client, sinks, { signal });
     say(`${summary.events} events from ${summary.players.length} players`);
   } finally {
+    // However the hearing ended (a sink failing included), leave the room and let the click stop.
+    await client.close();
+    clickStop.abort();
     await clicking;
     for (const output of ports) output.closePort();
   }

@@ -607,7 +607,9 @@ export class SessionClient {
         return;
       case 'goodbye':
         this.emit('goodbye', { reason: message.reason, ...(message.moveTo ? { moveTo: message.moveTo } : {}) });
+        // Told to leave with nowhere to go: leave, ending what sounds, rather than knock on a closing door.
         if (message.moveTo) this.moveTo(message.moveTo);
+        else this.stop(CloseCode.SERVER_SHUTTING_DOWN, `the server said goodbye: ${message.reason}`);
         return;
       case 'error':
         return;

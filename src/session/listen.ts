@@ -38,6 +38,7 @@ export async function hearRoom(
   if (signal?.aborted) stop();
   signal?.addEventListener('abort', stop, { once: true });
   let events = 0;
+  let closing: PromiseSettledResult<void>[] = [];
   try {
     for await (const event of stream) {
       const heard: HeardEvent = { ...event, player: playerName(client, event.from) };
@@ -48,8 +49,11 @@ export async function hearRoom(
     }
   } finally {
     signal?.removeEventListener('abort', stop);
-    await Promise.allSettled(sinks.map(async (sink) => sink.close()));
+    closing = await Promise.allSettled(sinks.map(async (sink) => sink.close()));
   }
+  // A file that could not be finished is the user's to know, once every sink has had its close.
+  const failure = closing.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failure) throw failure.reason;
   return { events, players: [...players] };
 }
 

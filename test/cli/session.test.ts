@@ -199,6 +199,19 @@ describe('jam sessions, every part a real process', () => {
     expectOneLineError(await runJam(['session', expired], { cwd }), 1, server, /expired/);
   });
 
+  test('jam serve stopped with SIGTERM tells everyone goodbye: it exits 0, and so does a listener with nowhere to go', async () => {
+    const cwd = tempFolder();
+    const server = start(['serve', '--port', '0'], cwd);
+    expect(await waitFor(() => /serving jam sessions at (ws:\/\/\S+?);/.test(server.stderr()))).toBe(true);
+    const url = `${/serving jam sessions at (ws:\/\/\S+?);/.exec(server.stderr())![1]}/r/bye`;
+    const listener = start(['join', url, '--events', 'heard.ndjson'], cwd);
+    expect(await listenerJoined(url, cwd)).toBe(true);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    expect(server.stderr()).toMatch(/stopping: telling everyone goodbye/);
+    expect(await listener.exited).toBe(0);
+  });
+
   test('what the user did wrong, in one line', async () => {
     const cwd = tempFolder();
     expectOneLineError(await runJam(['join', 'http://x/r/a', '--events', '-'], { cwd }), 2, 'http://x/r/a', /ws:\/\//);

@@ -84,7 +84,7 @@ describe('the WebRTC mesh', () => {
     const ids = players.map((p) => p.client.state().id);
     const expected = (listener: number) =>
       streams.reduce((sum, events, i) => sum + (i === listener ? 0 : events.length), 0);
-    expect(await eventually(() => players.every((p, i) => p.heard.length >= expected(i)), 1000)).toBe(true);
+    expect(await eventually(() => players.every((p, i) => p.heard.length >= expected(i)), 1500)).toBe(true);
     await pause(200);
     for (let listener = 0; listener < 3; listener++) {
       for (let sender = 0; sender < 3; sender++) {
@@ -117,7 +117,7 @@ describe('the WebRTC mesh', () => {
     for (const client of clients) expect(client.iceServersFromServer()).toEqual(['stun:127.0.0.1:9']);
     const pairsSeen = () =>
       srv.roomState('seen')?.players.every((p) => p.stats?.peers?.length === 1 && p.stats.peers[0].path === 'direct');
-    expect(await eventually(() => pairsSeen() === true, 500)).toBe(true);
+    expect(await eventually(() => pairsSeen() === true, 1500)).toBe(true);
     const [ana, bo] = srv.roomState('seen')!.players;
     expect(ana.stats!.peers![0]).toMatchObject({ peer: bo.id, path: 'direct', loss: expect.any(Number) });
     expect(ana.stats!.peers![0].loss).toBeGreaterThanOrEqual(0);
@@ -138,21 +138,21 @@ describe('the WebRTC mesh', () => {
     const boHeard: SessionEvent[] = [];
     boClient.on('event', (event) => boHeard.push(event));
     const started = performance.now();
-    expect(await eventually(() => ana.mesh.stats()[0]?.state === 'failed', 300)).toBe(true);
+    expect(await eventually(() => ana.mesh.stats()[0]?.state === 'failed', 1500)).toBe(true);
     const fellBackAfter = performance.now() - started;
     const events = fixtureEvents('scale.mid');
     for (const event of events) ana.client.send(event);
-    expect(await eventually(() => boHeard.length >= events.length, 500)).toBe(true);
+    expect(await eventually(() => boHeard.length >= events.length, 1500)).toBe(true);
     checkExactlyOnceInOrder(boHeard, 'ana', events.length);
     expect(boMesh.stats()[0]!.relay).toBe(events.length);
     expect(boMesh.stats()[0]!.path).toBe('relay');
     // The fallback is decided by the open timeout, not by luck (a generous bound: loaded CI machines are slow).
     expect(fellBackAfter).toBeLessThan(10_000);
     blocked = false;
-    expect(await eventually(() => ana.mesh.stats()[0]?.path === 'direct', 1000)).toBe(true);
-    expect(await eventually(() => boMesh.stats()[0]?.path === 'direct', 500)).toBe(true);
+    expect(await eventually(() => ana.mesh.stats()[0]?.path === 'direct', 1500)).toBe(true);
+    expect(await eventually(() => boMesh.stats()[0]?.path === 'direct', 1500)).toBe(true);
     for (const event of events) ana.client.send(event);
-    expect(await eventually(() => boHeard.length >= 2 * events.length, 500)).toBe(true);
+    expect(await eventually(() => boHeard.length >= 2 * events.length, 1500)).toBe(true);
     checkExactlyOnceInOrder(boHeard, 'ana', 2 * events.length);
     expect(boMesh.stats()[0]!.packetsReceived).toBeGreaterThan(0);
   }, 30_000);
@@ -183,7 +183,7 @@ describe('the WebRTC mesh', () => {
     // Bo's side of the channel goes silent: no packets, no heartbeats (ICE "disconnected" for ever).
     dead = true;
     const since = performance.now();
-    expect(await eventually(() => ana.played.some((e) => e.type === 'off' && e.pitch === 62), 1000)).toBe(true);
+    expect(await eventually(() => ana.played.some((e) => e.type === 'off' && e.pitch === 62), 1500)).toBe(true);
     expect(performance.now() - since).toBeLessThan(10_000);
     expect(ana.played.at(-1)!.seq).toBe(0);
     const pair = ana.mesh.stats()[0]!;
@@ -261,7 +261,7 @@ describe('the WebRTC mesh', () => {
       await player(url, 'a2', { maxPeers: 2 }),
       await player(url, 'a3', { maxPeers: 2 }),
     ];
-    expect(await eventually(() => players[0]!.mesh.stats()[0]?.path === 'direct', 500)).toBe(true);
+    expect(await eventually(() => players[0]!.mesh.stats()[0]?.path === 'direct', 1500)).toBe(true);
     expect(players[0]!.mesh.stats().map((s) => s.peer)).toEqual(['a2']);
     expect(players[2]!.mesh.stats()).toEqual([]);
     players[2]!.client.send({ type: 'on', time: 0, pitch: 50, velocity: 70 });
@@ -289,7 +289,7 @@ describe('the WebRTC mesh', () => {
       ana.client.send(events[j]!);
       await pause(1);
     }
-    expect(await eventually(() => bo.heard.length >= events.length, 500)).toBe(true);
+    expect(await eventually(() => bo.heard.length >= events.length, 1500)).toBe(true);
     checkExactlyOnceInOrder(bo.heard, 'ana', events.length);
     const sounding = new Set<number>();
     for (const event of bo.heard) {
@@ -343,11 +343,11 @@ describe('the WebRTC mesh with a real process', () => {
         }
         return held;
       };
-      const directFromZed = () => ana.mesh.stats().find((s) => s.peer === 'zed')?.direct ?? 0;
-      expect(await eventually(() => sounding().size > 0 && directFromZed() > 0, 1000), stderr).toBe(true);
+      const directFromZed = () => ana.mesh.stats().find((s) => s.peer === 'zed')?.packetsReceived ?? 0;
+      expect(await eventually(() => sounding().size > 0 && directFromZed() > 0, 1500), stderr).toBe(true);
       child.kill('SIGKILL');
       const killed = performance.now();
-      expect(await eventually(() => sounding().size === 0, 1100)).toBe(true);
+      expect(await eventually(() => sounding().size === 0, 1500)).toBe(true);
       const endedAfter = performance.now() - killed;
       expect(endedAfter).toBeLessThan(10_000);
       console.log(`notes of a SIGKILLed peer ended after ${Math.round(endedAfter)} ms`);
