@@ -110,7 +110,10 @@ async function fileSinks(args: JoinArgs, client: SessionClient): Promise<LiveSin
   else if (args.events !== undefined) sinks.push(await eventsFileSink(args.events));
   if (args.record !== undefined) {
     const origin = client.sessionTime();
-    const file = await recordSink(args.record, { partOf: (event) => (event as HeardEvent).player });
+    const file = await recordSink(args.record, {
+      partOf: (event) => (event as HeardEvent).player,
+      overwrite: args.force,
+    });
     sinks.push({
       write: (event) => file.write(onSessionClock(event as HeardEvent, origin)),
       close: () => file.close(),
