@@ -356,7 +356,7 @@ describe('the WebRTC mesh with a real process', () => {
       ana.client.send({ type: 'on', time: 0, pitch: 64, velocity: 80 });
       ana.client.send({ type: 'off', time: 0.1, pitch: 64, velocity: 0 });
       expect(await eventually(() => bo.heard.length === before + 2)).toBe(true);
-      expect(bo.mesh.stats().find((s) => s.peer === 'ana')?.path).toBe('direct');
+      expect(await eventually(() => bo.mesh.stats().find((s) => s.peer === 'ana')?.path === 'direct', 1500)).toBe(true);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }

@@ -112,8 +112,9 @@ describe('the browser client', () => {
       console.log(
         `browser pair: page took ${pagePair.direct} direct, ${pagePair.relay} relayed; node took ${nodePair.direct} direct, ${nodePair.relay} relayed`,
       );
-      expect(nodePair.packetsReceived).toBeGreaterThanOrEqual(24);
-      expect(pagePair.packetsReceived).toBeGreaterThanOrEqual(24);
+      // A packet may carry several events (each repeats the recent ones): the channel carried some, both ways.
+      expect(nodePair.packetsReceived).toBeGreaterThan(0);
+      expect(pagePair.packetsReceived).toBeGreaterThan(0);
       expect(nodePair.direct + nodePair.relay).toBe(24);
       expect(pagePair.direct + pagePair.relay).toBe(24);
       await page.evaluate(() => (globalThis as unknown as { session: { close(): void } }).session.close());
