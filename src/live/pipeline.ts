@@ -91,6 +91,13 @@ function releases(sounding: Map<number, number>, time: number): LiveEvent[] {
   );
 }
 
+/** Closes every sink, even when some fail; then throws the first failure, if any. */
+export async function closeSinks(sinks: LiveSink[]): Promise<void> {
+  const results = await Promise.allSettled(sinks.map(async (sink) => sink.close()));
+  const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failure) throw failure.reason;
+}
+
 /** Releases and closes every sink even when some fail; a failure is thrown only when the run itself succeeded. */
 async function finish(failed: boolean, sinks: LiveSink[], release: () => Promise<void>): Promise<void> {
   const results = await Promise.allSettled([release()]);

@@ -5,7 +5,7 @@
  */
 import { once } from 'node:events';
 import { systemClock, type Clock } from '../clock.js';
-import type { LiveSink } from './pipeline.js';
+import { closeSinks, type LiveSink } from './pipeline.js';
 import { recordSink } from './recordSink.js';
 import type { LiveEvent, NoteEvent } from '../types.js';
 import { PITCH_BEND_RANGE_SEMITONES } from '../midi/constants.js';
@@ -55,18 +55,20 @@ export async function recordPort(
     else early.push(event);
   };
   input.on('message', listener);
-  let closing: PromiseSettledResult<void>[] = [];
+  let recorded = false;
   try {
     if (file !== undefined) all.push(await recordSink(file, { trackName: 'jam record' }));
     ready = true;
     for (const event of early) play(event);
     if (!signal.aborted) await once(signal, 'abort');
+    recorded = true;
   } finally {
     input.off('message', listener);
     played.finish(lastTime);
-    closing = await Promise.allSettled(all.map(async (sink) => sink.close()));
+    // A sink that could not be finished is the user's to know, unless the recording itself failed first.
+    await closeSinks(all).catch((error) => {
+      if (recorded) throw error;
+    });
   }
-  const failure = closing.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-  if (failure) throw failure.reason;
   return played.notes;
 }

@@ -3,7 +3,7 @@
  * track per player, JSON lines). Each event keeps the player's own time and gains the player's name; a file gets
  * them on the session's clock, from when the listener joined.
  */
-import type { LiveSink } from '../live/pipeline.js';
+import { closeSinks, type LiveSink } from '../live/pipeline.js';
 import type { LiveEvent } from '../types.js';
 import type { SessionClient } from './client.js';
 import type { SessionEvent } from './protocol.js';
@@ -38,7 +38,7 @@ export async function hearRoom(
   if (signal?.aborted) stop();
   signal?.addEventListener('abort', stop, { once: true });
   let events = 0;
-  let closing: PromiseSettledResult<void>[] = [];
+  let heardAll = false;
   try {
     for await (const event of stream) {
       const heard: HeardEvent = { ...event, player: playerName(client, event.from) };
@@ -47,13 +47,14 @@ export async function hearRoom(
       for (const sink of sinks) await sink.write(heard);
       onEvent?.(heard);
     }
+    heardAll = true;
   } finally {
     signal?.removeEventListener('abort', stop);
-    closing = await Promise.allSettled(sinks.map(async (sink) => sink.close()));
+    // A file that could not be finished is the user's to know, unless the hearing itself failed first.
+    await closeSinks(sinks).catch((error) => {
+      if (heardAll) throw error;
+    });
   }
-  // A file that could not be finished is the user's to know, once every sink has had its close.
-  const failure = closing.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-  if (failure) throw failure.reason;
   return { events, players: [...players] };
 }
 
